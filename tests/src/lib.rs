@@ -1,0 +1,1 @@
+//! A throwaway PostgreSQL for tests: one fresh database per test.

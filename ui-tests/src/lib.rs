@@ -1,0 +1,1 @@
+//! Compile-time behaviour of watcher-schema, pinned by trybuild (see `tests/`).

@@ -1,0 +1,1 @@
+//! Library side of the watcher-schema CLI.

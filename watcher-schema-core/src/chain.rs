@@ -1,0 +1,1 @@
+//! `migrations/` → a validated linear chain of migrations.

@@ -1,0 +1,1 @@
+//! Error collection for the struct parser and the drift message catalogue.

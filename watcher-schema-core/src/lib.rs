@@ -1,0 +1,18 @@
+//! The shared core of watcher-schema: the schema model and every step that produces,
+//! compares or prints it. Used by the proc macros, build scripts and the CLI alike.
+//!
+//! Data flows one way: struct source ([`structs`]) or migration SQL ([`replay`]) →
+//! [`model::Schema`] → [`diff`] → [`op::Op`]s → [`sql`] text. [`chain`] reads and
+//! validates the migration directory.
+#![warn(missing_docs)]
+
+pub mod chain;
+#[cfg(feature = "structs")]
+pub mod diag;
+pub mod diff;
+pub mod model;
+pub mod op;
+pub mod replay;
+pub mod sql;
+#[cfg(feature = "structs")]
+pub mod structs;

@@ -1,0 +1,1 @@
+//! Struct source (`#[watcher_table]`, `#[watcher_enum]`) → [`crate::model::Schema`].

@@ -1,0 +1,1 @@
+//! `#[watcher_table]` and `#[watcher_enum]`.

@@ -1,0 +1,1 @@
+//! The migration runner shared by service boot and the CLI.

@@ -1,0 +1,1 @@
+//! The Watcher schema.
