@@ -852,6 +852,7 @@ fn alter_action(p: &mut Parser<'_>, alter: &mut AlterTable<'_>) -> PResult<()> {
                 let columns = alter.key_columns(&name.value);
                 alter.drop_referencing(name.pos, &columns);
             }
+            alter.namer.release(&name.value);
             alter.push(
                 pass::DROP,
                 name.pos,
