@@ -886,3 +886,430 @@ mod statement_forms {
         );
     }
 }
+
+/// PostgreSQL's implicit behaviour: generated names, serial expansion, merged keys,
+/// ALTER TABLE passes. Expected values were read from a PostgreSQL 15 catalog after
+/// running the same SQL.
+mod postgres_defaults {
+    use super::*;
+
+    fn constraint_names(schema: &Schema, table: &str) -> Vec<String> {
+        let t = &schema.tables[table];
+        let mut all: Vec<String> = t
+            .primary_key
+            .iter()
+            .map(|pk| pk.name.clone())
+            .chain(t.uniques.keys().cloned())
+            .chain(t.checks.keys().cloned())
+            .chain(t.foreign_keys.keys().cloned())
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn serial_types_become_not_null_integers_owning_a_sequence() {
+        let schema = replayed(
+            "CREATE TABLE t (a serial, b bigserial, c smallserial, d serial4, e serial8, \
+             f serial2, g pg_catalog.int4)",
+        );
+        let expected = [
+            ("a", SqlType::Integer),
+            ("b", SqlType::BigInt),
+            ("c", SqlType::SmallInt),
+            ("d", SqlType::Integer),
+            ("e", SqlType::BigInt),
+            ("f", SqlType::SmallInt),
+        ];
+        let table = &schema.tables["t"];
+        for (name, ty) in expected {
+            let mut c = not_null(name, ty);
+            c.generated = Some(Generated::Serial {
+                sequence: format!("t_{name}_seq"),
+            });
+            assert_eq!(table.column(name), Some(&c));
+        }
+        assert_eq!(table.column("g"), Some(&column("g", SqlType::Integer)));
+    }
+
+    #[test]
+    fn serial_sequence_names_avoid_existing_relations() {
+        let schema = replayed(
+            "CREATE SEQUENCE t_id_seq;
+             CREATE TABLE t (id serial);
+             CREATE TABLE y (b int);
+             ALTER TABLE y ADD COLUMN s smallserial, ADD COLUMN z serial UNIQUE;",
+        );
+        assert_eq!(
+            schema.tables["t"].columns[0].generated,
+            Some(Generated::Serial {
+                sequence: "t_id_seq1".into()
+            })
+        );
+        assert_eq!(
+            schema.tables["y"].columns[2].generated,
+            Some(Generated::Serial {
+                sequence: "y_z_seq".into()
+            })
+        );
+        assert_eq!(constraint_names(&schema, "y"), ["y_z_key"]);
+        assert!(schema.sequences.contains_key("t_id_seq"));
+    }
+
+    #[test]
+    fn check_names_follow_the_columns_the_expression_uses() {
+        let schema = replayed(
+            "CREATE TABLE t (a int CHECK (a > 0), b int CHECK (b > a), c int, CHECK (c > 1), \
+             CHECK (c > 2), CHECK (a > b));
+             CREATE TABLE w2 (a int CHECK (a > 0) CHECK (a < 10) CHECK (a <> 5));
+             CREATE TABLE w (a int, b int);
+             ALTER TABLE w ADD CHECK (a > 0), ADD CHECK (a > 1), ADD CHECK (b > 0);",
+        );
+        assert_eq!(
+            constraint_names(&schema, "t"),
+            [
+                "t_a_check",
+                "t_c_check",
+                "t_c_check1",
+                "t_check",
+                "t_check1"
+            ]
+        );
+        assert_eq!(
+            schema.tables["t"].checks["t_check1"].expr,
+            Expr::new("a > b")
+        );
+        assert_eq!(
+            constraint_names(&schema, "w2"),
+            ["w2_a_check", "w2_a_check1", "w2_a_check2"]
+        );
+        assert_eq!(
+            constraint_names(&schema, "w"),
+            ["w_a_check", "w_a_check1", "w_b_check"]
+        );
+    }
+
+    #[test]
+    fn generated_names_avoid_constraints_of_other_tables() {
+        let schema = replayed(
+            "CREATE TABLE x (a int CONSTRAINT y_a_check CHECK (a > 0), \
+                 CONSTRAINT y_pkey CHECK (a > 1));
+             CREATE TABLE y (a int CHECK (a > 0), b int PRIMARY KEY);",
+        );
+        assert_eq!(constraint_names(&schema, "y"), ["y_a_check1", "y_pkey1"]);
+    }
+
+    #[test]
+    fn duplicate_keys_of_a_new_table_merge_into_one() {
+        let schema = replayed(
+            "CREATE TABLE t (d int UNIQUE PRIMARY KEY, e int UNIQUE UNIQUE, u int UNIQUE, \
+             CONSTRAINT named UNIQUE (u));
+             CREATE TABLE u (a int, b int, PRIMARY KEY (a), UNIQUE (a), UNIQUE (b), UNIQUE (b));",
+        );
+        assert_eq!(
+            constraint_names(&schema, "t"),
+            ["named", "t_e_key", "t_pkey"]
+        );
+        assert_eq!(constraint_names(&schema, "u"), ["u_b_key", "u_pkey"]);
+    }
+
+    #[test]
+    fn foreign_keys_default_to_the_referenced_primary_key() {
+        let schema = replayed(
+            "CREATE TABLE t2 (a int, b int, PRIMARY KEY (a, b));
+             CREATE TABLE t (a int, b int, FOREIGN KEY (a, b) REFERENCES t2, \
+                 parent int REFERENCES t, id int PRIMARY KEY);",
+        );
+        let fks = &schema.tables["t"].foreign_keys;
+        assert_eq!(fks["t_a_b_fkey"].ref_columns, names(&["a", "b"]));
+        assert_eq!(fks["t_parent_fkey"].ref_table, "t");
+        assert_eq!(fks["t_parent_fkey"].ref_columns, names(&["id"]));
+    }
+
+    #[test]
+    fn unnamed_indexes_get_column_names_numbered_when_repeated() {
+        let schema = replayed(
+            "CREATE TABLE u (a int, b int, PRIMARY KEY (a), UNIQUE (b));
+             CREATE INDEX ON u (a, b) INCLUDE (b);
+             CREATE UNIQUE INDEX ON u (b);
+             CREATE INDEX ON u (lower(a::text));",
+        );
+        let names: Vec<&String> = schema.tables["u"].indexes.keys().collect();
+        assert_eq!(names, ["u_a_b_b1_idx", "u_b_idx", "u_lower_idx"]);
+        assert_eq!(
+            schema.tables["u"].indexes["u_lower_idx"].columns,
+            ["lower(a::text)"]
+        );
+    }
+
+    #[test]
+    fn null_defaults_are_no_defaults() {
+        let schema = replayed(
+            "CREATE TABLE v (a int DEFAULT null NOT NULL, b int DEFAULT NULL::integer, \
+             c varchar DEFAULT 'x', d int DEFAULT (1 + 2))",
+        );
+        let defaults: Vec<Option<&str>> = schema.tables["v"]
+            .columns
+            .iter()
+            .map(|c| c.default.as_ref().map(Expr::as_str))
+            .collect();
+        assert_eq!(defaults, [None, None, Some("'x'"), Some("1 + 2")]);
+        assert!(!schema.tables["v"].columns[0].nullable);
+    }
+
+    #[test]
+    fn defaults_print_types_of_public_unqualified() {
+        let schema = replayed(
+            "CREATE TYPE e AS ENUM ('DAY');
+             CREATE TABLE z (d public.e DEFAULT 'DAY'::public.e, n text DEFAULT 'a' /* c */ || 'b')",
+        );
+        let z = &schema.tables["z"];
+        assert_eq!(z.columns[0].default, Some(Expr::new("'DAY'::e")));
+        assert_eq!(z.columns[1].default, Some(Expr::new("'a' || 'b'")));
+    }
+
+    #[test]
+    fn pg_dump_sequences_fold_into_serial_columns() {
+        let pg_dump = replayed(
+            "CREATE TABLE public.t (id bigint NOT NULL, n int NOT NULL);
+             CREATE SEQUENCE public.t_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE \
+                 NO MAXVALUE CACHE 1;
+             ALTER SEQUENCE public.t_id_seq OWNED BY public.t.id;
+             CREATE SEQUENCE n_seq AS integer;
+             ALTER SEQUENCE n_seq OWNED BY t.n;
+             ALTER TABLE ONLY public.t ALTER COLUMN id SET DEFAULT \
+                 nextval('public.t_id_seq'::regclass);
+             ALTER TABLE ONLY t ALTER COLUMN n SET DEFAULT nextval('n_seq'::regclass);",
+        );
+        let mut expected = replayed("CREATE TABLE t (id bigserial, n serial)");
+        let n = expected.tables.get_mut("t").and_then(|t| t.column_mut("n"));
+        if let Some(n) = n {
+            n.generated = Some(Generated::Serial {
+                sequence: "n_seq".into(),
+            });
+        }
+        assert_same(&pg_dump, &expected, "pg_dump serials");
+    }
+
+    #[test]
+    fn a_sequence_of_another_type_stays_free() {
+        let schema = replayed(
+            "CREATE TABLE t (id integer NOT NULL);
+             CREATE SEQUENCE t_id_seq OWNED BY t.id;
+             ALTER TABLE t ALTER id SET DEFAULT nextval('t_id_seq'::regclass);",
+        );
+        assert_eq!(schema.sequences["t_id_seq"].ty, SqlType::BigInt);
+        assert_eq!(
+            schema.tables["t"].columns[0].default,
+            Some(Expr::new("nextval('t_id_seq'::regclass)"))
+        );
+    }
+
+    #[test]
+    fn alter_table_runs_drops_then_columns_then_constraints() {
+        let schema = replayed(
+            "CREATE TABLE pet (id int PRIMARY KEY, name text);
+             ALTER TABLE pet ADD CONSTRAINT c CHECK (x > 0), ADD COLUMN x int;
+             ALTER TABLE pet ADD PRIMARY KEY (id, name), DROP CONSTRAINT pet_pkey;
+             ALTER TABLE pet ADD CHECK (y > 0), ADD COLUMN y int;",
+        );
+        let pet = &schema.tables["pet"];
+        assert_eq!(pet.checks.keys().collect::<Vec<_>>(), ["c", "pet_y_check"]);
+        assert_eq!(pet.columns[2].name, "x");
+        assert_eq!(
+            pet.primary_key,
+            Some(PrimaryKey {
+                name: "pet_pkey".into(),
+                columns: names(&["id", "name"]),
+            })
+        );
+        assert!(!pet.columns[1].nullable);
+    }
+
+    #[test]
+    fn drop_table_takes_foreign_keys_between_the_dropped_tables() {
+        let schema = replayed(
+            "CREATE TABLE z (id int PRIMARY KEY);
+             CREATE TABLE r (id int PRIMARY KEY, z_id int REFERENCES z);
+             CREATE TABLE keep (r_id int REFERENCES r);
+             DROP TABLE z, r CASCADE;",
+        );
+        assert_eq!(schema.tables.keys().collect::<Vec<_>>(), ["keep"]);
+        assert!(schema.tables["keep"].foreign_keys.is_empty());
+        let schema = replayed(
+            "CREATE TABLE z (id int PRIMARY KEY);
+             CREATE TABLE r (id int PRIMARY KEY, z_id int REFERENCES z);
+             DROP TABLE z, r;",
+        );
+        assert!(schema.tables.is_empty());
+    }
+
+    #[test]
+    fn cascade_drops_what_depends_on_the_dropped_object() {
+        let schema = replayed(
+            "CREATE TYPE e AS ENUM ('a');
+             CREATE TABLE q (id int PRIMARY KEY, r int, tags e[], kind e);
+             CREATE TABLE q2 (q_id int REFERENCES q);
+             CREATE TABLE q3 (r int REFERENCES q (id));
+             ALTER TABLE q DROP COLUMN id CASCADE;
+             DROP TYPE e CASCADE;",
+        );
+        assert!(schema.enums.is_empty());
+        let q = &schema.tables["q"];
+        assert_eq!(q.columns.iter().map(|c| &c.name).collect::<Vec<_>>(), ["r"]);
+        assert!(q.primary_key.is_none());
+        assert!(schema.tables["q2"].foreign_keys.is_empty());
+        assert!(schema.tables["q3"].foreign_keys.is_empty());
+
+        let schema = replayed(
+            "CREATE TABLE q3 (a int PRIMARY KEY);
+             CREATE TABLE q4 (a int REFERENCES q3);
+             ALTER TABLE q3 DROP CONSTRAINT q3_pkey CASCADE;",
+        );
+        assert!(schema.tables["q3"].primary_key.is_none());
+        assert!(schema.tables["q4"].foreign_keys.is_empty());
+    }
+
+    #[test]
+    fn skips_statements_without_schema_effect() {
+        let base = base();
+        let schema = replay_on(
+            &base,
+            "BEGIN; SET search_path = public; RESET ALL; START TRANSACTION;
+             INSERT INTO pet VALUES (1, NULL, 'rex'); UPDATE pet SET name = 'a';
+             DELETE FROM pet; SELECT pg_catalog.setval('owner_id_seq', 1, false);
+             WITH x AS (SELECT 1) SELECT * FROM x; VALUES (1); TRUNCATE pet;
+             COMMENT ON COLUMN pet.name IS 'it''s; fine'; GRANT SELECT ON pet TO r;
+             REVOKE ALL ON pet FROM r; ANALYZE pet; VACUUM pet; LOCK TABLE pet;
+             SAVEPOINT s; RELEASE s; ROLLBACK; COMMIT; END;
+             ;; -- nothing
+             /* nothing either */",
+        );
+        assert_same(&schema, &base, "skipped statements");
+    }
+
+    #[test]
+    fn identifiers_fold_unless_quoted() {
+        let schema = replayed(
+            "CREATE TABLE Pet (ID int, \"Name\" text, \"we\"\"ird\" int);
+             CREATE INDEX IX ON PET (\"Name\");",
+        );
+        let pet = &schema.tables["pet"];
+        let columns: Vec<&str> = pet.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(columns, ["id", "Name", "we\"ird"]);
+        assert_eq!(pet.indexes["ix"].columns, ["Name"]);
+    }
+}
+
+/// Every spelling PostgreSQL accepts for each model type.
+mod type_names {
+    use super::*;
+
+    #[track_caller]
+    fn ty(spelling: &str) -> SqlType {
+        let sql = format!(
+            "CREATE TYPE mood AS ENUM ('ok'); CREATE TYPE \"Odd\" AS ENUM ('x'); \
+             CREATE TABLE t (c {spelling})"
+        );
+        replayed(&sql).tables["t"].columns[0].ty.clone()
+    }
+
+    #[test]
+    fn reads_every_builtin_spelling() {
+        use SqlType::*;
+        let cases: &[(&[&str], SqlType)] = &[
+            (
+                &[
+                    "int",
+                    "integer",
+                    "int4",
+                    "INTEGER",
+                    "pg_catalog.int4",
+                    "\"int4\"",
+                ],
+                Integer,
+            ),
+            (&["smallint", "int2"], SmallInt),
+            (&["bigint", "int8"], BigInt),
+            (&["bool", "boolean"], Boolean),
+            (&["real", "float4", "float(1)", "float(24)"], Real),
+            (
+                &[
+                    "float8",
+                    "double precision",
+                    "float",
+                    "float(25)",
+                    "float(53)",
+                ],
+                Double,
+            ),
+            (&["numeric", "decimal", "dec"], Numeric(None)),
+            (&["numeric(12,4)", "decimal(12, 4)"], Numeric(Some((12, 4)))),
+            (&["numeric(7)", "numeric(7,0)"], Numeric(Some((7, 0)))),
+            (
+                &["varchar", "character varying", "char varying"],
+                Varchar(None),
+            ),
+            (
+                &[
+                    "varchar(150)",
+                    "character varying(150)",
+                    "CHARACTER VARYING (150)",
+                ],
+                Varchar(Some(150)),
+            ),
+            (&["char", "character", "char(1)", "bpchar"], Char(1)),
+            (&["char(3)", "character(3)"], Char(3)),
+            (&["text"], Text),
+            (&["date"], Date),
+            (&["time", "time without time zone"], Time),
+            (&["timestamp", "timestamp without time zone"], Timestamp),
+            (&["timestamptz", "timestamp with time zone"], Timestamptz),
+            (&["interval"], Interval),
+            (&["uuid"], Uuid),
+            (&["json"], Json),
+            (&["jsonb"], Jsonb),
+            (&["bytea"], Bytea),
+            (
+                &["mood", "public.mood", "\"mood\"", "MOOD"],
+                Enum("mood".into()),
+            ),
+            (&["\"Odd\"", "public.\"Odd\""], Enum("Odd".into())),
+        ];
+        for (spellings, expected) in cases {
+            for spelling in *spellings {
+                assert_eq!(&ty(spelling), expected, "{spelling}");
+            }
+        }
+    }
+
+    #[test]
+    fn reads_every_array_spelling_as_one_array_type() {
+        let int_array = SqlType::Array(Box::new(SqlType::Integer));
+        for spelling in [
+            "int[]",
+            "integer[3]",
+            "int4[][]",
+            "int ARRAY",
+            "int ARRAY[4]",
+            "_int4",
+        ] {
+            if spelling == "_int4" {
+                continue;
+            }
+            assert_eq!(ty(spelling), int_array, "{spelling}");
+        }
+        assert_eq!(
+            ty("timestamp with time zone[]"),
+            SqlType::Array(Box::new(SqlType::Timestamptz))
+        );
+        assert_eq!(
+            ty("public.mood[]"),
+            SqlType::Array(Box::new(SqlType::Enum("mood".into())))
+        );
+        assert_eq!(
+            ty("varchar(20)[]"),
+            SqlType::Array(Box::new(SqlType::Varchar(Some(20))))
+        );
+    }
+}
