@@ -246,6 +246,12 @@ fn resolve_constraint(
             on_delete,
             on_update,
         } => {
+            if ref_table.value != table && !schema.tables.contains_key(&ref_table.value) {
+                return Err(p.error(
+                    ref_table.pos,
+                    format!("referenced table `{}` does not exist", ref_table.value),
+                ));
+            }
             let ref_columns = match ref_columns {
                 Some(c) => c.clone(),
                 None => referenced_primary_key(p, schema, &table, own_pk, ref_table)?,
@@ -286,13 +292,11 @@ fn referenced_primary_key(
     let pk = if ref_table.value == table {
         own_pk.map(<[String]>::to_vec)
     } else {
-        let Some(target) = schema.tables.get(&ref_table.value) else {
-            return Err(p.error(
-                ref_table.pos,
-                format!("referenced table `{}` does not exist", ref_table.value),
-            ));
-        };
-        target.primary_key.as_ref().map(|pk| pk.columns.clone())
+        schema
+            .tables
+            .get(&ref_table.value)
+            .and_then(|t| t.primary_key.as_ref())
+            .map(|pk| pk.columns.clone())
     };
     pk.ok_or_else(|| {
         p.error(

@@ -864,25 +864,32 @@ mod statement_forms {
     #[test]
     fn index_elements_are_spelled_as_pg_get_indexdef_prints_them() {
         case(
-            "CREATE INDEX ix ON pet USING gin ((lower(name)), upper((name)::text) DESC, \
+            "ALTER TABLE pet ADD \"Odd\" text;
+             CREATE INDEX ix ON pet USING gin ((lower(name)), upper((name)::text) DESC, \
              \"Odd\" text_pattern_ops NULLS FIRST, id ASC NULLS LAST, owner_id DESC NULLS LAST)",
-            &[Op::CreateIndex {
-                table: "pet".into(),
-                index: Index {
-                    method: "gin".into(),
-                    ..index(
-                        "ix",
-                        &[
-                            "lower(name)",
-                            "upper((name)::text) DESC",
-                            "\"Odd\" text_pattern_ops NULLS FIRST",
-                            "id",
-                            "owner_id DESC NULLS LAST",
-                        ],
-                    )
+            &[
+                Op::AddColumn {
+                    table: "pet".into(),
+                    column: column("Odd", SqlType::Text),
                 },
-                concurrently: false,
-            }],
+                Op::CreateIndex {
+                    table: "pet".into(),
+                    index: Index {
+                        method: "gin".into(),
+                        ..index(
+                            "ix",
+                            &[
+                                "lower(name)",
+                                "upper((name)::text) DESC",
+                                "\"Odd\" text_pattern_ops NULLS FIRST",
+                                "id",
+                                "owner_id DESC NULLS LAST",
+                            ],
+                        )
+                    },
+                    concurrently: false,
+                },
+            ],
         );
     }
 }
@@ -1310,6 +1317,347 @@ mod type_names {
         assert_eq!(
             ty("varchar(20)[]"),
             SqlType::Array(Box::new(SqlType::Varchar(Some(20))))
+        );
+    }
+}
+
+/// Every kind of error: where it points (line:column after the origin) and what it
+/// says. Parse errors point at the offending token, apply errors at the object's name.
+mod errors {
+    use super::*;
+
+    #[test]
+    fn each_error_names_the_place_and_the_problem() {
+        let base = base();
+        let cases: &[(&str, &str)] = &[
+        (
+            "CREATE VIEW v AS SELECT 1",
+            "1:1: unsupported statement `CREATE VIEW`: replay cannot see its effect on the schema (it understands tables, columns, constraints, indexes, enum types and sequences)",
+        ),
+        (
+            "CREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql",
+            "1:1: unsupported statement `CREATE OR REPLACE FUNCTION`: replay cannot see its effect on the schema (it understands tables, columns, constraints, indexes, enum types and sequences)",
+        ),
+        (
+            "CREATE TEMP TABLE t (a int)",
+            "1:1: unsupported statement `CREATE TEMP TABLE`: replay cannot see its effect on the schema (it understands tables, columns, constraints, indexes, enum types and sequences)",
+        ),
+        (
+            "CREATE EXTENSION pgcrypto",
+            "1:1: unsupported statement `CREATE EXTENSION`: replay cannot see its effect on the schema (it understands tables, columns, constraints, indexes, enum types and sequences)",
+        ),
+        (
+            "DO $$ BEGIN EXECUTE 'DROP TABLE pet'; END $$",
+            "1:1: `DO` blocks are not supported: replay cannot see what they change in the schema; write the DDL as plain statements",
+        ),
+        (
+            "CLUSTER pet",
+            "1:1: unsupported statement `CLUSTER`: replay cannot see its effect on the schema (it understands tables, columns, constraints, indexes, enum types and sequences)",
+        ),
+        (
+            "\n  ALTER TABLE nope ADD x int",
+            "2:15: table `nope` does not exist",
+        ),
+        (
+            "ALTER TABLE pet ADD x inet",
+            "1:23: type `inet` does not exist: not a built-in type the schema model supports, nor an enum created by an earlier statement",
+        ),
+        (
+            "ALTER TABLE pet ALTER nope SET NOT NULL",
+            "1:23: column `pet.nope` does not exist",
+        ),
+        (
+            "CREATE TABLE t (a int",
+            "1:22: expected `)`, found end of statement",
+        ),
+        (
+            "CREATE TABLE t (a int,)",
+            "1:23: expected a column name, found `)`",
+        ),
+        (
+            "SELECT 'open",
+            "1:8: unterminated string literal",
+        ),
+        (
+            "CREATE TABLE t (a int REFERENCES nope (id))",
+            "1:34: referenced table `nope` does not exist",
+        ),
+        (
+            "CREATE TABLE t (a int REFERENCES nope)",
+            "1:34: referenced table `nope` does not exist",
+        ),
+        (
+            "CREATE TABLE owner (x int)",
+            "1:14: relation `owner` already exists (a table)",
+        ),
+        (
+            "CREATE TABLE t (a int NULL NOT NULL)",
+            "1:28: conflicting NULL/NOT NULL declarations for column `a`",
+        ),
+        (
+            "CREATE TABLE t (a int DEFAULT 1 DEFAULT 2)",
+            "1:33: multiple default values specified for column `a`",
+        ),
+        (
+            "CREATE TABLE t (a text GENERATED ALWAYS AS IDENTITY)",
+            "1:24: identity column `a` must have type smallint, integer or bigint",
+        ),
+        (
+            "CREATE TABLE t (a int GENERATED ALWAYS AS (1) STORED)",
+            "1:43: generated columns (`GENERATED ALWAYS AS (expr) STORED`) are not supported by the schema model",
+        ),
+        (
+            "CREATE TABLE t (a serial DEFAULT 1)",
+            "1:26: multiple default values specified for column `a`",
+        ),
+        (
+            "CREATE TABLE other.t (a int)",
+            "1:14: schema `other` is not supported: the schema model covers only `public`",
+        ),
+        (
+            "ALTER TABLE pet ENABLE ROW LEVEL SECURITY",
+            "1:17: unsupported `ALTER TABLE` action `ENABLE`: replay cannot see its effect on the schema",
+        ),
+        (
+            "ALTER TABLE pet ALTER name SET STATISTICS 100",
+            "1:28: unsupported `ALTER COLUMN` action: replay understands `TYPE`, `SET`/`DROP DEFAULT`, `SET`/`DROP NOT NULL`, `ADD GENERATED`, `SET GENERATED` and `DROP IDENTITY`",
+        ),
+        (
+            "CREATE TABLE t (a int, FOREIGN KEY (a) REFERENCES pet DEFERRABLE)",
+            "1:55: deferrable constraints are not supported by the schema model",
+        ),
+        (
+            "CREATE TABLE t (a int, EXCLUDE USING gist (a WITH =))",
+            "1:24: `EXCLUDE` constraints are not supported by the schema model",
+        ),
+        (
+            "CREATE TABLE t (a text COLLATE \"C\")",
+            "1:24: collations are not supported by the schema model",
+        ),
+        (
+            "CREATE TABLE t (a timestamp(3))",
+            "1:28: `timestamp` precision is not supported by the schema model; write `timestamp` without `(p)`",
+        ),
+        (
+            "CREATE TABLE t (a int PRIMARY KEY, b int, PRIMARY KEY (b))",
+            "1:43: multiple primary keys for table `t` are not allowed",
+        ),
+        (
+            "CREATE TABLE t (a int REFERENCES counter)",
+            "1:34: referenced table `counter` does not exist",
+        ),
+        (
+            "CREATE TABLE t (a int); CREATE TABLE u (b int REFERENCES t)",
+            "1:58: there is no primary key for referenced table `t`; name the referenced columns",
+        ),
+        (
+            "ALTER SEQUENCE owner_id_seq OWNED BY pet.id",
+            "1:29: sequence `owner_id_seq` belongs to serial column `owner.id`; replay cannot move it (drop the column's default first)",
+        ),
+        (
+            "ALTER TABLE pet ALTER id TYPE serial",
+            "1:31: `serial` types can only be used when a column is created; use `integer` and a sequence",
+        ),
+        (
+            "DROP TABLE owner; DROP TABLE nope",
+            "1:30: table `nope` does not exist",
+        ),
+        (
+            "ALTER TABLE pet ADD FOREIGN KEY (owner_id) REFERENCES owner; DROP TABLE owner",
+            "1:73: cannot drop table `owner`: constraint `pet_owner_id_fkey` on table `pet` depends on it",
+        ),
+        (
+            "ALTER TABLE pet ADD FOREIGN KEY (owner_id) REFERENCES owner; ALTER TABLE owner DROP CONSTRAINT owner_pkey",
+            "1:96: cannot drop constraint `owner_pkey` of table `owner`: constraint `pet_owner_id_fkey` on table `pet` depends on it (add `CASCADE` to drop both)",
+        ),
+        (
+            "ALTER TABLE pet DROP CONSTRAINT nope",
+            "1:33: constraint `nope` of table `pet` does not exist",
+        ),
+        (
+            "ALTER TABLE pet DROP COLUMN nope",
+            "1:29: column `pet.nope` does not exist",
+        ),
+        (
+            "ALTER TABLE pet ADD COLUMN name text",
+            "1:28: column `pet.name` already exists",
+        ),
+        (
+            "DROP TYPE mood",
+            "1:11: cannot drop type `mood`: column `pet.mood` uses it",
+        ),
+        (
+            "DROP TYPE nope",
+            "1:11: type `nope` does not exist",
+        ),
+        (
+            "ALTER TYPE nope ADD VALUE 'x'",
+            "1:12: type `nope` does not exist",
+        ),
+        (
+            "ALTER TYPE mood ADD VALUE 'ok'",
+            "1:17: enum label `ok` already exists in type `mood`",
+        ),
+        (
+            "ALTER TYPE mood ADD VALUE 'x' BEFORE 'nope'",
+            "1:17: `nope` is not an existing label of type `mood`",
+        ),
+        (
+            "CREATE TYPE mood AS ENUM ('a')",
+            "1:13: type `mood` already exists",
+        ),
+        (
+            "CREATE TYPE point AS (x int, y int)",
+            "1:1: unsupported statement `CREATE TYPE`: only `CREATE TYPE ... AS ENUM` is modelled; replay cannot see the effect of other types",
+        ),
+        (
+            "CREATE INDEX ix ON nope (a)",
+            "1:20: table `nope` does not exist",
+        ),
+        (
+            "CREATE INDEX ix ON pet (nope)",
+            "1:25: column `pet.nope` does not exist",
+        ),
+        (
+            "CREATE INDEX ix_pet_name ON pet (id)",
+            "1:14: relation `ix_pet_name` already exists (an index)",
+        ),
+        (
+            "CREATE INDEX ON pet ((id + 1))",
+            "1:17: an index on an expression needs a name: replay does not derive PostgreSQL's generated name for it",
+        ),
+        (
+            "CREATE INDEX ix ON pet (id) WITH (fillfactor = 50)",
+            "1:29: `WITH` in `CREATE INDEX` is not supported by the schema model",
+        ),
+        (
+            "DROP INDEX nope",
+            "1:12: index `nope` does not exist",
+        ),
+        (
+            "DROP INDEX pet_pkey",
+            "1:12: cannot drop index `pet_pkey`: a constraint uses it (drop the constraint instead)",
+        ),
+        (
+            "ALTER INDEX ix_pet_name SET TABLESPACE x",
+            "1:25: unsupported `ALTER INDEX` action: replay understands only `RENAME TO`",
+        ),
+        (
+            "CREATE SEQUENCE s AS text",
+            "1:19: sequence type must be `smallint`, `integer` or `bigint`",
+        ),
+        (
+            "CREATE SEQUENCE counter",
+            "1:17: relation `counter` already exists (a sequence)",
+        ),
+        (
+            "DROP SEQUENCE owner_id_seq",
+            "1:15: cannot drop sequence `owner_id_seq`: a serial column owns it (drop the column or its default first)",
+        ),
+        (
+            "DROP SEQUENCE nope",
+            "1:15: sequence `nope` does not exist",
+        ),
+        (
+            "ALTER TABLE pet ALTER name DROP IDENTITY",
+            "1:23: column `pet.name` is not an identity column",
+        ),
+        (
+            "CREATE TABLE t (a numeric(2000))",
+            "1:26: numeric precision 2000 must be between 1 and 1000",
+        ),
+        (
+            "CREATE TABLE t (a numeric(3, 5))",
+            "1:26: numeric scale 5 must be between 0 and precision 3",
+        ),
+        (
+            "CREATE TABLE t (a varchar(0))",
+            "1:26: length for type `varchar` must be between 1 and 10485760",
+        ),
+        (
+            "CREATE TABLE t (a float(60))",
+            "1:24: precision for type `float` must be between 1 and 53, not 60",
+        ),
+        (
+            "CREATE TABLE t (a time with time zone)",
+            "1:24: type `time with time zone` is not supported by the schema model",
+        ),
+        (
+            "CREATE TABLE t (a interval day)",
+            "1:28: interval fields and precision are not supported by the schema model",
+        ),
+        (
+            "CREATE TABLE t (a int CHECK (a > 0)",
+            "1:36: expected `)`, found end of statement",
+        ),
+        (
+            "CREATE TABLE t (a int CHECK (a > (0))",
+            "1:38: expected `)`, found end of statement",
+        ),
+        (
+            "CREATE TABLE t (a int UNIQUE NULLS NOT DISTINCT)",
+            "1:30: `NULLS NOT DISTINCT` is not supported by the schema model",
+        ),
+        (
+            "ALTER TABLE pet ALTER id DROP NOT NULL",
+            "1:26: column `pet.id` is in a primary key",
+        ),
+        (
+            "CREATE TABLE t (a int, CONSTRAINT c)",
+            "1:36: expected `PRIMARY KEY`, `UNIQUE`, `FOREIGN KEY` or `CHECK`, found `)`",
+        ),
+        (
+            "42",
+            "1:1: expected a statement, found `42`",
+        ),
+        (
+            "CREATE TABLE t (a int) INHERITS (pet)",
+            "1:24: `INHERITS` in `CREATE TABLE` is not supported by the schema model",
+        ),
+        (
+            "CREATE INDEX ix ON pet (name COLLATE \"C\")",
+            "1:30: collations are not supported by the schema model",
+        ),
+        ];
+        for (sql, expected) in cases {
+            assert_eq!(
+                error_on(&base, sql),
+                format!("{ORIGIN}:{expected}"),
+                "{sql}"
+            );
+        }
+    }
+
+    #[test]
+    fn statements_before_the_error_stay_applied() {
+        let mut schema = Schema::default();
+        let err = replay(
+            &mut schema,
+            "CREATE TABLE a (x int);\n-- the next one fails\nCREATE TABLE a (y int);",
+            "up.sql",
+        )
+        .expect_err("second CREATE TABLE fails");
+        assert_eq!(
+            err,
+            ReplayError {
+                origin: "up.sql".into(),
+                line: 3,
+                column: 14,
+                message: "relation `a` already exists (a table)".into(),
+            }
+        );
+        assert_eq!(schema.tables["a"].columns[0].name, "x");
+    }
+
+    #[test]
+    fn error_messages_for_syntax_use_the_token_found() {
+        assert_eq!(
+            error("CREATE TABLE t (a int) ;; SELECT 1; ALTER TABLE t ADD COLUMN b int b"),
+            format!("{ORIGIN}:1:68: expected end of statement, found `b`")
+        );
+        assert_eq!(
+            error("CREATE INDEX IF NOT EXISTS ON t (a)"),
+            format!("{ORIGIN}:1:28: expected an index name after `IF NOT EXISTS`, found `ON`")
         );
     }
 }
