@@ -32,6 +32,8 @@ pub(crate) enum TokenKind {
     Punct(u8),
     /// A run of operator characters: `=`, `<>`, `||`, `->>`...
     Operator,
+    /// A psql meta-command to the end of its line (`\restrict key` in pg_dump output).
+    MetaCommand,
 }
 
 /// How a string constant is spelled, which decides how to read its value.
@@ -385,6 +387,10 @@ impl<'a> Lexer<'a> {
                 self.bump();
                 TokenKind::Punct(b)
             }
+            b'\\' => {
+                self.bump_while(|b| b != b'\n');
+                TokenKind::MetaCommand
+            }
             b if is_operator_char(b) => {
                 self.bump();
                 // An operator never contains the start of a comment.
@@ -495,7 +501,7 @@ mod tests {
     fn lexes_every_token_kind() {
         use TokenKind::*;
         assert_eq!(
-            kinds("Ab \"Q\"\"x\" 'it''s' E'\\'' $$a$$ 1.5e3 $1 :: (a[1]) <> ->> ; . :"),
+            kinds("Ab \"Q\"\"x\" 'it''s' E'\\'' $$a$$ 1.5e3 $1 :: (a[1]) <> ->> ; . : \\x y\nz"),
             vec![
                 (Ident, "Ab"),
                 (QuotedIdent, "\"Q\"\"x\""),
@@ -516,6 +522,8 @@ mod tests {
                 (Punct(b';'), ";"),
                 (Punct(b'.'), "."),
                 (Punct(b':'), ":"),
+                (MetaCommand, "\\x y"),
+                (Ident, "z"),
             ]
         );
     }

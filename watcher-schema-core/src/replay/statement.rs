@@ -83,6 +83,12 @@ pub(crate) fn parse(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps) -> P
         (Some("DROP"), Some("INDEX")) => index::drop_index(p, schema, steps),
         (Some("DROP"), Some("TYPE")) => drop_type(p, schema, steps),
         (Some("DROP"), Some("SEQUENCE")) => drop_sequence(p, schema, steps),
+        // pg_dump: `ALTER SCHEMA public OWNER TO ...`.
+        (Some("ALTER"), Some("SCHEMA"))
+            if p.peek_kw_nth(2, "PUBLIC") && p.peek_kw_nth(3, "OWNER") =>
+        {
+            Ok(())
+        }
         _ => Err(unsupported(p)),
     }
 }
