@@ -4,7 +4,7 @@
 //! Parsers read the schema (to resolve types, defaults and generated names) but never
 //! change it: they hand `(position, op)` steps to [`super::replay`], which applies them.
 
-use crate::model::{EnumType, Generated, Schema, Sequence, SqlType};
+use crate::model::{EnumType, Generated, Schema, Sequence, SqlType, Table};
 use crate::op::{LabelPosition, Op};
 
 use super::lexer::{Pos, TokenKind};
@@ -145,13 +145,16 @@ pub(crate) fn unsupported(p: &Parser<'_>) -> super::parser::SyntaxError {
     )
 }
 
-/// A name that must already be a table; "table `x` does not exist" at the name.
-pub(crate) fn existing_table(schema: &Schema, p: &Parser<'_>, name: &Name) -> PResult<()> {
-    if schema.tables.contains_key(&name.value) {
-        Ok(())
-    } else {
-        Err(p.error(name.pos, format!("table `{}` does not exist", name.value)))
-    }
+/// The table `name` must name; "table `x` does not exist" at the name otherwise.
+pub(crate) fn existing_table<'s>(
+    schema: &'s Schema,
+    p: &Parser<'_>,
+    name: &Name,
+) -> PResult<&'s Table> {
+    schema
+        .tables
+        .get(&name.value)
+        .ok_or_else(|| p.error(name.pos, format!("table `{}` does not exist", name.value)))
 }
 
 /// `CASCADE` / `RESTRICT` at the end of a `DROP`; `true` for `CASCADE`.

@@ -399,12 +399,10 @@ pub(crate) fn alter_table(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps
         return Ok(());
     }
     // Without the table there is nothing to resolve the actions against.
-    let Some(table) = schema.tables.get(&name.value) else {
-        if if_exists {
-            return Ok(());
-        }
-        return existing_table(schema, p, &name);
-    };
+    if if_exists && !schema.tables.contains_key(&name.value) {
+        return Ok(());
+    }
+    let table = existing_table(schema, p, &name)?;
     if p.eat_kw("RENAME") {
         return rename(p, table, steps);
     }

@@ -66,6 +66,27 @@ mod split {
         assert_eq!((statements[1].line, statements[1].column), (1, 11));
     }
 
+    proptest::proptest! {
+        /// Statements made of any literals and comments split back into themselves.
+        #[test]
+        fn joined_statements_split_back(
+            parts in proptest::collection::vec(("\\PC{0,12}", 0..4usize), 1..8)
+        ) {
+            let statements: Vec<String> = parts
+                .iter()
+                .map(|(text, style)| match style {
+                    0 => format!("SELECT {}", crate::sql::quote_literal(text)),
+                    1 => format!("SELECT 1 AS {}", crate::sql::quote_ident(&format!("c{text}"))),
+                    2 => format!("SELECT $q${}$q$", text.replace('$', "")),
+                    _ => format!("SELECT 1 /* {} */ + 2", text.replace("*/", "").replace("/*", "")),
+                })
+                .collect();
+            let script = statements.join(";\n-- ; a comment;\n");
+            let split: Vec<&str> = split_statements(&script).into_iter().map(|s| s.text).collect();
+            proptest::prop_assert_eq!(split, statements.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+    }
+
     #[test]
     fn a_psql_meta_command_is_a_statement_of_its_own() {
         let sql = "SELECT 1 +\n\\restrict key\n 2;\n\\unrestrict key";
