@@ -167,6 +167,23 @@ fn rejects_a_migration_that_is_its_own_parent() {
 }
 
 #[test]
+fn rejects_a_cycle_that_leaves_no_root() {
+    let fx = Fixture::new("cycle-no-root");
+    fx.migration("20251005124405_a", Some(V3))
+        .migration("20251007183231_b", Some(V1))
+        .migration("20251008100712_c", Some(V2));
+    let (problem, message) = fx.single_problem();
+    assert!(matches!(problem, Problem::Cycle { ref dirs } if dirs.len() == 3));
+    assert!(
+        message.contains(
+            "form a cycle: 20251005124405_a -> 20251008100712_c -> 20251007183231_b -> \
+             20251005124405_a"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
 fn rejects_a_parent_that_does_not_exist() {
     let fx = Fixture::new("missing-parent");
     fx.migration("20251005124405_initial", None)
@@ -181,6 +198,19 @@ fn rejects_a_parent_that_does_not_exist() {
              migration, or restore the missing one",
             fx.shown("20251008100712_add_input_hash")
         )
+    );
+}
+
+#[test]
+fn reports_why_migrations_are_unreachable_not_each_orphan() {
+    // `b` is cut off by its missing parent and `c` hangs below `b`: one cause, one problem.
+    let fx = Fixture::new("unreachable");
+    fx.migration("20251005124405_initial", None)
+        .migration("20251008100712_b", Some(V2))
+        .migration("20251011103728_c", Some(V3));
+    let (problem, _) = fx.single_problem();
+    assert!(
+        matches!(problem, Problem::MissingParent { ref dir, .. } if dir.ends_with("20251008100712_b"))
     );
 }
 
