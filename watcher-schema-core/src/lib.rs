@@ -16,3 +16,4 @@ pub mod replay;
 pub mod sql;
 #[cfg(feature = "structs")]
 pub mod structs;
+pub mod testing;
