@@ -2,3 +2,5 @@
 //! Each test gets its own database from [`watcher_schema_tests::TestDb`].
 
 mod harness;
+mod introspect;
+mod support;
