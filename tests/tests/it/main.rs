@@ -3,4 +3,5 @@
 
 mod harness;
 mod introspect;
+mod replay;
 mod support;
