@@ -1,0 +1,101 @@
+//! Every way a command can fail, as one typed enum; `lib.rs` prints it (password scrubbed)
+//! and maps it to its documented exit code.
+
+use std::io;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use crate::config::UrlSource;
+use crate::exit_codes::ExitCode;
+
+/// A failed command. Messages are lower case; a `help:` line says what to do.
+#[derive(Debug, Error)]
+pub enum CliError {
+    /// No `--dir` and no `migrations/` here or above.
+    #[error(
+        "no `migrations` directory in `{}` or any parent\nhelp: run from the repository root, or pass `--dir <DIR>`",
+        start.display()
+    )]
+    NoMigrationsDir {
+        /// Where the search started.
+        start: PathBuf,
+    },
+
+    /// The command needs a database and none was named.
+    #[error("no database URL\nhelp: pass `--database-url <URL>`, set `DATABASE_URL`, or add `DATABASE_URL=...` to `.env`")]
+    NoDatabaseUrl,
+
+    /// The server cannot be reached, or the database does not exist.
+    #[error("cannot connect to `{url}`: {message}")]
+    Unreachable {
+        /// The URL, redacted.
+        url: String,
+        /// What the client said, password scrubbed.
+        message: String,
+    },
+
+    /// The server refused the credentials.
+    #[error(
+        "`{url}` refused the credentials: {message}\nhelp: check the user and password in {from}"
+    )]
+    AuthFailed {
+        /// The URL, redacted.
+        url: String,
+        /// Where the URL came from.
+        from: UrlSource,
+        /// What the server said, password scrubbed.
+        message: String,
+    },
+
+    /// A query the CLI itself runs failed.
+    #[error("{context}: {message}")]
+    Query {
+        /// What the CLI was doing.
+        context: String,
+        /// The server's message.
+        message: String,
+    },
+
+    /// A revision on the command line is not in the chain.
+    #[error("unknown revision `{rev}`\nhelp: `watcher-schema history` lists the revisions")]
+    UnknownRevision {
+        /// What was asked for.
+        rev: String,
+    },
+
+    /// A revision prefix matches several revisions.
+    #[error("revision `{rev}` is ambiguous: it matches {}\nhelp: give more digits", matches.join(", "))]
+    AmbiguousRevision {
+        /// What was asked for.
+        rev: String,
+        /// The revisions it matches.
+        matches: Vec<String>,
+    },
+
+    /// Reading or writing a file failed.
+    #[error("cannot access `{}`: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+impl CliError {
+    /// The documented exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::NoMigrationsDir { .. } => ExitCode::INVALID_CHAIN,
+            CliError::NoDatabaseUrl => ExitCode::NO_DATABASE_URL,
+            CliError::Unreachable { .. } => ExitCode::DATABASE_UNREACHABLE,
+            CliError::AuthFailed { .. } => ExitCode::AUTH_FAILED,
+            CliError::Query { .. } => ExitCode::FAILURE,
+            CliError::UnknownRevision { .. } | CliError::AmbiguousRevision { .. } => {
+                ExitCode::UNKNOWN_REVISION
+            }
+            CliError::Io { .. } => ExitCode::IO_ERROR,
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Catalog introspection (written on branch `pg`).
