@@ -1,0 +1,6 @@
+//! Runs the real `watcher-schema` binary in temporary projects against real PostgreSQL
+//! databases, asserting output and exit codes for every command.
+
+mod support;
+
+mod help;
