@@ -73,6 +73,23 @@ pub enum CliError {
         matches: Vec<String>,
     },
 
+    /// The struct source directory does not exist.
+    #[error(
+        "no struct sources at `{}`\nhelp: pass `--schema-src <DIR>` (the directory holding the `#[watcher_table]` structs)",
+        path.display()
+    )]
+    NoSchemaSources {
+        /// The directory looked for.
+        path: PathBuf,
+    },
+
+    /// The struct sources do not parse, or their attributes are wrong.
+    #[error("the struct sources have errors:\n{report}")]
+    InvalidSource {
+        /// Every error, rendered with file:line:column.
+        report: String,
+    },
+
     /// Reading or writing a file failed.
     #[error("cannot access `{}`: {source}", path.display())]
     Io {
@@ -94,6 +111,9 @@ impl CliError {
             CliError::Query { .. } => ExitCode::FAILURE,
             CliError::UnknownRevision { .. } | CliError::AmbiguousRevision { .. } => {
                 ExitCode::UNKNOWN_REVISION
+            }
+            CliError::NoSchemaSources { .. } | CliError::InvalidSource { .. } => {
+                ExitCode::INVALID_SOURCE
             }
             CliError::Io { .. } => ExitCode::IO_ERROR,
         }

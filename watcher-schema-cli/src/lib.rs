@@ -12,6 +12,7 @@ pub mod error;
 pub mod exit_codes;
 pub mod introspect;
 pub mod output;
+pub mod source;
 
 use clap::Parser;
 
@@ -46,8 +47,9 @@ pub fn main() -> i32 {
     }
 }
 
-/// `error: first line`, later lines (the `help:`) indented under the message.
+/// `error: message`, with `help:` lines indented under the message (as in the macro's
+/// errors); other lines (rendered source reports) are printed as they are.
 fn render_error(styles: Styles, message: &str) -> String {
-    let indented = message.replace('\n', "\n       ");
+    let indented = message.replace("\nhelp:", "\n       help:");
     format!("{} {indented}", styles.bad("error:"))
 }

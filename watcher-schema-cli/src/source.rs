@@ -1,0 +1,142 @@
+//! Struct source files → parsed `syn` files, and `syn::Error`s → rustc-style text with
+//! file:line:column and the offending line underlined (the way cxx's gen reports errors).
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::CliError;
+
+/// One `.rs` file of the struct sources, parsed.
+pub struct SourceFile {
+    /// Its path, as given (for messages).
+    pub path: PathBuf,
+    /// Its text (for underlining errors).
+    pub text: String,
+    /// Its syntax tree.
+    pub syntax: syn::File,
+}
+
+/// Reads and parses every `.rs` file under `dir`, in path order so output is stable.
+/// Syntax errors in all files are reported together.
+pub fn read_sources(dir: &Path) -> Result<Vec<SourceFile>, CliError> {
+    if !dir.is_dir() {
+        return Err(CliError::NoSchemaSources {
+            path: dir.to_path_buf(),
+        });
+    }
+    let mut paths = Vec::new();
+    collect_rs(dir, &mut paths)?;
+    paths.sort();
+    let mut files = Vec::new();
+    let mut report = String::new();
+    for path in paths {
+        let text = fs::read_to_string(&path).map_err(|source| CliError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        match syn::parse_file(&text) {
+            Ok(syntax) => files.push(SourceFile { path, text, syntax }),
+            Err(e) => report.push_str(&render_syn_error(&path, &text, e)),
+        }
+    }
+    if report.is_empty() {
+        Ok(files)
+    } else {
+        Err(CliError::InvalidSource { report })
+    }
+}
+
+fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
+    let io = |source| CliError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            collect_rs(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Every error folded into `err`, as
+///
+/// ```text
+/// error: unknown key `primry_key`
+///   --> watcher-schema/src/pipeline.rs:12:15
+///    |
+/// 12 |     #[watcher(primry_key)]
+///    |               ^^^^^^^^^^
+/// ```
+pub fn render_syn_error(path: &Path, text: &str, err: syn::Error) -> String {
+    let mut out = String::new();
+    for e in err {
+        let start = e.span().start();
+        let end = e.span().end();
+        let (first, rest) = e
+            .to_string()
+            .split_once('\n')
+            .map_or((e.to_string(), None), |(a, b)| (a.to_string(), Some(b.to_string())));
+        let _ = writeln!(out, "error: {first}");
+        let _ = writeln!(
+            out,
+            "  --> {}:{}:{}",
+            path.display(),
+            start.line,
+            start.column + 1
+        );
+        if let Some(line) = text.lines().nth(start.line.saturating_sub(1)) {
+            let number = start.line.to_string();
+            let pad = " ".repeat(number.len());
+            // Spans may cover several lines; underline to the end of the first.
+            let width = if end.line == start.line {
+                end.column.saturating_sub(start.column).max(1)
+            } else {
+                line.chars().count().saturating_sub(start.column).max(1)
+            };
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{number} | {line}");
+            let _ = writeln!(
+                out,
+                "{pad} | {}{}",
+                " ".repeat(start.column),
+                "^".repeat(width)
+            );
+        }
+        for help in rest.iter().flat_map(|r| r.lines()) {
+            let _ = writeln!(out, "   = {}", help.trim_start());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn underlines_the_spanned_token() {
+        let text = "struct A {\n    id: i32 i64,\n}\n";
+        let err = syn::parse_file(text).err().unwrap();
+        let shown = render_syn_error(Path::new("src/a.rs"), text, err);
+        assert_eq!(
+            shown,
+            "error: expected `,`\n  --> src/a.rs:2:13\n  |\n2 |     id: i32 i64,\n  |             ^^^\n\n"
+        );
+    }
+
+    #[test]
+    fn help_lines_follow_the_location() {
+        let text = "fn f() {}\n";
+        let file = syn::parse_file(text).unwrap();
+        let err = syn::Error::new_spanned(&file.items[0], "bad item\nhelp: remove it");
+        let shown = render_syn_error(Path::new("x.rs"), text, err);
+        assert!(shown.starts_with("error: bad item\n  --> x.rs:1:1\n"), "{shown}");
+        assert!(shown.ends_with("   = help: remove it\n\n"), "{shown}");
+    }
+}
