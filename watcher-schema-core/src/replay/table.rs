@@ -1,0 +1,1082 @@
+//! Replay step 3c: `CREATE TABLE` and `ALTER TABLE` → table, column and constraint ops,
+//! with PostgreSQL's defaults (generated names, serial expansion, implied NOT NULL).
+
+use crate::model::{
+    Check, Column, Expr, FkAction, ForeignKey, Generated, PrimaryKey, Schema, Table, Unique,
+};
+use crate::op::Op;
+
+use super::lexer::{Pos, TokenKind};
+use super::names::{sole_column, Namer};
+use super::parser::{Name, PResult, Parser, SyntaxError};
+use super::statement::{drop_behaviour, existing_table, Steps};
+use super::types;
+
+/// Key words that end a column's `DEFAULT` expression: the next column constraint.
+const DEFAULT_STOP: &[&str] = &[
+    "NOT",
+    "NULL",
+    "CONSTRAINT",
+    "PRIMARY",
+    "UNIQUE",
+    "REFERENCES",
+    "CHECK",
+    "GENERATED",
+    "COLLATE",
+    "DEFAULT",
+];
+
+/// A constraint as written, before its name is chosen.
+#[derive(Debug)]
+struct ConstraintDef {
+    /// `CONSTRAINT name`, if given.
+    name: Option<Name>,
+    kind: ConstraintKind,
+    /// Where the constraint starts, for errors applying it.
+    pos: Pos,
+}
+
+#[derive(Debug)]
+enum ConstraintKind {
+    PrimaryKey(Vec<String>),
+    Unique(Vec<String>),
+    ForeignKey {
+        columns: Vec<String>,
+        ref_table: Name,
+        /// `None`: the referenced table's primary key.
+        ref_columns: Option<Vec<String>>,
+        on_delete: FkAction,
+        on_update: FkAction,
+    },
+    Check(Expr),
+}
+
+/// A column definition; its constraints go to the statement's constraint list.
+struct ColumnDef {
+    name: Name,
+    column: Column,
+    serial: bool,
+}
+
+/// `CREATE TABLE [IF NOT EXISTS] name (columns and constraints)`.
+pub(crate) fn create_table(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps) -> PResult<()> {
+    p.expect_kw("CREATE")?;
+    p.expect_kw("TABLE")?;
+    let if_not_exists = p.eat_kws(&["IF", "NOT", "EXISTS"]);
+    let name = p.qualified("a table name")?;
+    if let Some(kw) = p.peek_kw_in(&["AS", "OF", "PARTITION"]) {
+        return Err(p.error(
+            p.here(),
+            format!("`CREATE TABLE ... {kw}` is not supported: replay needs the column list"),
+        ));
+    }
+    p.expect_punct(b'(')?;
+    let mut columns = Vec::new();
+    let mut constraints = Vec::new();
+    if !p.eat_punct(b')') {
+        loop {
+            if starts_table_constraint(p) {
+                constraints.push(table_constraint(p)?);
+            } else if p.peek_kw("LIKE") {
+                return Err(p.error(
+                    p.here(),
+                    "`LIKE` in `CREATE TABLE` is not supported: list the columns".to_string(),
+                ));
+            } else {
+                columns.push(column_def(p, schema, &mut constraints)?);
+            }
+            if !p.eat_punct(b',') {
+                p.expect_punct(b')')?;
+                break;
+            }
+        }
+    }
+    if let Some(kw) = p.peek_kw_in(&[
+        "INHERITS",
+        "PARTITION",
+        "WITH",
+        "WITHOUT",
+        "TABLESPACE",
+        "USING",
+        "ON",
+    ]) {
+        return Err(p.error(
+            p.here(),
+            format!("`{kw}` in `CREATE TABLE` is not supported by the schema model"),
+        ));
+    }
+    p.expect_end()?;
+    if if_not_exists && super::names::relation_exists(schema, &name.value) {
+        return Ok(());
+    }
+
+    let mut namer = Namer::new(schema);
+    namer.claim_relation(&name.value);
+    let mut table = Table::new(name.value.clone());
+    for def in columns {
+        let mut column = def.column;
+        if def.serial {
+            column.generated = Some(Generated::Serial {
+                sequence: namer.sequence(&name.value, &def.name.value),
+            });
+        }
+        table.columns.push(column);
+    }
+    let column_names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    let constraints = merge_index_constraints(p, &name.value, constraints)?;
+    let own_pk = constraints.iter().find_map(|c| match &c.kind {
+        ConstraintKind::PrimaryKey(cols) => Some(cols.clone()),
+        _ => None,
+    });
+    // PostgreSQL names checks when it creates the table, then the primary key and
+    // unique indexes, then adds the foreign keys; the order decides numbered names.
+    let mut ops = Vec::with_capacity(constraints.len());
+    for rank in 0..3 {
+        for def in &constraints {
+            let def_rank = match def.kind {
+                ConstraintKind::Check(_) => 0,
+                ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) => 1,
+                ConstraintKind::ForeignKey { .. } => 2,
+            };
+            if def_rank == rank {
+                let op = resolve_constraint(
+                    p,
+                    schema,
+                    &mut namer,
+                    &name.value,
+                    &column_names,
+                    own_pk.as_deref(),
+                    def,
+                )?;
+                ops.push((def.pos, op));
+            }
+        }
+    }
+    steps.push((name.pos, Op::CreateTable(table)));
+    steps.extend(ops);
+    Ok(())
+}
+
+/// PostgreSQL keeps one index per column list among a new table's primary key and
+/// unique constraints (`a int UNIQUE PRIMARY KEY` gives only `t_pkey`); an unnamed
+/// survivor takes the name of a named duplicate. The primary key comes first.
+fn merge_index_constraints(
+    p: &Parser<'_>,
+    table: &str,
+    constraints: Vec<ConstraintDef>,
+) -> PResult<Vec<ConstraintDef>> {
+    let mut pk_seen = false;
+    for def in &constraints {
+        if matches!(def.kind, ConstraintKind::PrimaryKey(_)) {
+            if pk_seen {
+                return Err(p.error(
+                    def.pos,
+                    format!("multiple primary keys for table `{table}` are not allowed"),
+                ));
+            }
+            pk_seen = true;
+        }
+    }
+    let (mut kept, rest): (Vec<_>, Vec<_>) = constraints
+        .into_iter()
+        .partition(|d| matches!(d.kind, ConstraintKind::PrimaryKey(_)));
+    for def in rest {
+        let ConstraintKind::Unique(columns) = &def.kind else {
+            kept.push(def);
+            continue;
+        };
+        let prior = kept.iter_mut().find(|k| match &k.kind {
+            ConstraintKind::PrimaryKey(c) | ConstraintKind::Unique(c) => c == columns,
+            _ => false,
+        });
+        match prior {
+            Some(prior) => {
+                if prior.name.is_none() {
+                    prior.name = def.name;
+                }
+            }
+            None => kept.push(def),
+        }
+    }
+    Ok(kept)
+}
+
+/// Turns a constraint as written into its op, choosing its name if it has none.
+/// `columns` are the table's columns (for naming checks); `own_pk` is the primary key
+/// the statement gives the table, for `REFERENCES` the table itself without columns.
+fn resolve_constraint(
+    p: &Parser<'_>,
+    schema: &Schema,
+    namer: &mut Namer<'_>,
+    table: &str,
+    columns: &[&str],
+    own_pk: Option<&[String]>,
+    def: &ConstraintDef,
+) -> PResult<Op> {
+    let explicit = def.name.as_ref().map(|n| n.value.clone());
+    let table = table.to_string();
+    let op = match &def.kind {
+        ConstraintKind::PrimaryKey(cols) => Op::AddPrimaryKey {
+            key: PrimaryKey {
+                name: explicit.unwrap_or_else(|| namer.primary_key(&table)),
+                columns: cols.clone(),
+            },
+            table,
+        },
+        ConstraintKind::Unique(cols) => Op::AddUnique {
+            unique: Unique {
+                name: explicit.unwrap_or_else(|| namer.unique(&table, cols)),
+                columns: cols.clone(),
+            },
+            table,
+        },
+        ConstraintKind::Check(expr) => Op::AddCheck {
+            check: Check {
+                name: explicit.unwrap_or_else(|| {
+                    namer.check(&table, sole_column(expr.as_str(), columns.iter().copied()))
+                }),
+                expr: expr.clone(),
+            },
+            table,
+        },
+        ConstraintKind::ForeignKey {
+            columns: cols,
+            ref_table,
+            ref_columns,
+            on_delete,
+            on_update,
+        } => {
+            let ref_columns = match ref_columns {
+                Some(c) => c.clone(),
+                None => referenced_primary_key(p, schema, &table, own_pk, ref_table)?,
+            };
+            Op::AddForeignKey {
+                key: ForeignKey {
+                    name: explicit.unwrap_or_else(|| namer.foreign_key(&table, cols)),
+                    columns: cols.clone(),
+                    ref_table: ref_table.value.clone(),
+                    ref_columns,
+                    on_delete: *on_delete,
+                    on_update: *on_update,
+                },
+                table,
+            }
+        }
+    };
+    if let Some(name) = &def.name {
+        match def.kind {
+            ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) => {
+                namer.claim_relation(&name.value);
+                namer.claim_constraint(&name.value);
+            }
+            _ => namer.claim_constraint(&name.value),
+        }
+    }
+    Ok(op)
+}
+
+/// `REFERENCES t` without columns means `t`'s primary key.
+fn referenced_primary_key(
+    p: &Parser<'_>,
+    schema: &Schema,
+    table: &str,
+    own_pk: Option<&[String]>,
+    ref_table: &Name,
+) -> PResult<Vec<String>> {
+    let pk = if ref_table.value == table {
+        own_pk.map(<[String]>::to_vec)
+    } else {
+        let Some(target) = schema.tables.get(&ref_table.value) else {
+            return Err(p.error(
+                ref_table.pos,
+                format!("referenced table `{}` does not exist", ref_table.value),
+            ));
+        };
+        target.primary_key.as_ref().map(|pk| pk.columns.clone())
+    };
+    pk.ok_or_else(|| {
+        p.error(
+            ref_table.pos,
+            format!(
+                "there is no primary key for referenced table `{}`; name the referenced columns",
+                ref_table.value
+            ),
+        )
+    })
+}
+
+/// Whether a table element (or `ALTER TABLE ... ADD`) starts a table constraint.
+fn starts_table_constraint(p: &Parser<'_>) -> bool {
+    p.peek_kw_in(&["CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK"])
+        .is_some()
+        || p.peek_kw("EXCLUDE")
+            && (p.peek_kw_nth(1, "USING")
+                || p.peek_nth(1)
+                    .is_some_and(|t| t.kind == TokenKind::Punct(b'(')))
+}
+
+/// `[CONSTRAINT n] PRIMARY KEY (..) | UNIQUE (..) | FOREIGN KEY (..) REFERENCES .. | CHECK (..)`.
+fn table_constraint(p: &mut Parser<'_>) -> PResult<ConstraintDef> {
+    let pos = p.here();
+    let name = if p.eat_kw("CONSTRAINT") {
+        Some(p.ident("a constraint name")?)
+    } else {
+        None
+    };
+    let kind = if p.eat_kws(&["PRIMARY", "KEY"]) {
+        let columns = p.ident_list("a column name")?;
+        index_constraint_tail(p)?;
+        ConstraintKind::PrimaryKey(columns)
+    } else if p.eat_kw("UNIQUE") {
+        nulls_distinct(p)?;
+        let columns = p.ident_list("a column name")?;
+        index_constraint_tail(p)?;
+        ConstraintKind::Unique(columns)
+    } else if p.eat_kws(&["FOREIGN", "KEY"]) {
+        let columns = p.ident_list("a column name")?;
+        p.expect_kw("REFERENCES")?;
+        references(p, columns)?
+    } else if p.eat_kw("CHECK") {
+        check(p)?
+    } else if p.peek_kw("EXCLUDE") {
+        return Err(p.error(
+            p.here(),
+            "`EXCLUDE` constraints are not supported by the schema model".to_string(),
+        ));
+    } else {
+        return Err(p.unexpected("`PRIMARY KEY`, `UNIQUE`, `FOREIGN KEY` or `CHECK`"));
+    };
+    Ok(ConstraintDef { name, kind, pos })
+}
+
+/// What may follow a primary key or unique column list: storage options the model
+/// has no place for are refused rather than dropped.
+fn index_constraint_tail(p: &mut Parser<'_>) -> PResult<()> {
+    if let Some(kw) = p.peek_kw_in(&["INCLUDE", "WITH", "USING"]) {
+        return Err(p.error(
+            p.here(),
+            format!(
+                "`{kw}` on a primary key or unique constraint is not supported by the schema \
+                 model (a unique index can have `INCLUDE`)"
+            ),
+        ));
+    }
+    constraint_attributes(p)
+}
+
+/// `NULLS DISTINCT` is the default; `NULLS NOT DISTINCT` has no place in the model.
+fn nulls_distinct(p: &mut Parser<'_>) -> PResult<()> {
+    if p.eat_kws(&["NULLS", "DISTINCT"]) {
+        return Ok(());
+    }
+    if p.peek_kw("NULLS") {
+        return Err(p.error(
+            p.here(),
+            "`NULLS NOT DISTINCT` is not supported by the schema model".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// `CHECK (expr)` after `CHECK`.
+fn check(p: &mut Parser<'_>) -> PResult<ConstraintKind> {
+    let expr = p.paren_expr("a check expression")?;
+    if p.peek_kw("NO") && p.peek_kw_nth(1, "INHERIT") {
+        return Err(p.error(
+            p.here(),
+            "`NO INHERIT` is not supported by the schema model".to_string(),
+        ));
+    }
+    constraint_attributes(p)?;
+    Ok(ConstraintKind::Check(expr))
+}
+
+/// `REFERENCES t [(cols)] [MATCH SIMPLE] [ON DELETE a] [ON UPDATE a]`, after `REFERENCES`.
+fn references(p: &mut Parser<'_>, columns: Vec<String>) -> PResult<ConstraintKind> {
+    let ref_table = p.qualified("a table name")?;
+    let ref_columns = if p.peek_punct(b'(') {
+        Some(p.ident_list("a column name")?)
+    } else {
+        None
+    };
+    let (mut on_delete, mut on_update) = (FkAction::NoAction, FkAction::NoAction);
+    loop {
+        if p.eat_kw("MATCH") {
+            if !p.eat_kw("SIMPLE") {
+                return Err(p.error(
+                    p.here(),
+                    "only `MATCH SIMPLE` (the default) is supported by the schema model"
+                        .to_string(),
+                ));
+            }
+        } else if p.eat_kws(&["ON", "DELETE"]) {
+            on_delete = fk_action(p)?;
+        } else if p.eat_kws(&["ON", "UPDATE"]) {
+            on_update = fk_action(p)?;
+        } else {
+            break;
+        }
+    }
+    constraint_attributes(p)?;
+    Ok(ConstraintKind::ForeignKey {
+        columns,
+        ref_table,
+        ref_columns,
+        on_delete,
+        on_update,
+    })
+}
+
+fn fk_action(p: &mut Parser<'_>) -> PResult<FkAction> {
+    let action = if p.eat_kws(&["NO", "ACTION"]) {
+        FkAction::NoAction
+    } else if p.eat_kw("RESTRICT") {
+        FkAction::Restrict
+    } else if p.eat_kw("CASCADE") {
+        FkAction::Cascade
+    } else if p.eat_kws(&["SET", "NULL"]) {
+        FkAction::SetNull
+    } else if p.eat_kws(&["SET", "DEFAULT"]) {
+        FkAction::SetDefault
+    } else {
+        return Err(p.unexpected("`NO ACTION`, `RESTRICT`, `CASCADE`, `SET NULL` or `SET DEFAULT`"));
+    };
+    if p.peek_punct(b'(') {
+        return Err(p.error(
+            p.here(),
+            "a column list on `SET NULL`/`SET DEFAULT` is not supported by the schema model"
+                .to_string(),
+        ));
+    }
+    Ok(action)
+}
+
+/// `[NOT] DEFERRABLE`, `INITIALLY {IMMEDIATE|DEFERRED}`, `NOT VALID`: the defaults and
+/// `NOT VALID` (which changes no definition) are accepted; deferral is not modelled.
+fn constraint_attributes(p: &mut Parser<'_>) -> PResult<()> {
+    loop {
+        if p.eat_kws(&["NOT", "DEFERRABLE"])
+            || p.eat_kws(&["INITIALLY", "IMMEDIATE"])
+            || p.eat_kws(&["NOT", "VALID"])
+        {
+            continue;
+        }
+        if p.peek_kw("DEFERRABLE") || p.peek_kw("INITIALLY") {
+            return Err(p.error(
+                p.here(),
+                "deferrable constraints are not supported by the schema model".to_string(),
+            ));
+        }
+        return Ok(());
+    }
+}
+
+/// `name type [column constraints]`; constraints other than NULL/NOT NULL/DEFAULT/
+/// identity are pushed onto `constraints`, in order, as table constraints on this column.
+fn column_def(
+    p: &mut Parser<'_>,
+    schema: &Schema,
+    constraints: &mut Vec<ConstraintDef>,
+) -> PResult<ColumnDef> {
+    let name = p.ident("a column name")?;
+    let ty = types::parse_type(p, schema)?;
+    let mut nullability: Option<bool> = None;
+    let mut default: Option<(Pos, Option<Expr>)> = None;
+    let mut identity: Option<(Pos, Generated)> = None;
+    let conflict = |p: &Parser<'_>, pos, what: &str| -> SyntaxError {
+        p.error(pos, format!("{what} for column `{}`", name.value))
+    };
+    loop {
+        let pos = p.here();
+        let constraint_name = if p.eat_kw("CONSTRAINT") {
+            Some(p.ident("a constraint name")?)
+        } else {
+            None
+        };
+        let kind = if p.eat_kws(&["NOT", "NULL"]) || p.peek_kw("NULL") {
+            let nullable = p.eat_kw("NULL");
+            if nullability.is_some_and(|n| n != nullable) {
+                return Err(conflict(p, pos, "conflicting NULL/NOT NULL declarations"));
+            }
+            nullability = Some(nullable);
+            continue;
+        } else if p.eat_kw("DEFAULT") {
+            if default.is_some() {
+                return Err(conflict(p, pos, "multiple default values specified"));
+            }
+            let expr = p.expr_until(DEFAULT_STOP, "a default expression")?;
+            default = Some((pos, normalize_default(expr)));
+            continue;
+        } else if p.eat_kw("GENERATED") {
+            if identity.is_some() {
+                return Err(conflict(p, pos, "multiple identity specifications"));
+            }
+            identity = Some((pos, identity_kind(p)?));
+            continue;
+        } else if p.eat_kws(&["PRIMARY", "KEY"]) {
+            index_constraint_tail(p)?;
+            ConstraintKind::PrimaryKey(vec![name.value.clone()])
+        } else if p.eat_kw("UNIQUE") {
+            nulls_distinct(p)?;
+            index_constraint_tail(p)?;
+            ConstraintKind::Unique(vec![name.value.clone()])
+        } else if p.eat_kw("REFERENCES") {
+            references(p, vec![name.value.clone()])?
+        } else if p.eat_kw("CHECK") {
+            check(p)?
+        } else if p.peek_kw("COLLATE") {
+            return Err(p.error(
+                p.here(),
+                "collations are not supported by the schema model".to_string(),
+            ));
+        } else if constraint_name.is_some() {
+            return Err(p.unexpected("a column constraint"));
+        } else {
+            break;
+        };
+        constraints.push(ConstraintDef {
+            name: constraint_name,
+            kind,
+            pos,
+        });
+    }
+    if ty.serial {
+        if let Some((pos, _)) = default {
+            return Err(conflict(p, pos, "multiple default values specified"));
+        }
+        if nullability == Some(true) {
+            return Err(conflict(
+                p,
+                name.pos,
+                "conflicting NULL/NOT NULL declarations",
+            ));
+        }
+    }
+    if let Some((pos, _)) = &identity {
+        if ty.serial || default.as_ref().is_some_and(|(_, d)| d.is_some()) {
+            return Err(conflict(p, *pos, "both default and identity specified"));
+        }
+        if !ty.ty.is_integer() {
+            return Err(p.error(
+                *pos,
+                format!(
+                    "identity column `{}` must have type smallint, integer or bigint",
+                    name.value
+                ),
+            ));
+        }
+    }
+    let column = Column {
+        name: name.value.clone(),
+        nullable: nullability.unwrap_or(true) && !ty.serial && identity.is_none(),
+        ty: ty.ty,
+        default: default.and_then(|(_, d)| d),
+        generated: identity.map(|(_, g)| g),
+    };
+    Ok(ColumnDef {
+        name,
+        column,
+        serial: ty.serial,
+    })
+}
+
+/// `{ALWAYS | BY DEFAULT} AS IDENTITY [(options)]`, after `GENERATED`.
+fn identity_kind(p: &mut Parser<'_>) -> PResult<Generated> {
+    let generated = if p.eat_kw("ALWAYS") {
+        Generated::IdentityAlways
+    } else if p.eat_kws(&["BY", "DEFAULT"]) {
+        Generated::IdentityByDefault
+    } else {
+        return Err(p.unexpected("`ALWAYS` or `BY DEFAULT`"));
+    };
+    p.expect_kw("AS")?;
+    if p.peek_punct(b'(') {
+        return Err(p.error(
+            p.here(),
+            "generated columns (`GENERATED ALWAYS AS (expr) STORED`) are not supported by the \
+             schema model"
+                .to_string(),
+        ));
+    }
+    p.expect_kw("IDENTITY")?;
+    if p.peek_punct(b'(') {
+        p.skip_parens()?;
+    }
+    Ok(generated)
+}
+
+/// A default as the catalog keeps it: `DEFAULT NULL` is no default at all, and a
+/// sequence named `public.x` is printed `x`.
+fn normalize_default(expr: Expr) -> Option<Expr> {
+    let text = expr.as_str();
+    let is_null = text.eq_ignore_ascii_case("null")
+        || text
+            .get(..6)
+            .is_some_and(|head| head.eq_ignore_ascii_case("null::"));
+    if is_null {
+        return None;
+    }
+    match text.strip_prefix("nextval('public.") {
+        Some(rest) => Some(Expr::new(&format!("nextval('{rest}"))),
+        None => Some(expr),
+    }
+}
+
+/// PostgreSQL runs an `ALTER TABLE`'s actions in passes, not in the order written
+/// (drops first, then type changes, new columns, then constraints); sorting the steps
+/// by pass replays the same outcome, e.g. a constraint on a column added after it.
+mod pass {
+    pub const DROP: u8 = 0;
+    pub const ALTER_TYPE: u8 = 1;
+    pub const ADD_COLUMN: u8 = 4;
+    pub const COLUMN_ATTRIBUTES: u8 = 6;
+    pub const ADD_INDEX_CONSTRAINT: u8 = 7;
+    pub const ADD_OTHER_CONSTRAINT: u8 = 9;
+}
+
+/// The table an `ALTER TABLE` works on and the steps it has collected.
+struct AlterTable<'s> {
+    schema: &'s Schema,
+    table: &'s Table,
+    namer: Namer<'s>,
+    /// Columns added by earlier actions of the statement.
+    added: Vec<String>,
+    steps: Vec<(u8, Pos, Op)>,
+}
+
+impl AlterTable<'_> {
+    fn has_column(&self, name: &str) -> bool {
+        self.table.column(name).is_some() || self.added.iter().any(|c| c == name)
+    }
+
+    fn push(&mut self, pass: u8, pos: Pos, op: Op) {
+        self.steps.push((pass, pos, op));
+    }
+
+    /// Adds a constraint written in the statement.
+    fn add_constraint(&mut self, p: &Parser<'_>, def: &ConstraintDef) -> PResult<()> {
+        let columns: Vec<&str> = self
+            .table
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .chain(self.added.iter().map(String::as_str))
+            .collect();
+        let own_pk = self
+            .table
+            .primary_key
+            .as_ref()
+            .map(|pk| pk.columns.as_slice());
+        let op = resolve_constraint(
+            p,
+            self.schema,
+            &mut self.namer,
+            &self.table.name,
+            &columns,
+            own_pk,
+            def,
+        )?;
+        let pass = match def.kind {
+            ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) => pass::ADD_INDEX_CONSTRAINT,
+            _ => pass::ADD_OTHER_CONSTRAINT,
+        };
+        self.push(pass, def.pos, op);
+        Ok(())
+    }
+
+    /// Drops the foreign keys of other tables that reference `columns` of this table
+    /// (what `CASCADE` does to them).
+    fn drop_referencing(&mut self, pos: Pos, columns: &[String]) {
+        let name = &self.table.name;
+        for other in self.schema.tables.values().filter(|t| t.name != *name) {
+            for fk in other.foreign_keys.values() {
+                if fk.ref_table == *name && fk.ref_columns.iter().any(|c| columns.contains(c)) {
+                    self.push(
+                        pass::DROP,
+                        pos,
+                        Op::DropConstraint {
+                            table: other.name.clone(),
+                            name: fk.name.clone(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// The columns of constraint `name` of this table, if it is a primary key or unique.
+    fn key_columns(&self, name: &str) -> Vec<String> {
+        let t = self.table;
+        match &t.primary_key {
+            Some(pk) if pk.name == name => pk.columns.clone(),
+            _ => t
+                .uniques
+                .get(name)
+                .map(|u| u.columns.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// `ALTER TABLE [IF EXISTS] [ONLY] name action, ...` or one of its `RENAME` forms.
+pub(crate) fn alter_table(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps) -> PResult<()> {
+    p.expect_kw("ALTER")?;
+    p.expect_kw("TABLE")?;
+    let if_exists = p.eat_kws(&["IF", "EXISTS"]);
+    p.eat_kw("ONLY");
+    let name = p.qualified("a table name")?;
+    if p.peek()
+        .is_some_and(|t| t.kind == TokenKind::Operator && p.text(t) == "*")
+    {
+        p.bump();
+    }
+    // Without the table there is nothing to resolve the actions against.
+    let Some(table) = schema.tables.get(&name.value) else {
+        if if_exists {
+            return Ok(());
+        }
+        return existing_table(schema, p, &name);
+    };
+    if p.eat_kw("RENAME") {
+        return rename(p, table, steps);
+    }
+    let mut alter = AlterTable {
+        schema,
+        table,
+        namer: Namer::new(schema),
+        added: Vec::new(),
+        steps: Vec::new(),
+    };
+    loop {
+        alter_action(p, &mut alter)?;
+        if !p.eat_punct(b',') {
+            break;
+        }
+    }
+    p.expect_end()?;
+    alter.steps.sort_by_key(|(pass, _, _)| *pass);
+    steps.extend(alter.steps.into_iter().map(|(_, pos, op)| (pos, op)));
+    Ok(())
+}
+
+/// `RENAME TO new`, `RENAME CONSTRAINT a TO b`, `RENAME [COLUMN] a TO b`, after `RENAME`.
+fn rename(p: &mut Parser<'_>, table: &Table, steps: &mut Steps) -> PResult<()> {
+    let pos = p.here();
+    let op = if p.eat_kw("TO") {
+        Op::RenameTable {
+            from: table.name.clone(),
+            to: p.ident("a table name")?.value,
+        }
+    } else if p.eat_kw("CONSTRAINT") {
+        let from = p.ident("a constraint name")?.value;
+        p.expect_kw("TO")?;
+        Op::RenameConstraint {
+            table: table.name.clone(),
+            from,
+            to: p.ident("a constraint name")?.value,
+        }
+    } else {
+        p.eat_kw("COLUMN");
+        let from = p.ident("a column name")?.value;
+        p.expect_kw("TO")?;
+        Op::RenameColumn {
+            table: table.name.clone(),
+            from,
+            to: p.ident("a column name")?.value,
+        }
+    };
+    p.expect_end()?;
+    steps.push((pos, op));
+    Ok(())
+}
+
+/// One action of an `ALTER TABLE`.
+fn alter_action(p: &mut Parser<'_>, alter: &mut AlterTable<'_>) -> PResult<()> {
+    let pos = p.here();
+    let tname = alter.table.name.clone();
+    if p.eat_kw("ADD") {
+        if starts_table_constraint(p) {
+            let def = table_constraint(p)?;
+            return alter.add_constraint(p, &def);
+        }
+        p.eat_kw("COLUMN");
+        let if_not_exists = p.eat_kws(&["IF", "NOT", "EXISTS"]);
+        let mut constraints = Vec::new();
+        let def = column_def(p, alter.schema, &mut constraints)?;
+        if alter.has_column(&def.name.value) {
+            if if_not_exists {
+                return Ok(());
+            }
+            return Err(p.error(
+                def.name.pos,
+                format!("column `{tname}.{}` already exists", def.name.value),
+            ));
+        }
+        let mut column = def.column;
+        if def.serial {
+            column.generated = Some(Generated::Serial {
+                sequence: alter.namer.sequence(&tname, &def.name.value),
+            });
+        }
+        alter.added.push(column.name.clone());
+        alter.push(
+            pass::ADD_COLUMN,
+            def.name.pos,
+            Op::AddColumn {
+                table: tname,
+                column,
+            },
+        );
+        for c in &constraints {
+            alter.add_constraint(p, c)?;
+        }
+        Ok(())
+    } else if p.eat_kw("DROP") {
+        if p.eat_kw("CONSTRAINT") {
+            let if_exists = p.eat_kws(&["IF", "EXISTS"]);
+            let name = p.ident("a constraint name")?;
+            let cascade = drop_behaviour(p);
+            if !alter.table.has_constraint(&name.value) {
+                if if_exists {
+                    return Ok(());
+                }
+                return Err(p.error(
+                    name.pos,
+                    format!(
+                        "constraint `{}` of table `{tname}` does not exist",
+                        name.value
+                    ),
+                ));
+            }
+            if cascade {
+                let columns = alter.key_columns(&name.value);
+                alter.drop_referencing(name.pos, &columns);
+            }
+            alter.push(
+                pass::DROP,
+                name.pos,
+                Op::DropConstraint {
+                    table: tname,
+                    name: name.value,
+                },
+            );
+            return Ok(());
+        }
+        p.eat_kw("COLUMN");
+        let if_exists = p.eat_kws(&["IF", "EXISTS"]);
+        let name = p.ident("a column name")?;
+        let cascade = drop_behaviour(p);
+        if alter.table.column(&name.value).is_none() {
+            if if_exists {
+                return Ok(());
+            }
+            return Err(p.error(
+                name.pos,
+                format!("column `{tname}.{}` does not exist", name.value),
+            ));
+        }
+        if cascade {
+            alter.drop_referencing(name.pos, std::slice::from_ref(&name.value));
+        }
+        alter.push(
+            pass::DROP,
+            name.pos,
+            Op::DropColumn {
+                table: tname,
+                column: name.value,
+            },
+        );
+        Ok(())
+    } else if p.eat_kw("ALTER") {
+        p.eat_kw("COLUMN");
+        let column = p.ident("a column name")?;
+        if !alter.has_column(&column.value) {
+            return Err(p.error(
+                column.pos,
+                format!("column `{tname}.{}` does not exist", column.value),
+            ));
+        }
+        alter_column(p, alter, column)
+    } else if p.eat_kws(&["VALIDATE", "CONSTRAINT"]) {
+        let name = p.ident("a constraint name")?;
+        if !alter.table.has_constraint(&name.value) {
+            return Err(p.error(
+                name.pos,
+                format!(
+                    "constraint `{}` of table `{tname}` does not exist",
+                    name.value
+                ),
+            ));
+        }
+        Ok(())
+    } else if p.eat_kws(&["OWNER", "TO"]) {
+        p.ident("a role name")?;
+        Ok(())
+    } else {
+        let what = p.peek().map_or("", |t| p.text(t)).to_ascii_uppercase();
+        Err(p.error(
+            pos,
+            format!(
+                "unsupported `ALTER TABLE` action `{what}`: replay cannot see its effect on the \
+                 schema"
+            ),
+        ))
+    }
+}
+
+/// `ALTER [COLUMN] c` actions: type, default, nullability, identity.
+fn alter_column(p: &mut Parser<'_>, alter: &mut AlterTable<'_>, column: Name) -> PResult<()> {
+    let pos = p.here();
+    let table = alter.table.name.clone();
+    let existing = alter.table.column(&column.value);
+    let cname = column.value.clone();
+    if p.eat_kws(&["SET", "DATA", "TYPE"]) || p.eat_kw("TYPE") {
+        let ty_pos = p.here();
+        let ty = types::parse_type(p, alter.schema)?;
+        if ty.serial {
+            return Err(p.error(
+                ty_pos,
+                "`serial` types can only be used when a column is created; use `integer` \
+                 and a sequence"
+                    .to_string(),
+            ));
+        }
+        if p.peek_kw("COLLATE") {
+            return Err(p.error(
+                p.here(),
+                "collations are not supported by the schema model".to_string(),
+            ));
+        }
+        let using = if p.eat_kw("USING") {
+            Some(p.expr_until(&[], "a conversion expression")?)
+        } else {
+            None
+        };
+        alter.push(
+            pass::ALTER_TYPE,
+            pos,
+            Op::AlterColumnType {
+                table,
+                column: cname,
+                ty: ty.ty,
+                using,
+            },
+        );
+    } else if p.eat_kws(&["SET", "DEFAULT"]) {
+        let default = normalize_default(p.expr_until(&[], "a default expression")?);
+        let pass = if default.is_some() {
+            pass::ADD_OTHER_CONSTRAINT
+        } else {
+            pass::DROP
+        };
+        alter.push(
+            pass,
+            pos,
+            Op::SetDefault {
+                table,
+                column: cname,
+                default,
+            },
+        );
+    } else if p.eat_kws(&["DROP", "DEFAULT"]) {
+        alter.push(
+            pass::DROP,
+            pos,
+            Op::SetDefault {
+                table,
+                column: cname,
+                default: None,
+            },
+        );
+    } else if p.eat_kws(&["SET", "NOT", "NULL"]) {
+        alter.push(
+            pass::COLUMN_ATTRIBUTES,
+            pos,
+            Op::SetNullable {
+                table,
+                column: cname,
+                nullable: false,
+            },
+        );
+    } else if p.eat_kws(&["DROP", "NOT", "NULL"]) {
+        alter.push(
+            pass::DROP,
+            pos,
+            Op::SetNullable {
+                table,
+                column: cname,
+                nullable: true,
+            },
+        );
+    } else if p.eat_kws(&["ADD", "GENERATED"]) {
+        let generated = identity_kind(p)?;
+        alter.push(
+            pass::ADD_OTHER_CONSTRAINT,
+            pos,
+            Op::SetGenerated {
+                table,
+                column: cname,
+                generated: Some(generated),
+            },
+        );
+    } else if p.eat_kws(&["SET", "GENERATED"]) {
+        let generated = if p.eat_kw("ALWAYS") {
+            Generated::IdentityAlways
+        } else if p.eat_kws(&["BY", "DEFAULT"]) {
+            Generated::IdentityByDefault
+        } else {
+            return Err(p.unexpected("`ALWAYS` or `BY DEFAULT`"));
+        };
+        if !existing.is_some_and(is_identity) {
+            return Err(p.error(
+                column.pos,
+                format!("column `{table}.{cname}` is not an identity column"),
+            ));
+        }
+        alter.push(
+            pass::COLUMN_ATTRIBUTES,
+            pos,
+            Op::SetGenerated {
+                table,
+                column: cname,
+                generated: Some(generated),
+            },
+        );
+    } else if p.eat_kws(&["DROP", "IDENTITY"]) {
+        let if_exists = p.eat_kws(&["IF", "EXISTS"]);
+        if !existing.is_some_and(is_identity) {
+            if if_exists {
+                return Ok(());
+            }
+            return Err(p.error(
+                column.pos,
+                format!("column `{table}.{cname}` is not an identity column"),
+            ));
+        }
+        alter.push(
+            pass::DROP,
+            pos,
+            Op::SetGenerated {
+                table,
+                column: cname,
+                generated: None,
+            },
+        );
+    } else {
+        return Err(p.error(
+            pos,
+            "unsupported `ALTER COLUMN` action: replay understands `TYPE`, `SET`/`DROP \
+             DEFAULT`, `SET`/`DROP NOT NULL`, `ADD GENERATED`, `SET GENERATED` and `DROP \
+             IDENTITY`"
+                .to_string(),
+        ));
+    }
+    Ok(())
+}
+
+fn is_identity(column: &Column) -> bool {
+    matches!(
+        column.generated,
+        Some(Generated::IdentityAlways | Generated::IdentityByDefault)
+    )
+}
