@@ -1,0 +1,1 @@
+//! Drift between the structs and the migrations, by name.
