@@ -2,3 +2,6 @@
 //! Each test gets its own database from [`watcher_schema_tests::TestDb`].
 
 mod harness;
+mod introspect;
+mod replay;
+mod support;
