@@ -134,6 +134,38 @@ impl DatabaseUrl {
         password_span(&self.raw).map(|(start, end)| self.raw[start..end].to_string())
     }
 
+    /// The URL without its password, and the password (percent-decoded when it was in a
+    /// URL): for a child process, which gets the password in `PGPASSWORD` so that it never
+    /// shows on a command line.
+    pub fn split_password(&self) -> (String, Option<String>) {
+        let Some((start, end)) = password_span(&self.raw) else {
+            return (self.raw.clone(), None);
+        };
+        let password = &self.raw[start..end];
+        let is_url = self.raw.contains("://");
+        let before = &self.raw[..start];
+        let after = &self.raw[end..];
+        let stripped = if let Some(prefix) = before.strip_suffix("password=") {
+            // A parameter: drop it with the separator after it, or before it when last.
+            match after.strip_prefix(['&', ' ']) {
+                Some(rest) => format!("{prefix}{rest}"),
+                None => {
+                    let prefix = prefix.strip_suffix(['&', '?', ' ']).unwrap_or(prefix);
+                    format!("{prefix}{after}")
+                }
+            }
+        } else {
+            // `user:password@`: drop `:password`.
+            format!("{}{after}", before.strip_suffix(':').unwrap_or(before))
+        };
+        let password = if is_url {
+            percent_decode(password)
+        } else {
+            password.to_string()
+        };
+        (stripped, Some(password))
+    }
+
     /// Replaces every occurrence of the password in `text` (a driver's error message, say)
     /// with `***`, so no message can leak it.
     pub fn scrub(&self, text: &str) -> String {
@@ -160,6 +192,31 @@ impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DatabaseUrl({self})")
     }
+}
+
+/// `%40` → `@`; malformed escapes are kept as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Byte range of the password in a `postgres://user:pw@host/db` URL (or its
@@ -265,6 +322,40 @@ mod tests {
         let url = DatabaseUrl::new("postgres://u:hunter2@h/d", UrlSource::Env);
         assert_eq!(url.scrub("bad hunter2 here"), "bad *** here");
         assert_eq!(format!("{url:?}"), "DatabaseUrl(postgres://u:***@h/d)");
+    }
+
+    #[test]
+    fn splits_the_password_off_for_child_processes() {
+        let split = |raw: &str| DatabaseUrl::new(raw, UrlSource::Flag).split_password();
+        assert_eq!(
+            split("postgres://u:p%40ss@h:5432/d"),
+            (
+                "postgres://u@h:5432/d".to_string(),
+                Some("p@ss".to_string())
+            )
+        );
+        assert_eq!(
+            split("postgres://u@h/d?password=x&sslmode=disable"),
+            (
+                "postgres://u@h/d?sslmode=disable".to_string(),
+                Some("x".to_string())
+            )
+        );
+        assert_eq!(
+            split("postgres://u@h/d?sslmode=disable&password=x"),
+            (
+                "postgres://u@h/d?sslmode=disable".to_string(),
+                Some("x".to_string())
+            )
+        );
+        assert_eq!(
+            split("host=h password=x dbname=d"),
+            ("host=h dbname=d".to_string(), Some("x".to_string()))
+        );
+        assert_eq!(
+            split("postgres://u@h/d"),
+            ("postgres://u@h/d".to_string(), None)
+        );
     }
 
     #[test]

@@ -5,6 +5,10 @@ use std::io;
 use std::path::PathBuf;
 
 use thiserror::Error;
+use watcher_schema_core::chain::ChainError;
+use watcher_schema_runner::RunError;
+
+use crate::introspect::IntrospectError;
 
 use crate::config::UrlSource;
 use crate::exit_codes::ExitCode;
@@ -90,6 +94,36 @@ pub enum CliError {
         report: String,
     },
 
+    /// The migrations directory is not a valid linear chain (or cannot be replayed).
+    #[error("{0}")]
+    Chain(#[from] ChainError),
+
+    /// Diesel could not read the migrations directory.
+    #[error("cannot read the migrations in `{}`: {message}", dir.display())]
+    Migrations {
+        /// The migrations directory.
+        dir: PathBuf,
+        /// Diesel's message.
+        message: String,
+    },
+
+    /// The runner refused or failed.
+    #[error("{0}")]
+    Run(#[from] RunError),
+
+    /// The live catalog could not be read into the model.
+    #[error("{0}")]
+    Introspect(#[from] IntrospectError),
+
+    /// `pg_dump` failed; nothing was migrated.
+    #[error("backup to `{}` failed, nothing was migrated: {message}", file.display())]
+    Backup {
+        /// The dump file it was writing.
+        file: PathBuf,
+        /// pg_dump's message, password scrubbed.
+        message: String,
+    },
+
     /// Reading or writing a file failed.
     #[error("cannot access `{}`: {source}", path.display())]
     Io {
@@ -115,7 +149,22 @@ impl CliError {
             CliError::NoSchemaSources { .. } | CliError::InvalidSource { .. } => {
                 ExitCode::INVALID_SOURCE
             }
+            CliError::Chain(_) | CliError::Migrations { .. } => ExitCode::INVALID_CHAIN,
+            CliError::Run(e) => run_exit_code(e),
+            CliError::Introspect(_) => ExitCode::FAILURE,
+            CliError::Backup { .. } => ExitCode::BACKUP_FAILED,
             CliError::Io { .. } => ExitCode::IO_ERROR,
         }
+    }
+}
+
+fn run_exit_code(e: &RunError) -> i32 {
+    match e {
+        RunError::Source { .. } => ExitCode::INVALID_CHAIN,
+        RunError::Connect { .. } => ExitCode::DATABASE_UNREACHABLE,
+        RunError::Target { .. } => ExitCode::INVALID_TARGET,
+        RunError::UnknownApplied { .. } | RunError::Changed { .. } => ExitCode::LEDGER_MISMATCH,
+        // Standby, read-only, lock timeout, failed SQL, missing down.sql, ledger queries.
+        _ => ExitCode::MIGRATION_FAILED,
     }
 }

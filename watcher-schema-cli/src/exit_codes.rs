@@ -34,6 +34,10 @@ impl ExitCode {
     /// `--allow-destructive`, NOT NULL column without a backfill, ...).
     pub const PLAN_REFUSED: i32 = 13;
 
+    /// A target that cannot be reached from where the database is (`upgrade +3` with two
+    /// pending, `upgrade` to an older revision, `downgrade` past base, ...).
+    pub const INVALID_TARGET: i32 = 14;
+
     /// No database URL: none of `--database-url`, `DATABASE_URL` or `.env` gave one.
     pub const NO_DATABASE_URL: i32 = 20;
 
@@ -71,6 +75,7 @@ Exit codes:
   11  invalid migration chain
   12  invalid struct sources
   13  autogenerate refused the plan
+  14  target not reachable from the database's revision
   20  no database URL
   21  database unreachable
   22  authentication failed

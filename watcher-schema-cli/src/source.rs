@@ -15,36 +15,82 @@ pub struct SourceFile {
     pub text: String,
     /// Its syntax tree.
     pub syntax: syn::File,
+    /// proc-macro2's name for the parsed text (`<parsed string N>`): how a span is traced
+    /// back to its file. `None` for a file without tokens, where no span can point.
+    label: Option<String>,
 }
 
-/// Reads and parses every `.rs` file under `dir`, in path order so output is stable.
-/// Syntax errors in all files are reported together.
-pub fn read_sources(dir: &Path) -> Result<Vec<SourceFile>, CliError> {
-    if !dir.is_dir() {
-        return Err(CliError::NoSchemaSources {
-            path: dir.to_path_buf(),
-        });
-    }
-    let mut paths = Vec::new();
-    collect_rs(dir, &mut paths)?;
-    paths.sort();
-    let mut files = Vec::new();
-    let mut report = String::new();
-    for path in paths {
-        let text = fs::read_to_string(&path).map_err(|source| CliError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        match syn::parse_file(&text) {
-            Ok(syntax) => files.push(SourceFile { path, text, syntax }),
-            Err(e) => report.push_str(&render_syn_error(&path, &text, e)),
+/// Every struct source file, parsed; errors anywhere in them render against the right file.
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    /// Reads and parses every `.rs` file under `dir`, in path order so output is stable.
+    /// Syntax errors in all files are reported together.
+    pub fn read(dir: &Path) -> Result<Sources, CliError> {
+        if !dir.is_dir() {
+            return Err(CliError::NoSchemaSources {
+                path: dir.to_path_buf(),
+            });
+        }
+        let mut paths = Vec::new();
+        collect_rs(dir, &mut paths)?;
+        paths.sort();
+        let mut files = Vec::new();
+        let mut report = String::new();
+        for path in paths {
+            let text = fs::read_to_string(&path).map_err(|source| CliError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            match syn::parse_file(&text) {
+                Ok(syntax) => {
+                    let label = first_span(&syntax).map(|span| span.file());
+                    files.push(SourceFile {
+                        path,
+                        text,
+                        syntax,
+                        label,
+                    });
+                }
+                Err(e) => report.push_str(&render_in(Some((&path, &text)), e)),
+            }
+        }
+        if report.is_empty() {
+            Ok(Sources { files })
+        } else {
+            Err(CliError::InvalidSource { report })
         }
     }
-    if report.is_empty() {
-        Ok(files)
-    } else {
-        Err(CliError::InvalidSource { report })
+
+    /// The parsed files, in path order.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
     }
+
+    /// Renders every error folded into `err` against the file its span points into.
+    pub fn render(&self, err: syn::Error) -> String {
+        let mut out = String::new();
+        for e in err {
+            let label = e.span().file();
+            let file = self
+                .files
+                .iter()
+                .find(|f| f.label.as_deref() == Some(label.as_str()))
+                .map(|f| (f.path.as_path(), f.text.as_str()));
+            out.push_str(&render_in(file, e));
+        }
+        out
+    }
+}
+
+fn first_span(file: &syn::File) -> Option<proc_macro2::Span> {
+    use quote::ToTokens;
+    file.to_token_stream()
+        .into_iter()
+        .next()
+        .map(|token| token.span())
 }
 
 fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
@@ -72,47 +118,54 @@ fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
 /// 12 |     #[watcher(primry_key)]
 ///    |               ^^^^^^^^^^
 /// ```
-pub fn render_syn_error(path: &Path, text: &str, err: syn::Error) -> String {
+///
+/// `file` is where the spans point; without it only the messages are printed.
+fn render_in(file: Option<(&Path, &str)>, err: syn::Error) -> String {
     let mut out = String::new();
     for e in err {
-        let start = e.span().start();
-        let end = e.span().end();
-        let (first, rest) = e
-            .to_string()
-            .split_once('\n')
-            .map_or((e.to_string(), None), |(a, b)| (a.to_string(), Some(b.to_string())));
+        let message = e.to_string();
+        let (first, rest) = message.split_once('\n').unwrap_or((&message, ""));
         let _ = writeln!(out, "error: {first}");
-        let _ = writeln!(
-            out,
-            "  --> {}:{}:{}",
-            path.display(),
-            start.line,
-            start.column + 1
-        );
-        if let Some(line) = text.lines().nth(start.line.saturating_sub(1)) {
-            let number = start.line.to_string();
-            let pad = " ".repeat(number.len());
-            // Spans may cover several lines; underline to the end of the first.
-            let width = if end.line == start.line {
-                end.column.saturating_sub(start.column).max(1)
-            } else {
-                line.chars().count().saturating_sub(start.column).max(1)
-            };
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{number} | {line}");
-            let _ = writeln!(
-                out,
-                "{pad} | {}{}",
-                " ".repeat(start.column),
-                "^".repeat(width)
-            );
+        if let Some((path, text)) = file {
+            underline(&mut out, path, text, e.span());
         }
-        for help in rest.iter().flat_map(|r| r.lines()) {
+        for help in rest.lines() {
             let _ = writeln!(out, "   = {}", help.trim_start());
         }
         out.push('\n');
     }
     out
+}
+
+/// The location line and the source line with the span underlined.
+fn underline(out: &mut String, path: &Path, text: &str, span: proc_macro2::Span) {
+    let (start, end) = (span.start(), span.end());
+    let _ = writeln!(
+        out,
+        "  --> {}:{}:{}",
+        path.display(),
+        start.line,
+        start.column + 1
+    );
+    let Some(line) = text.lines().nth(start.line.saturating_sub(1)) else {
+        return;
+    };
+    let number = start.line.to_string();
+    let pad = " ".repeat(number.len());
+    // A span over several lines is underlined to the end of its first.
+    let width = if end.line == start.line {
+        end.column.saturating_sub(start.column).max(1)
+    } else {
+        line.chars().count().saturating_sub(start.column).max(1)
+    };
+    let _ = writeln!(out, "{pad} |");
+    let _ = writeln!(out, "{number} | {line}");
+    let _ = writeln!(
+        out,
+        "{pad} | {}{}",
+        " ".repeat(start.column),
+        "^".repeat(width)
+    );
 }
 
 #[cfg(test)]
@@ -123,7 +176,7 @@ mod tests {
     fn underlines_the_spanned_token() {
         let text = "struct A {\n    id: i32 i64,\n}\n";
         let err = syn::parse_file(text).err().unwrap();
-        let shown = render_syn_error(Path::new("src/a.rs"), text, err);
+        let shown = render_in(Some((Path::new("src/a.rs"), text)), err);
         assert_eq!(
             shown,
             "error: expected `,`\n  --> src/a.rs:2:13\n  |\n2 |     id: i32 i64,\n  |             ^^^\n\n"
@@ -135,8 +188,11 @@ mod tests {
         let text = "fn f() {}\n";
         let file = syn::parse_file(text).unwrap();
         let err = syn::Error::new_spanned(&file.items[0], "bad item\nhelp: remove it");
-        let shown = render_syn_error(Path::new("x.rs"), text, err);
-        assert!(shown.starts_with("error: bad item\n  --> x.rs:1:1\n"), "{shown}");
+        let shown = render_in(Some((Path::new("x.rs"), text)), err);
+        assert!(
+            shown.starts_with("error: bad item\n  --> x.rs:1:1\n"),
+            "{shown}"
+        );
         assert!(shown.ends_with("   = help: remove it\n\n"), "{shown}");
     }
 }

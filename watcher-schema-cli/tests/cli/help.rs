@@ -32,8 +32,16 @@ fn help_matches_snapshot() {
 fn subcommand_help_matches_snapshots() {
     let project = Project::new();
     for command in [
-        "current", "history", "heads", "show", "upgrade", "downgrade", "check", "revision",
-        "merge", "stamp",
+        "current",
+        "history",
+        "heads",
+        "show",
+        "upgrade",
+        "downgrade",
+        "check",
+        "revision",
+        "merge",
+        "stamp",
     ] {
         let run = project.run(&[command, "--help"]);
         run.ok();

@@ -98,8 +98,14 @@ impl Project {
     /// The fixture project, no database.
     pub fn new() -> Project {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&fixtures().join("migrations"), &dir.path().join("migrations"));
-        copy_dir(&fixtures().join("src"), &dir.path().join("watcher-schema/src"));
+        copy_dir(
+            &fixtures().join("migrations"),
+            &dir.path().join("migrations"),
+        );
+        copy_dir(
+            &fixtures().join("src"),
+            &dir.path().join("watcher-schema/src"),
+        );
         Project { dir, db: None }
     }
 
@@ -123,7 +129,9 @@ impl Project {
 
     /// The database (panics when the project has none).
     pub fn db(&self) -> &TestDb {
-        self.db.as_ref().expect("project made with Project::with_db")
+        self.db
+            .as_ref()
+            .expect("project made with Project::with_db")
     }
 
     /// A command for the binary, run in the project with the project's database (if any)
