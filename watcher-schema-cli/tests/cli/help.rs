@@ -14,11 +14,19 @@ fn check_snapshot(name: &str, actual: &str) {
     }
     let expected = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {} ({e}); run with BLESS=1", path.display()));
-    assert!(
-        expected == actual,
-        "{} differs (rerun with BLESS=1 and review the diff)\n--- expected\n{expected}\n--- actual\n{actual}",
-        path.display()
-    );
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(e, a)| e != a)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{} differs from line {} (rerun with BLESS=1 and review the diff)\n\
+             --- expected\n{expected}\n--- actual\n{actual}",
+            path.display(),
+            line + 1
+        );
+    }
 }
 
 #[test]
