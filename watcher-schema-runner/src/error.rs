@@ -146,7 +146,7 @@ impl fmt::Display for RunError {
                     timeout.as_secs_f64()
                 )?;
                 if holders.is_empty() {
-                    f.write_str("; no session holds it now, so try again")?;
+                    f.write_str("; no session was seen holding it (it may just have been released): try again")?;
                 }
                 for h in holders {
                     write!(

@@ -33,28 +33,28 @@ pub struct AppliedMigration {
 
 /// What the runner must know about the session before it writes anything.
 #[derive(QueryableByName)]
-pub(crate) struct Probe {
+pub(crate) struct Session {
     #[diesel(sql_type = Bool)]
     pub(crate) in_recovery: bool,
     #[diesel(sql_type = Bool)]
     pub(crate) read_only: bool,
+    /// Whether the migration lock was free and is now held.
     #[diesel(sql_type = Bool)]
-    pub(crate) has_ledger: bool,
-    /// The ledger exists and has the checksum and duration columns.
-    #[diesel(sql_type = Bool)]
-    pub(crate) has_columns: bool,
+    pub(crate) locked: bool,
 }
 
-pub(crate) fn probe(conn: &mut PgConnection) -> Result<Probe, RunError> {
-    sql_query(
+/// Inspects the session and, on a writable primary, tries the migration lock in the same
+/// round trip; `CASE` guarantees the lock is not even tried on a standby or read-only
+/// session. The ledger is not read here: this statement's snapshot predates the lock, so
+/// it could miss another runner's last commit.
+pub(crate) fn probe_session(conn: &mut PgConnection, lock_key: i64) -> Result<Session, RunError> {
+    sql_query(format!(
         "SELECT pg_is_in_recovery() AS in_recovery, \
                 current_setting('transaction_read_only') = 'on' AS read_only, \
-                to_regclass('__diesel_schema_migrations') IS NOT NULL AS has_ledger, \
-                (SELECT count(*) FROM pg_attribute \
-                  WHERE attrelid = to_regclass('__diesel_schema_migrations') \
-                    AND attname IN ('checksum', 'duration_ms') AND NOT attisdropped) = 2 \
-                  AS has_columns",
-    )
+                CASE WHEN pg_is_in_recovery() \
+                       OR current_setting('transaction_read_only') = 'on' THEN false \
+                     ELSE pg_try_advisory_lock({lock_key}) END AS locked"
+    ))
     .get_result(conn)
     .map_err(RunError::database("cannot inspect the session"))
 }
@@ -88,27 +88,60 @@ struct Row {
     duration_ms: Option<i64>,
 }
 
-/// The ledger in version order; empty when there is no ledger yet.
-pub(crate) fn read(
-    conn: &mut PgConnection,
-    probe: &Probe,
-) -> Result<Vec<AppliedMigration>, RunError> {
-    if !probe.has_ledger {
-        return Ok(Vec::new());
+/// The ledger in version order, as this runner keeps it (with checksum and duration).
+///
+/// Fails when there is no ledger or it lacks the runner's columns; callers then look at
+/// the catalog ([`read_any`]) or set the ledger up ([`setup`]). Asking the catalog first
+/// would cost every boot about a millisecond: a fresh backend's first `pg_attribute`
+/// lookup loads catalog caches, and a no-op boot should cost little more than a connect.
+pub(crate) fn read(conn: &mut PgConnection) -> diesel::QueryResult<Vec<AppliedMigration>> {
+    load(conn, "checksum, duration_ms")
+}
+
+/// The ledger whatever its state: none yet is empty, Diesel's own has no checksums.
+pub(crate) fn read_any(conn: &mut PgConnection) -> Result<Vec<AppliedMigration>, RunError> {
+    if let Ok(rows) = read(conn) {
+        return Ok(rows);
     }
-    let extra = if probe.has_columns {
-        "checksum, duration_ms"
-    } else {
-        "NULL::text AS checksum, NULL::int8 AS duration_ms"
+    let Shape {
+        has_ledger,
+        has_columns,
+    } = sql_query(
+        "SELECT to_regclass('__diesel_schema_migrations') IS NOT NULL AS has_ledger, \
+                (SELECT count(*) FROM pg_attribute \
+                  WHERE attrelid = to_regclass('__diesel_schema_migrations') \
+                    AND attname IN ('checksum', 'duration_ms') AND NOT attisdropped) = 2 \
+                  AS has_columns",
+    )
+    .get_result(conn)
+    .map_err(RunError::database("cannot inspect the ledger"))?;
+    let rows = match (has_ledger, has_columns) {
+        (false, _) => Ok(Vec::new()),
+        (true, true) => read(conn),
+        (true, false) => load(conn, "NULL::text AS checksum, NULL::int8 AS duration_ms"),
     };
-    let rows: Vec<Row> = sql_query(format!(
-        "SELECT version, (extract(epoch FROM run_on) * 1000000)::int8 AS run_on_us, {extra} \
-         FROM __diesel_schema_migrations ORDER BY version"
-    ))
-    .load(conn)
-    .map_err(RunError::database(
+    rows.map_err(RunError::database(
         "cannot read the ledger `__diesel_schema_migrations`",
-    ))?;
+    ))
+}
+
+#[derive(QueryableByName)]
+struct Shape {
+    #[diesel(sql_type = Bool)]
+    has_ledger: bool,
+    #[diesel(sql_type = Bool)]
+    has_columns: bool,
+}
+
+fn load(conn: &mut PgConnection, extra: &str) -> diesel::QueryResult<Vec<AppliedMigration>> {
+    // Sorted here, not by `ORDER BY`: planning that makes a fresh backend load the primary
+    // key index's catalog entries, a measurable part of a no-op boot.
+    let mut rows: Vec<Row> = sql_query(format!(
+        "SELECT version, (extract(epoch FROM run_on) * 1000000)::int8 AS run_on_us, {extra} \
+         FROM __diesel_schema_migrations"
+    ))
+    .load(conn)?;
+    rows.sort_unstable_by(|a, b| a.version.cmp(&b.version));
     Ok(rows
         .into_iter()
         .map(|row| AppliedMigration {

@@ -16,7 +16,7 @@ use watcher_schema_core::replay::Statement;
 
 use crate::error::{redact_url, ChangedMigration, MigrationFailure, RunError};
 use crate::ledger::{self, AppliedMigration};
-use crate::lock;
+use crate::lock::{self, LockGuard};
 use crate::offline;
 use crate::report::{Action, RanMigration, Report};
 use crate::script::{self, MigrationScript};
@@ -270,8 +270,7 @@ impl Runner {
     /// The ledger, oldest first; empty when nothing was ever applied. Reads only, so it
     /// works on a standby, and takes no lock.
     pub fn applied(&self, conn: &mut PgConnection) -> Result<Vec<AppliedMigration>, RunError> {
-        let probe = ledger::probe(conn)?;
-        ledger::read(conn, &probe)
+        ledger::read_any(conn)
     }
 
     /// The known migrations the ledger does not list, oldest first. Reads only.
@@ -350,22 +349,31 @@ impl Runner {
         ) -> Result<Vec<RanMigration>, RunError>,
     ) -> Result<Report, RunError> {
         let started = Instant::now();
-        let mut probe = ledger::probe(conn)?;
-        if probe.in_recovery {
+        let session = ledger::probe_session(conn, self.lock_key)?;
+        if session.in_recovery {
             return Err(RunError::HotStandby);
         }
-        if probe.read_only {
+        if session.read_only {
             return Err(RunError::ReadOnly);
         }
-        let mut conn = lock::acquire(conn, self.lock_key, self.lock_timeout)?;
-        if !probe.has_columns {
-            ledger::setup(&mut conn)?;
-            probe.has_ledger = true;
-            probe.has_columns = true;
-        }
+        let mut conn = if session.locked {
+            LockGuard::held(conn, self.lock_key)
+        } else {
+            lock::acquire(conn, self.lock_key, self.lock_timeout)?
+        };
         // Read only now that the lock is held: another replica may have migrated while
-        // this one waited.
-        let rows = ledger::read(&mut conn, &probe)?;
+        // this one waited. A failed read means no ledger yet, or Diesel's without the
+        // runner's columns: set it up (idempotent, and the lock keeps runners from racing
+        // through it) and read again.
+        let rows = match ledger::read(&mut conn) {
+            Ok(rows) => rows,
+            Err(_) => {
+                ledger::setup(&mut conn)?;
+                ledger::read(&mut conn).map_err(RunError::database(
+                    "cannot read the ledger `__diesel_schema_migrations`",
+                ))?
+            }
+        };
         let chain = self.chain(&rows)?;
         if verify_checksums {
             self.verify_checksums(&mut conn, &rows)?;

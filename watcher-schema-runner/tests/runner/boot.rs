@@ -154,3 +154,61 @@ fn redacts_the_password_when_it_cannot_connect() {
     assert!(message.contains("app:***@127.0.0.1:1"), "{message}");
     assert!(!message.contains("s3cret"), "{message}");
 }
+
+#[test]
+fn sixteen_boot_processes_started_together_each_run_every_migration_once() {
+    let db = TestDb::new();
+    let replicas: Vec<_> = (0..16)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_watcher-schema-boot"))
+                .arg(fixture("basic"))
+                .env("DATABASE_URL", db.url())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start a boot process")
+        })
+        .collect();
+    let mut upgraded = Vec::new();
+    for replica in replicas {
+        let output = replica.wait_with_output().expect("boot process ends");
+        assert!(
+            output.status.success(),
+            "a replica failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        upgraded.extend(
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .filter_map(|line| {
+                    line.strip_prefix("upgrade")
+                        .map(|rest| rest.trim().to_owned())
+                }),
+        );
+    }
+    upgraded.sort();
+    let names: Vec<&str> = upgraded
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "20250101000001_create_pipeline",
+            "20250101000002_create_pipeline_execution",
+            "20250101000003_add_pipeline_input_hash"
+        ]
+    );
+    assert_eq!(support::versions(&mut db.client()).len(), 3);
+}
+
+#[test]
+fn the_boot_process_exits_with_a_usage_error_without_a_database() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_watcher-schema-boot"))
+        .arg(fixture("basic"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run the boot process");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("DATABASE_URL is not set"));
+}
