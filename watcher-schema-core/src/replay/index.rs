@@ -1,13 +1,15 @@
 //! Replay step 3d: `CREATE INDEX`, `DROP INDEX` and `ALTER INDEX ... RENAME` → index
 //! ops, key elements spelled the way `pg_get_indexdef` prints them.
 
+use std::borrow::Cow;
+
 use crate::model::{Expr, Index, Schema};
 use crate::op::Op;
 use crate::sql::quote_ident;
 
 use super::lexer::TokenKind;
 use super::names::Namer;
-use super::parser::{PResult, Parser};
+use super::parser::{Name, PResult, Parser};
 use super::statement::{drop_behaviour, existing_table, name_list, Steps};
 
 /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] table
@@ -35,13 +37,9 @@ pub(crate) fn create_index(p: &mut Parser<'_>, schema: &Schema, steps: &mut Step
         "btree".to_string()
     };
     p.expect_punct(b'(')?;
-    let mut columns = Vec::new();
-    // Each element's name for a generated index name: the column, or the function.
-    let mut element_names = Vec::new();
+    let mut elements = Vec::new();
     loop {
-        let (text, name) = element(p)?;
-        columns.push(text);
-        element_names.push(name);
+        elements.push(element(p)?);
         if !p.eat_punct(b',') {
             break;
         }
@@ -65,16 +63,25 @@ pub(crate) fn create_index(p: &mut Parser<'_>, schema: &Schema, steps: &mut Step
     };
     p.expect_end()?;
     existing_table(schema, p, &table)?;
+    let columns = &schema.tables[&table.value].columns;
+    for column in elements.iter().filter_map(|e| e.column.as_ref()) {
+        if !columns.iter().any(|c| c.name == column.value) {
+            return Err(p.error(
+                column.pos,
+                format!("column `{}.{}` does not exist", table.value, column.value),
+            ));
+        }
+    }
     let (name, pos) = match name {
         Some(n) if if_not_exists && super::names::relation_exists(schema, &n.value) => {
             return Ok(())
         }
         Some(n) => (n.value, n.pos),
         None => {
-            let mut elements = Vec::with_capacity(element_names.len() + include.len());
-            for n in &element_names {
-                match n {
-                    Some(n) => elements.push(n.as_str()),
+            let mut parts = Vec::with_capacity(elements.len() + include.len());
+            for e in &elements {
+                match &e.name {
+                    Some(n) => parts.push(n.as_str()),
                     None => {
                         return Err(p.error(
                             table.pos,
@@ -85,8 +92,8 @@ pub(crate) fn create_index(p: &mut Parser<'_>, schema: &Schema, steps: &mut Step
                     }
                 }
             }
-            elements.extend(include.iter().map(String::as_str));
-            let name = Namer::new(schema).index(&table.value, &elements);
+            parts.extend(include.iter().map(String::as_str));
+            let name = Namer::new(schema).index(&table.value, &parts);
             (name, table.pos)
         }
     };
@@ -98,7 +105,7 @@ pub(crate) fn create_index(p: &mut Parser<'_>, schema: &Schema, steps: &mut Step
                 name,
                 unique,
                 method,
-                columns,
+                columns: elements.into_iter().map(|e| e.text).collect(),
                 include,
                 predicate,
             },
@@ -108,10 +115,18 @@ pub(crate) fn create_index(p: &mut Parser<'_>, schema: &Schema, steps: &mut Step
     Ok(())
 }
 
-/// One key element: its text as `pg_get_indexdef` prints it (a bare column name, or
-/// an expression, then any operator class and non-default ordering) and the name
-/// PostgreSQL would use for it in a generated index name.
-fn element(p: &mut Parser<'_>) -> PResult<(String, Option<String>)> {
+/// One key element of an index.
+struct Element {
+    /// As `pg_get_indexdef` prints it: a bare column name, or an expression, then any
+    /// operator class and non-default ordering.
+    text: String,
+    /// What PostgreSQL calls it in a generated index name: the column or the function.
+    name: Option<String>,
+    /// The column, when the element is one.
+    column: Option<Name>,
+}
+
+fn element(p: &mut Parser<'_>) -> PResult<Element> {
     let function_call = p
         .peek()
         .is_some_and(|t| matches!(t.kind, TokenKind::Ident | TokenKind::QuotedIdent))
@@ -127,8 +142,12 @@ fn element(p: &mut Parser<'_>) -> PResult<(String, Option<String>)> {
         let expr = Expr::new(&p.source_of(start, p.mark()));
         (expr.as_str().to_string(), Some(function), None)
     } else {
-        let column = p.ident("a column name or `(expression)`")?.value;
-        (column.clone(), Some(column.clone()), Some(column))
+        let column = p.ident("a column name or `(expression)`")?;
+        (
+            column.value.clone(),
+            Some(column.value.clone()),
+            Some(column),
+        )
     };
     if p.peek_kw("COLLATE") {
         return Err(p.error(
@@ -152,7 +171,7 @@ fn element(p: &mut Parser<'_>) -> PResult<(String, Option<String>)> {
         }
         text = format!(
             "{} {}",
-            quoted(&text, column.as_deref()),
+            quoted(&text, column.is_some()),
             quote_ident(&class)
         );
         decorated = true;
@@ -183,18 +202,19 @@ fn element(p: &mut Parser<'_>) -> PResult<(String, Option<String>)> {
     };
     if !suffix.is_empty() {
         if !decorated {
-            text = quoted(&text, column.as_deref()).to_string();
+            text = quoted(&text, column.is_some()).to_string();
         }
         text.push_str(suffix);
     }
-    Ok((text, name))
+    Ok(Element { text, name, column })
 }
 
 /// A bare column is stored by name; once decorated it must be quoted as SQL.
-fn quoted<'t>(text: &'t str, column: Option<&str>) -> std::borrow::Cow<'t, str> {
-    match column {
-        Some(_) => quote_ident(text),
-        None => std::borrow::Cow::Borrowed(text),
+fn quoted(text: &str, column: bool) -> Cow<'_, str> {
+    if column {
+        quote_ident(text)
+    } else {
+        Cow::Borrowed(text)
     }
 }
 

@@ -10,6 +10,8 @@ pub(crate) struct Namer<'s> {
     schema: &'s Schema,
     relations: Vec<String>,
     constraints: Vec<String>,
+    /// Names the statement drops before it chooses new ones.
+    released: Vec<String>,
 }
 
 impl<'s> Namer<'s> {
@@ -18,6 +20,7 @@ impl<'s> Namer<'s> {
             schema,
             relations: Vec::new(),
             constraints: Vec::new(),
+            released: Vec::new(),
         }
     }
 
@@ -31,13 +34,24 @@ impl<'s> Namer<'s> {
         self.constraints.push(name.to_string());
     }
 
+    /// Records a constraint the statement drops (an `ALTER TABLE` drops before it adds),
+    /// so that its name is free again.
+    pub fn release(&mut self, name: &str) {
+        self.released.push(name.to_string());
+    }
+
+    fn released(&self, name: &str) -> bool {
+        self.released.iter().any(|r| r == name)
+    }
+
     fn relation_taken(&self, name: &str) -> bool {
-        self.relations.iter().any(|r| r == name) || relation_exists(self.schema, name)
+        self.relations.iter().any(|r| r == name)
+            || !self.released(name) && relation_exists(self.schema, name)
     }
 
     fn constraint_taken(&self, name: &str) -> bool {
         self.constraints.iter().any(|c| c == name)
-            || self.schema.tables.values().any(|t| t.has_constraint(name))
+            || !self.released(name) && self.schema.tables.values().any(|t| t.has_constraint(name))
     }
 
     /// The sequence of a serial column, `<table>_<column>_seq`.

@@ -168,12 +168,13 @@ pub(crate) fn name_list(p: &mut Parser<'_>, what: &str) -> PResult<Vec<Name>> {
 
 /// `CREATE TYPE name AS ENUM ('a', ...)`.
 fn create_type(p: &mut Parser<'_>, _schema: &Schema, steps: &mut Steps) -> PResult<()> {
+    let start = p.here();
     p.expect_kw("CREATE")?;
     p.expect_kw("TYPE")?;
     let name = p.qualified("a type name")?;
     if !p.eat_kws(&["AS", "ENUM"]) {
         return Err(p.error(
-            p.here(),
+            start,
             "unsupported statement `CREATE TYPE`: only `CREATE TYPE ... AS ENUM` is modelled; \
              replay cannot see the effect of other types"
                 .to_string(),

@@ -246,6 +246,12 @@ fn resolve_constraint(
             on_delete,
             on_update,
         } => {
+            if ref_table.value != table && !schema.tables.contains_key(&ref_table.value) {
+                return Err(p.error(
+                    ref_table.pos,
+                    format!("referenced table `{}` does not exist", ref_table.value),
+                ));
+            }
             let ref_columns = match ref_columns {
                 Some(c) => c.clone(),
                 None => referenced_primary_key(p, schema, &table, own_pk, ref_table)?,
@@ -286,13 +292,11 @@ fn referenced_primary_key(
     let pk = if ref_table.value == table {
         own_pk.map(<[String]>::to_vec)
     } else {
-        let Some(target) = schema.tables.get(&ref_table.value) else {
-            return Err(p.error(
-                ref_table.pos,
-                format!("referenced table `{}` does not exist", ref_table.value),
-            ));
-        };
-        target.primary_key.as_ref().map(|pk| pk.columns.clone())
+        schema
+            .tables
+            .get(&ref_table.value)
+            .and_then(|t| t.primary_key.as_ref())
+            .map(|pk| pk.columns.clone())
     };
     pk.ok_or_else(|| {
         p.error(
@@ -641,7 +645,14 @@ struct AlterTable<'s> {
     namer: Namer<'s>,
     /// Columns added by earlier actions of the statement.
     added: Vec<String>,
-    steps: Vec<(u8, Pos, Op)>,
+    steps: Vec<(u8, Pos, Action)>,
+}
+
+/// A step of an `ALTER TABLE`; constraints are named only once the passes are in
+/// order, as PostgreSQL names them when it runs them (after the drops).
+enum Action {
+    Op(Op),
+    Constraint(ConstraintDef),
 }
 
 impl AlterTable<'_> {
@@ -650,11 +661,20 @@ impl AlterTable<'_> {
     }
 
     fn push(&mut self, pass: u8, pos: Pos, op: Op) {
-        self.steps.push((pass, pos, op));
+        self.steps.push((pass, pos, Action::Op(op)));
     }
 
-    /// Adds a constraint written in the statement.
-    fn add_constraint(&mut self, p: &Parser<'_>, def: &ConstraintDef) -> PResult<()> {
+    fn add_constraint(&mut self, def: ConstraintDef) {
+        let pass = match def.kind {
+            ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) => pass::ADD_INDEX_CONSTRAINT,
+            _ => pass::ADD_OTHER_CONSTRAINT,
+        };
+        self.steps.push((pass, def.pos, Action::Constraint(def)));
+    }
+
+    /// Orders the steps by pass and names the constraints.
+    fn finish(mut self, p: &Parser<'_>) -> PResult<Vec<(Pos, Op)>> {
+        self.steps.sort_by_key(|(pass, _, _)| *pass);
         let columns: Vec<&str> = self
             .table
             .columns
@@ -662,45 +682,52 @@ impl AlterTable<'_> {
             .map(|c| c.name.as_str())
             .chain(self.added.iter().map(String::as_str))
             .collect();
-        let own_pk = self
-            .table
-            .primary_key
-            .as_ref()
-            .map(|pk| pk.columns.as_slice());
-        let op = resolve_constraint(
-            p,
-            self.schema,
-            &mut self.namer,
-            &self.table.name,
-            &columns,
-            own_pk,
-            def,
-        )?;
-        let pass = match def.kind {
-            ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) => pass::ADD_INDEX_CONSTRAINT,
-            _ => pass::ADD_OTHER_CONSTRAINT,
+        // `REFERENCES` this table without columns: its primary key, maybe added here.
+        let added_pk = self.steps.iter().find_map(|(_, _, action)| match action {
+            Action::Constraint(ConstraintDef {
+                kind: ConstraintKind::PrimaryKey(columns),
+                ..
+            }) => Some(columns.clone()),
+            _ => None,
+        });
+        let own_pk = match &self.table.primary_key {
+            Some(pk) => Some(pk.columns.clone()),
+            None => added_pk,
         };
-        self.push(pass, def.pos, op);
-        Ok(())
+        let mut ops = Vec::with_capacity(self.steps.len());
+        for (_, pos, action) in std::mem::take(&mut self.steps) {
+            let op = match action {
+                Action::Op(op) => op,
+                Action::Constraint(def) => resolve_constraint(
+                    p,
+                    self.schema,
+                    &mut self.namer,
+                    &self.table.name,
+                    &columns,
+                    own_pk.as_deref(),
+                    &def,
+                )?,
+            };
+            ops.push((pos, op));
+        }
+        Ok(ops)
     }
 
-    /// Drops the foreign keys of other tables that reference `columns` of this table
-    /// (what `CASCADE` does to them).
-    fn drop_referencing(&mut self, pos: Pos, columns: &[String]) {
-        let name = &self.table.name;
-        for other in self.schema.tables.values().filter(|t| t.name != *name) {
-            for fk in other.foreign_keys.values() {
-                if fk.ref_table == *name && fk.ref_columns.iter().any(|c| columns.contains(c)) {
-                    self.push(
-                        pass::DROP,
-                        pos,
-                        Op::DropConstraint {
-                            table: other.name.clone(),
-                            name: fk.name.clone(),
-                        },
-                    );
-                }
-            }
+    /// The foreign keys (table, name) into this table that `depends` picks.
+    fn referencing(&self, depends: impl Fn(&Table, &ForeignKey) -> bool) -> Vec<(String, String)> {
+        self.schema
+            .tables
+            .values()
+            .flat_map(|t| t.foreign_keys.values().map(move |fk| (t, fk)))
+            .filter(|(t, fk)| fk.ref_table == self.table.name && depends(t, fk))
+            .map(|(t, fk)| (t.name.clone(), fk.name.clone()))
+            .collect()
+    }
+
+    /// Drops foreign keys first, as `CASCADE` does.
+    fn drop_foreign_keys(&mut self, pos: Pos, keys: Vec<(String, String)>) {
+        for (table, name) in keys {
+            self.push(pass::DROP, pos, Op::DropConstraint { table, name });
         }
     }
 
@@ -754,8 +781,7 @@ pub(crate) fn alter_table(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps
         }
     }
     p.expect_end()?;
-    alter.steps.sort_by_key(|(pass, _, _)| *pass);
-    steps.extend(alter.steps.into_iter().map(|(_, pos, op)| (pos, op)));
+    steps.extend(alter.finish(p)?);
     Ok(())
 }
 
@@ -796,8 +822,8 @@ fn alter_action(p: &mut Parser<'_>, alter: &mut AlterTable<'_>) -> PResult<()> {
     let tname = alter.table.name.clone();
     if p.eat_kw("ADD") {
         if starts_table_constraint(p) {
-            let def = table_constraint(p)?;
-            return alter.add_constraint(p, &def);
+            alter.add_constraint(table_constraint(p)?);
+            return Ok(());
         }
         p.eat_kw("COLUMN");
         let if_not_exists = p.eat_kws(&["IF", "NOT", "EXISTS"]);
@@ -827,8 +853,8 @@ fn alter_action(p: &mut Parser<'_>, alter: &mut AlterTable<'_>) -> PResult<()> {
                 column,
             },
         );
-        for c in &constraints {
-            alter.add_constraint(p, c)?;
+        for c in constraints {
+            alter.add_constraint(c);
         }
         Ok(())
     } else if p.eat_kw("DROP") {
@@ -848,10 +874,27 @@ fn alter_action(p: &mut Parser<'_>, alter: &mut AlterTable<'_>) -> PResult<()> {
                     ),
                 ));
             }
-            if cascade {
-                let columns = alter.key_columns(&name.value);
-                alter.drop_referencing(name.pos, &columns);
+            // A foreign key depends on the primary key or unique constraint that
+            // matches its referenced columns.
+            let mut key = alter.key_columns(&name.value);
+            key.sort();
+            let dependents = alter.referencing(|t, fk| {
+                let mut columns = fk.ref_columns.clone();
+                columns.sort();
+                !key.is_empty() && columns == key && !(t.name == tname && fk.name == name.value)
+            });
+            if let Some((table, fk)) = dependents.first().filter(|_| !cascade) {
+                return Err(p.error(
+                    name.pos,
+                    format!(
+                        "cannot drop constraint `{}` of table `{tname}`: constraint `{fk}` on \
+                         table `{table}` depends on it (add `CASCADE` to drop both)",
+                        name.value
+                    ),
+                ));
             }
+            alter.drop_foreign_keys(name.pos, dependents);
+            alter.namer.release(&name.value);
             alter.push(
                 pass::DROP,
                 name.pos,
@@ -875,8 +918,11 @@ fn alter_action(p: &mut Parser<'_>, alter: &mut AlterTable<'_>) -> PResult<()> {
                 format!("column `{tname}.{}` does not exist", name.value),
             ));
         }
+        // Without `CASCADE`, applying the drop reports the dependent foreign key.
         if cascade {
-            alter.drop_referencing(name.pos, std::slice::from_ref(&name.value));
+            let dependents =
+                alter.referencing(|t, fk| t.name != tname && fk.ref_columns.contains(&name.value));
+            alter.drop_foreign_keys(name.pos, dependents);
         }
         alter.push(
             pass::DROP,

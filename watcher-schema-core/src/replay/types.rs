@@ -114,15 +114,15 @@ fn builtin_type(p: &mut Parser<'_>, name: &str, quoted: bool) -> PResult<Option<
         "numeric" | "decimal" | "dec" if !quoted || name == "numeric" => {
             SqlType::Numeric(numeric_modifiers(p)?)
         }
-        "varchar" => SqlType::Varchar(length(p)?),
+        "varchar" => SqlType::Varchar(length(p, "varchar")?),
         "character" | "char" if !quoted => {
             if p.eat_kw("VARYING") {
-                SqlType::Varchar(length(p)?)
+                SqlType::Varchar(length(p, "varchar")?)
             } else {
-                SqlType::Char(length(p)?.unwrap_or(1))
+                SqlType::Char(length(p, "char")?.unwrap_or(1))
             }
         }
-        "bpchar" => SqlType::Char(length(p)?.unwrap_or(1)),
+        "bpchar" => SqlType::Char(length(p, "char")?.unwrap_or(1)),
         "text" => SqlType::Text,
         "date" => SqlType::Date,
         "time" => {
@@ -182,13 +182,13 @@ fn optional_modifier(p: &mut Parser<'_>, what: &str) -> PResult<Option<u32>> {
 }
 
 /// `varchar(n)` / `char(n)`: a length between 1 and PostgreSQL's maximum.
-fn length(p: &mut Parser<'_>) -> PResult<Option<u32>> {
+fn length(p: &mut Parser<'_>, name: &str) -> PResult<Option<u32>> {
     let pos = p.here();
     let n = optional_modifier(p, "a length")?;
     if n.is_some_and(|n| n == 0 || n > MAX_VARCHAR_LENGTH) {
         return Err(p.error(
             pos,
-            format!("length must be between 1 and {MAX_VARCHAR_LENGTH}"),
+            format!("length for type `{name}` must be between 1 and {MAX_VARCHAR_LENGTH}"),
         ));
     }
     Ok(n)
