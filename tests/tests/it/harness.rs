@@ -229,3 +229,29 @@ fn a_killed_process_still_leaves_no_cluster_behind() {
         "the cluster at `{url}` still runs"
     );
 }
+
+#[test]
+fn with_database_url_set_databases_are_made_on_that_server() {
+    let host = TestDb::new();
+    let mut client = host.client();
+    // A URL naming a database that does not exist: the harness falls back to `postgres`.
+    let prefix = host.url().rsplit_once('/').unwrap().0.to_string();
+    let out = with_postgres()
+        .env("DATABASE_URL", format!("{prefix}/no_such_database"))
+        .args(["sh", "-c", "echo \"$DATABASE_URL\""])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = text(&out.stdout).trim().to_string();
+    let (server, name) = url.rsplit_once('/').unwrap();
+    assert_eq!(
+        server, prefix,
+        "the database is not on DATABASE_URL's server"
+    );
+    assert!(name.starts_with(DATABASE_PREFIX), "{name}");
+    // The database is dropped afterwards; the server, not ours to stop, still runs.
+    assert!(
+        !database_exists(&mut client, name),
+        "`{name}` was left behind"
+    );
+}

@@ -5,3 +5,9 @@ mod harness;
 mod introspect;
 mod replay;
 mod support;
+
+// These need `sql::render` and `sql::render_schema`, which are not on main yet; they are
+// wired in by the merge that brings them.
+// mod generated;
+// mod random;
+// mod roundtrip;

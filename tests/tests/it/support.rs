@@ -38,10 +38,16 @@ pub fn catalog(db: &TestDb) -> Schema {
 /// difference on failure.
 #[track_caller]
 pub fn assert_same(what: &str, expected: &Schema, catalog: &Schema) {
-    let differences = schema_differences(expected, catalog);
+    assert_models_equal(what, expected, "the catalog", catalog);
+}
+
+/// Asserts that two models are equal, printing every difference on failure.
+#[track_caller]
+pub fn assert_models_equal(left_name: &str, left: &Schema, right_name: &str, right: &Schema) {
+    let differences = schema_differences(left, right);
     assert!(
         differences.is_empty(),
-        "{what} differs from the catalog ({} difference(s), `-` {what}, `+` catalog):\n{}",
+        "{left_name} differs from {right_name} ({} difference(s); `-` {left_name}, `+` {right_name}):\n{}",
         differences.len(),
         differences.join("\n")
     );
