@@ -50,9 +50,14 @@ impl Project {
             Some(src) => cwd.join(src),
             None => root.join(SCHEMA_SRC),
         };
+        // Paths under the current directory print relative to it, as rustc's do.
+        let relative = |p: PathBuf| match p.strip_prefix(cwd) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+            _ => p,
+        };
         Ok(Project {
-            migrations,
-            schema_src,
+            migrations: relative(migrations),
+            schema_src: relative(schema_src),
         })
     }
 }

@@ -88,10 +88,15 @@ pub enum CliError {
     },
 
     /// The struct sources do not parse, or their attributes are wrong.
-    #[error("the struct sources have errors:\n{report}")]
+    #[error(
+        "the struct sources have {count} error{}",
+        if *count == 1 { "" } else { "s" }
+    )]
     InvalidSource {
-        /// Every error, rendered with file:line:column.
+        /// Every error, rendered with file:line:column; printed before the message.
         report: String,
+        /// How many errors.
+        count: usize,
     },
 
     /// The migrations directory is not a valid linear chain (or cannot be replayed).
@@ -135,6 +140,14 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// Details printed before the one-line error (rendered source errors).
+    pub fn report(&self) -> Option<&str> {
+        match self {
+            CliError::InvalidSource { report, .. } => Some(report),
+            _ => None,
+        }
+    }
+
     /// The documented exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod commands;
 pub mod config;
 pub mod db;
+pub mod drift;
 pub mod error;
 pub mod exit_codes;
 pub mod introspect;
@@ -42,6 +43,9 @@ pub fn main() -> i32 {
     match commands::run(cli.command, &ctx) {
         Ok(code) => code,
         Err(e) => {
+            if let Some(report) = e.report() {
+                eprint!("{report}");
+            }
             eprintln!("{}", render_error(styles, &ctx.scrub(&e.to_string())));
             e.exit_code()
         }

@@ -5,6 +5,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use watcher_schema_core::model::Schema;
+use watcher_schema_core::structs::Definitions;
+
 use crate::error::CliError;
 
 /// One `.rs` file of the struct sources, parsed.
@@ -38,7 +41,7 @@ impl Sources {
         collect_rs(dir, &mut paths)?;
         paths.sort();
         let mut files = Vec::new();
-        let mut report = String::new();
+        let (mut report, mut count) = (String::new(), 0);
         for path in paths {
             let text = fs::read_to_string(&path).map_err(|source| CliError::Io {
                 path: path.clone(),
@@ -54,13 +57,16 @@ impl Sources {
                         label,
                     });
                 }
-                Err(e) => report.push_str(&render_in(Some((&path, &text)), e)),
+                Err(e) => {
+                    count += 1;
+                    report.push_str(&render_in(Some((&path, &text)), e));
+                }
             }
         }
-        if report.is_empty() {
+        if count == 0 {
             Ok(Sources { files })
         } else {
-            Err(CliError::InvalidSource { report })
+            Err(CliError::InvalidSource { report, count })
         }
     }
 
@@ -194,5 +200,19 @@ mod tests {
             "{shown}"
         );
         assert!(shown.ends_with("   = help: remove it\n\n"), "{shown}");
+    }
+}
+
+impl Sources {
+    /// The schema the `#[watcher_table]`/`#[watcher_enum]` items declare, parsed and checked
+    /// by the macro's own parser; every error in every file is reported at once.
+    pub fn schema(&self) -> Result<Schema, CliError> {
+        let defs = Definitions::from_files(self.files.iter().map(|f| &f.syntax)).map_err(|e| {
+            CliError::InvalidSource {
+                count: e.clone().into_iter().count(),
+                report: self.render(e),
+            }
+        })?;
+        Ok(defs.schema())
     }
 }

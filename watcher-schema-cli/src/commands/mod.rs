@@ -1,6 +1,7 @@
 //! One module per Alembic command; [`run`] dispatches a parsed [`Command`] to it and returns
 //! the exit code (`check` has several), or the error `lib.rs` maps to one.
 
+mod check;
 mod current;
 mod downgrade;
 mod heads;
@@ -95,7 +96,8 @@ pub fn run(command: Command, ctx: &Context) -> Result<i32, CliError> {
         Command::Upgrade(args) => upgrade::run(ctx, &args).map(done),
         Command::Downgrade(args) => downgrade::run(ctx, &args).map(done),
         Command::Stamp(args) => stamp::run(ctx, &args).map(done),
-        Command::Check(_) | Command::Revision(_) | Command::Merge(_) => Ok(ExitCode::FAILURE),
+        Command::Check(args) => check::run(ctx, &args),
+        Command::Revision(_) | Command::Merge(_) => Ok(ExitCode::FAILURE),
     }
 }
 
