@@ -2,11 +2,13 @@
 //! PostgreSQL DDL into [`Op`](crate::op::Op)s, which [`op::apply`] applies one by one.
 //!
 //! The stages: [`lexer`] (text → tokens), [`parser`] (the cursor the grammar is written
-//! with), [`statement`] (which statement is this), [`table`], [`index`] and [`types`]
-//! (the grammar of each statement family), [`names`] (PostgreSQL's generated names).
+//! with), [`statement`] (which statement is this), [`definition`] (columns and
+//! constraints as written), [`table`], [`index`] and [`types`] (the grammar of each
+//! statement family), [`names`] (PostgreSQL's generated names).
 //! No SQL parser crate: whatever build.rs and the macros depend on is paid for in every
 //! user's build.
 
+mod definition;
 mod index;
 mod lexer;
 mod names;

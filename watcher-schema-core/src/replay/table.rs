@@ -1,62 +1,18 @@
-//! Replay step 3c: `CREATE TABLE` and `ALTER TABLE` → table, column and constraint ops,
-//! with PostgreSQL's defaults (generated names, serial expansion, implied NOT NULL).
+//! Replay step 3d: `CREATE TABLE` and `ALTER TABLE` → table, column and constraint ops,
+//! with PostgreSQL's defaults (generated names, serial expansion, merged keys, passes).
 
-use crate::model::{
-    Check, Column, Expr, FkAction, ForeignKey, Generated, PrimaryKey, Schema, Table, Unique,
-};
+use crate::model::{Check, Column, ForeignKey, Generated, PrimaryKey, Schema, Table, Unique};
 use crate::op::Op;
 
+use super::definition::{
+    column_def, identity_kind, normalize_default, starts_table_constraint, table_constraint,
+    ConstraintDef, ConstraintKind,
+};
 use super::lexer::{Pos, TokenKind};
 use super::names::{sole_column, Namer};
-use super::parser::{Name, PResult, Parser, SyntaxError};
+use super::parser::{Name, PResult, Parser};
 use super::statement::{drop_behaviour, existing_table, Steps};
 use super::types;
-
-/// Key words that end a column's `DEFAULT` expression: the next column constraint.
-const DEFAULT_STOP: &[&str] = &[
-    "NOT",
-    "NULL",
-    "CONSTRAINT",
-    "PRIMARY",
-    "UNIQUE",
-    "REFERENCES",
-    "CHECK",
-    "GENERATED",
-    "COLLATE",
-    "DEFAULT",
-];
-
-/// A constraint as written, before its name is chosen.
-#[derive(Debug)]
-struct ConstraintDef {
-    /// `CONSTRAINT name`, if given.
-    name: Option<Name>,
-    kind: ConstraintKind,
-    /// Where the constraint starts, for errors applying it.
-    pos: Pos,
-}
-
-#[derive(Debug)]
-enum ConstraintKind {
-    PrimaryKey(Vec<String>),
-    Unique(Vec<String>),
-    ForeignKey {
-        columns: Vec<String>,
-        ref_table: Name,
-        /// `None`: the referenced table's primary key.
-        ref_columns: Option<Vec<String>>,
-        on_delete: FkAction,
-        on_update: FkAction,
-    },
-    Check(Expr),
-}
-
-/// A column definition; its constraints go to the statement's constraint list.
-struct ColumnDef {
-    name: Name,
-    column: Column,
-    serial: bool,
-}
 
 /// `CREATE TABLE [IF NOT EXISTS] name (columns and constraints)`.
 pub(crate) fn create_table(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps) -> PResult<()> {
@@ -130,27 +86,24 @@ pub(crate) fn create_table(p: &mut Parser<'_>, schema: &Schema, steps: &mut Step
     });
     // PostgreSQL names checks when it creates the table, then the primary key and
     // unique indexes, then adds the foreign keys; the order decides numbered names.
-    let mut ops = Vec::with_capacity(constraints.len());
-    for rank in 0..3 {
-        for def in &constraints {
-            let def_rank = match def.kind {
-                ConstraintKind::Check(_) => 0,
-                ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) => 1,
-                ConstraintKind::ForeignKey { .. } => 2,
-            };
-            if def_rank == rank {
-                let op = resolve_constraint(
-                    p,
-                    schema,
-                    &mut namer,
-                    &name.value,
-                    &column_names,
-                    own_pk.as_deref(),
-                    def,
-                )?;
-                ops.push((def.pos, op));
-            }
-        }
+    let mut ordered: Vec<&ConstraintDef> = constraints.iter().collect();
+    ordered.sort_by_key(|def| match def.kind {
+        ConstraintKind::Check(_) => 0,
+        ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) => 1,
+        ConstraintKind::ForeignKey { .. } => 2,
+    });
+    let mut ops = Vec::with_capacity(ordered.len());
+    for def in ordered {
+        let op = resolve_constraint(
+            p,
+            schema,
+            &mut namer,
+            &name.value,
+            &column_names,
+            own_pk.as_deref(),
+            def,
+        )?;
+        ops.push((def.pos, op));
     }
     steps.push((name.pos, Op::CreateTable(table)));
     steps.extend(ops);
@@ -307,323 +260,6 @@ fn referenced_primary_key(
             ),
         )
     })
-}
-
-/// Whether a table element (or `ALTER TABLE ... ADD`) starts a table constraint.
-fn starts_table_constraint(p: &Parser<'_>) -> bool {
-    p.peek_kw_in(&["CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK"])
-        .is_some()
-        || p.peek_kw("EXCLUDE")
-            && (p.peek_kw_nth(1, "USING")
-                || p.peek_nth(1)
-                    .is_some_and(|t| t.kind == TokenKind::Punct(b'(')))
-}
-
-/// `[CONSTRAINT n] PRIMARY KEY (..) | UNIQUE (..) | FOREIGN KEY (..) REFERENCES .. | CHECK (..)`.
-fn table_constraint(p: &mut Parser<'_>) -> PResult<ConstraintDef> {
-    let pos = p.here();
-    let name = if p.eat_kw("CONSTRAINT") {
-        Some(p.ident("a constraint name")?)
-    } else {
-        None
-    };
-    let kind = if p.eat_kws(&["PRIMARY", "KEY"]) {
-        let columns = p.ident_list("a column name")?;
-        index_constraint_tail(p)?;
-        ConstraintKind::PrimaryKey(columns)
-    } else if p.eat_kw("UNIQUE") {
-        nulls_distinct(p)?;
-        let columns = p.ident_list("a column name")?;
-        index_constraint_tail(p)?;
-        ConstraintKind::Unique(columns)
-    } else if p.eat_kws(&["FOREIGN", "KEY"]) {
-        let columns = p.ident_list("a column name")?;
-        p.expect_kw("REFERENCES")?;
-        references(p, columns)?
-    } else if p.eat_kw("CHECK") {
-        check(p)?
-    } else if p.peek_kw("EXCLUDE") {
-        return Err(p.error(
-            p.here(),
-            "`EXCLUDE` constraints are not supported by the schema model".to_string(),
-        ));
-    } else {
-        return Err(p.unexpected("`PRIMARY KEY`, `UNIQUE`, `FOREIGN KEY` or `CHECK`"));
-    };
-    Ok(ConstraintDef { name, kind, pos })
-}
-
-/// What may follow a primary key or unique column list: storage options the model
-/// has no place for are refused rather than dropped.
-fn index_constraint_tail(p: &mut Parser<'_>) -> PResult<()> {
-    if let Some(kw) = p.peek_kw_in(&["INCLUDE", "WITH", "USING"]) {
-        return Err(p.error(
-            p.here(),
-            format!(
-                "`{kw}` on a primary key or unique constraint is not supported by the schema \
-                 model (a unique index can have `INCLUDE`)"
-            ),
-        ));
-    }
-    constraint_attributes(p)
-}
-
-/// `NULLS DISTINCT` is the default; `NULLS NOT DISTINCT` has no place in the model.
-fn nulls_distinct(p: &mut Parser<'_>) -> PResult<()> {
-    if p.eat_kws(&["NULLS", "DISTINCT"]) {
-        return Ok(());
-    }
-    if p.peek_kw("NULLS") {
-        return Err(p.error(
-            p.here(),
-            "`NULLS NOT DISTINCT` is not supported by the schema model".to_string(),
-        ));
-    }
-    Ok(())
-}
-
-/// `CHECK (expr)` after `CHECK`.
-fn check(p: &mut Parser<'_>) -> PResult<ConstraintKind> {
-    let expr = p.paren_expr("a check expression")?;
-    if p.peek_kw("NO") && p.peek_kw_nth(1, "INHERIT") {
-        return Err(p.error(
-            p.here(),
-            "`NO INHERIT` is not supported by the schema model".to_string(),
-        ));
-    }
-    constraint_attributes(p)?;
-    Ok(ConstraintKind::Check(expr))
-}
-
-/// `REFERENCES t [(cols)] [MATCH SIMPLE] [ON DELETE a] [ON UPDATE a]`, after `REFERENCES`.
-fn references(p: &mut Parser<'_>, columns: Vec<String>) -> PResult<ConstraintKind> {
-    let ref_table = p.qualified("a table name")?;
-    let ref_columns = if p.peek_punct(b'(') {
-        Some(p.ident_list("a column name")?)
-    } else {
-        None
-    };
-    let (mut on_delete, mut on_update) = (FkAction::NoAction, FkAction::NoAction);
-    loop {
-        if p.eat_kw("MATCH") {
-            if !p.eat_kw("SIMPLE") {
-                return Err(p.error(
-                    p.here(),
-                    "only `MATCH SIMPLE` (the default) is supported by the schema model"
-                        .to_string(),
-                ));
-            }
-        } else if p.eat_kws(&["ON", "DELETE"]) {
-            on_delete = fk_action(p)?;
-        } else if p.eat_kws(&["ON", "UPDATE"]) {
-            on_update = fk_action(p)?;
-        } else {
-            break;
-        }
-    }
-    constraint_attributes(p)?;
-    Ok(ConstraintKind::ForeignKey {
-        columns,
-        ref_table,
-        ref_columns,
-        on_delete,
-        on_update,
-    })
-}
-
-fn fk_action(p: &mut Parser<'_>) -> PResult<FkAction> {
-    let action = if p.eat_kws(&["NO", "ACTION"]) {
-        FkAction::NoAction
-    } else if p.eat_kw("RESTRICT") {
-        FkAction::Restrict
-    } else if p.eat_kw("CASCADE") {
-        FkAction::Cascade
-    } else if p.eat_kws(&["SET", "NULL"]) {
-        FkAction::SetNull
-    } else if p.eat_kws(&["SET", "DEFAULT"]) {
-        FkAction::SetDefault
-    } else {
-        return Err(p.unexpected("`NO ACTION`, `RESTRICT`, `CASCADE`, `SET NULL` or `SET DEFAULT`"));
-    };
-    if p.peek_punct(b'(') {
-        return Err(p.error(
-            p.here(),
-            "a column list on `SET NULL`/`SET DEFAULT` is not supported by the schema model"
-                .to_string(),
-        ));
-    }
-    Ok(action)
-}
-
-/// `[NOT] DEFERRABLE`, `INITIALLY {IMMEDIATE|DEFERRED}`, `NOT VALID`: the defaults and
-/// `NOT VALID` (which changes no definition) are accepted; deferral is not modelled.
-fn constraint_attributes(p: &mut Parser<'_>) -> PResult<()> {
-    loop {
-        if p.eat_kws(&["NOT", "DEFERRABLE"])
-            || p.eat_kws(&["INITIALLY", "IMMEDIATE"])
-            || p.eat_kws(&["NOT", "VALID"])
-        {
-            continue;
-        }
-        if p.peek_kw("DEFERRABLE") || p.peek_kw("INITIALLY") {
-            return Err(p.error(
-                p.here(),
-                "deferrable constraints are not supported by the schema model".to_string(),
-            ));
-        }
-        return Ok(());
-    }
-}
-
-/// `name type [column constraints]`; constraints other than NULL/NOT NULL/DEFAULT/
-/// identity are pushed onto `constraints`, in order, as table constraints on this column.
-fn column_def(
-    p: &mut Parser<'_>,
-    schema: &Schema,
-    constraints: &mut Vec<ConstraintDef>,
-) -> PResult<ColumnDef> {
-    let name = p.ident("a column name")?;
-    let ty = types::parse_type(p, schema)?;
-    let mut nullability: Option<bool> = None;
-    let mut default: Option<(Pos, Option<Expr>)> = None;
-    let mut identity: Option<(Pos, Generated)> = None;
-    let conflict = |p: &Parser<'_>, pos, what: &str| -> SyntaxError {
-        p.error(pos, format!("{what} for column `{}`", name.value))
-    };
-    loop {
-        let pos = p.here();
-        let constraint_name = if p.eat_kw("CONSTRAINT") {
-            Some(p.ident("a constraint name")?)
-        } else {
-            None
-        };
-        let kind = if p.eat_kws(&["NOT", "NULL"]) || p.peek_kw("NULL") {
-            let nullable = p.eat_kw("NULL");
-            if nullability.is_some_and(|n| n != nullable) {
-                return Err(conflict(p, pos, "conflicting NULL/NOT NULL declarations"));
-            }
-            nullability = Some(nullable);
-            continue;
-        } else if p.eat_kw("DEFAULT") {
-            if default.is_some() {
-                return Err(conflict(p, pos, "multiple default values specified"));
-            }
-            let expr = p.expr_until(DEFAULT_STOP, "a default expression")?;
-            default = Some((pos, normalize_default(expr)));
-            continue;
-        } else if p.eat_kw("GENERATED") {
-            if identity.is_some() {
-                return Err(conflict(p, pos, "multiple identity specifications"));
-            }
-            identity = Some((pos, identity_kind(p)?));
-            continue;
-        } else if p.eat_kws(&["PRIMARY", "KEY"]) {
-            index_constraint_tail(p)?;
-            ConstraintKind::PrimaryKey(vec![name.value.clone()])
-        } else if p.eat_kw("UNIQUE") {
-            nulls_distinct(p)?;
-            index_constraint_tail(p)?;
-            ConstraintKind::Unique(vec![name.value.clone()])
-        } else if p.eat_kw("REFERENCES") {
-            references(p, vec![name.value.clone()])?
-        } else if p.eat_kw("CHECK") {
-            check(p)?
-        } else if p.peek_kw("COLLATE") {
-            return Err(p.error(
-                p.here(),
-                "collations are not supported by the schema model".to_string(),
-            ));
-        } else if constraint_name.is_some() {
-            return Err(p.unexpected("a column constraint"));
-        } else {
-            break;
-        };
-        constraints.push(ConstraintDef {
-            name: constraint_name,
-            kind,
-            pos,
-        });
-    }
-    if ty.serial {
-        if let Some((pos, _)) = default {
-            return Err(conflict(p, pos, "multiple default values specified"));
-        }
-        if nullability == Some(true) {
-            return Err(conflict(
-                p,
-                name.pos,
-                "conflicting NULL/NOT NULL declarations",
-            ));
-        }
-    }
-    if let Some((pos, _)) = &identity {
-        if ty.serial || default.as_ref().is_some_and(|(_, d)| d.is_some()) {
-            return Err(conflict(p, *pos, "both default and identity specified"));
-        }
-        if !ty.ty.is_integer() {
-            return Err(p.error(
-                *pos,
-                format!(
-                    "identity column `{}` must have type smallint, integer or bigint",
-                    name.value
-                ),
-            ));
-        }
-    }
-    let column = Column {
-        name: name.value.clone(),
-        nullable: nullability.unwrap_or(true) && !ty.serial && identity.is_none(),
-        ty: ty.ty,
-        default: default.and_then(|(_, d)| d),
-        generated: identity.map(|(_, g)| g),
-    };
-    Ok(ColumnDef {
-        name,
-        column,
-        serial: ty.serial,
-    })
-}
-
-/// `{ALWAYS | BY DEFAULT} AS IDENTITY [(options)]`, after `GENERATED`.
-fn identity_kind(p: &mut Parser<'_>) -> PResult<Generated> {
-    let generated = if p.eat_kw("ALWAYS") {
-        Generated::IdentityAlways
-    } else if p.eat_kws(&["BY", "DEFAULT"]) {
-        Generated::IdentityByDefault
-    } else {
-        return Err(p.unexpected("`ALWAYS` or `BY DEFAULT`"));
-    };
-    p.expect_kw("AS")?;
-    if p.peek_punct(b'(') {
-        return Err(p.error(
-            p.here(),
-            "generated columns (`GENERATED ALWAYS AS (expr) STORED`) are not supported by the \
-             schema model"
-                .to_string(),
-        ));
-    }
-    p.expect_kw("IDENTITY")?;
-    if p.peek_punct(b'(') {
-        p.skip_parens()?;
-    }
-    Ok(generated)
-}
-
-/// A default as the catalog keeps it: `DEFAULT NULL` is no default at all, and a
-/// sequence named `public.x` is printed `x`.
-fn normalize_default(expr: Expr) -> Option<Expr> {
-    let text = expr.as_str();
-    let is_null = text.eq_ignore_ascii_case("null")
-        || text
-            .get(..6)
-            .is_some_and(|head| head.eq_ignore_ascii_case("null::"));
-    if is_null {
-        return None;
-    }
-    match text.strip_prefix("nextval('public.") {
-        Some(rest) => Some(Expr::new(&format!("nextval('{rest}"))),
-        None => Some(expr),
-    }
 }
 
 /// PostgreSQL runs an `ALTER TABLE`'s actions in passes, not in the order written

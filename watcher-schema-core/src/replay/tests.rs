@@ -1395,6 +1395,10 @@ mod errors {
             "1:28: conflicting NULL/NOT NULL declarations for column `a`",
         ),
         (
+            "CREATE TABLE t (a int NOT NULL NULL)",
+            "1:32: conflicting NULL/NOT NULL declarations for column `a`",
+        ),
+        (
             "CREATE TABLE t (a int DEFAULT 1 DEFAULT 2)",
             "1:33: multiple default values specified for column `a`",
         ),
