@@ -183,8 +183,8 @@ impl Drop for Cluster {
     }
 }
 
-/// The directory holding `initdb`, `pg_ctl` and `postgres`: the first on `PATH`, else the
-/// highest version under `/usr/lib/postgresql/*/bin`.
+/// The directory holding `initdb`, `pg_ctl` and `postgres` (symlinks resolved): the first
+/// on `PATH`, else the highest version under `/usr/lib/postgresql/*/bin`.
 pub fn find_binaries() -> Result<PathBuf, HarnessError> {
     let has_all = |dir: &Path| {
         ["initdb", "pg_ctl", "postgres"]
@@ -195,7 +195,13 @@ pub fn find_binaries() -> Result<PathBuf, HarnessError> {
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path) {
             if has_all(&dir) {
-                return Ok(dir);
+                // Through symlinks (/usr/local/bin/initdb -> /usr/lib/postgresql/15/bin/initdb)
+                // to the directory that also holds pg_dump and the rest of that version.
+                let real = fs::canonicalize(dir.join("initdb"))
+                    .ok()
+                    .and_then(|initdb| initdb.parent().map(Path::to_path_buf))
+                    .filter(|real| has_all(real));
+                return Ok(real.unwrap_or(dir));
             }
         }
         searched.push(PathBuf::from("PATH"));

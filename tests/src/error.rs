@@ -63,12 +63,13 @@ impl fmt::Display for HarnessError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             HarnessError::NoPostgres { searched } => {
+                let dirs: Vec<String> = searched.iter().map(|p| p.display().to_string()).collect();
                 write!(
                     f,
-                    "no PostgreSQL for tests: DATABASE_URL is not set and no `initdb` was found on PATH or in "
+                    "no PostgreSQL for tests: DATABASE_URL is not set and no `initdb` was found \
+                     (searched {})",
+                    dirs.join(", ")
                 )?;
-                let dirs: Vec<String> = searched.iter().map(|p| p.display().to_string()).collect();
-                write!(f, "{}", dirs.join(", "))?;
                 write!(
                     f,
                     "\n  help: install the PostgreSQL server binaries (`apt-get install postgresql`), \
@@ -130,5 +131,28 @@ fn error_text(error: &postgres::Error) -> String {
             }
             text
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_postgres_says_what_to_install() {
+        let err = HarnessError::NoPostgres {
+            searched: vec![
+                PathBuf::from("PATH"),
+                PathBuf::from("/usr/lib/postgresql/*/bin"),
+            ],
+        };
+        assert_eq!(
+            err.to_string(),
+            "no PostgreSQL for tests: DATABASE_URL is not set and no `initdb` was found \
+             (searched PATH, /usr/lib/postgresql/*/bin)\n  help: install the PostgreSQL server \
+             binaries (`apt-get install postgresql`), or set \
+             DATABASE_URL=postgres://user:password@host:port/postgres to a server where that \
+             user may create databases"
+        );
     }
 }
