@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 use watcher_schema_core::chain::ChainError;
+use watcher_schema_core::diff::PlanError;
 use watcher_schema_runner::RunError;
 
 use crate::introspect::IntrospectError;
@@ -112,6 +113,34 @@ pub enum CliError {
         message: String,
     },
 
+    /// `-m` has no letter or digit to name a directory with.
+    #[error("cannot name a migration after `{message}`\nhelp: give `-m` a few words, such as `-m \"add pipeline owner\"`")]
+    BadMessage {
+        /// The message given.
+        message: String,
+    },
+
+    /// Autogenerate refused the plan (every problem, each with its `help:`, is the report).
+    #[error(
+        "cannot generate the migration ({} problem{}); nothing was written",
+        .0.problems.len(),
+        if .0.problems.len() == 1 { "" } else { "s" }
+    )]
+    PlanRefused(PlanError),
+
+    /// The generated migration did not replay to the structs (a generator bug); removed.
+    #[error(
+        "the generated migration `{}` does not rebuild the structs, so it was removed; this is a bug in watcher-schema, please report it:\n{}",
+        dir.display(),
+        differences.join("\n")
+    )]
+    GeneratedMismatch {
+        /// The directory that was written and removed.
+        dir: PathBuf,
+        /// How the replayed chain differs from the structs.
+        differences: Vec<String>,
+    },
+
     /// The runner refused or failed.
     #[error("{0}")]
     Run(#[from] RunError),
@@ -140,10 +169,22 @@ pub enum CliError {
 }
 
 impl CliError {
-    /// Details printed before the one-line error (rendered source errors).
-    pub fn report(&self) -> Option<&str> {
+    /// Details printed before the one-line error: rendered source errors, or each problem
+    /// of a refused plan as its own `error:` with its `help:` lines.
+    pub fn report(&self) -> Option<String> {
         match self {
-            CliError::InvalidSource { report, .. } => Some(report),
+            CliError::InvalidSource { report, .. } => Some(report.clone()),
+            CliError::PlanRefused(e) => Some(
+                e.problems
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "error: {}\n\n",
+                            p.to_string().replace("\nhelp:", "\n       help:")
+                        )
+                    })
+                    .collect(),
+            ),
             _ => None,
         }
     }
@@ -164,6 +205,9 @@ impl CliError {
             }
             CliError::Chain(_) | CliError::Migrations { .. } => ExitCode::INVALID_CHAIN,
             CliError::Run(e) => run_exit_code(e),
+            CliError::BadMessage { .. } => ExitCode::USAGE,
+            CliError::PlanRefused(_) => ExitCode::PLAN_REFUSED,
+            CliError::GeneratedMismatch { .. } => ExitCode::FAILURE,
             CliError::Introspect(_) => ExitCode::FAILURE,
             CliError::Backup { .. } => ExitCode::BACKUP_FAILED,
             CliError::Io { .. } => ExitCode::IO_ERROR,

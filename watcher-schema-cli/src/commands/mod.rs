@@ -6,6 +6,7 @@ mod current;
 mod downgrade;
 mod heads;
 mod history;
+mod revision;
 mod show;
 mod stamp;
 mod upgrade;
@@ -97,7 +98,8 @@ pub fn run(command: Command, ctx: &Context) -> Result<i32, CliError> {
         Command::Downgrade(args) => downgrade::run(ctx, &args).map(done),
         Command::Stamp(args) => stamp::run(ctx, &args).map(done),
         Command::Check(args) => check::run(ctx, &args),
-        Command::Revision(_) | Command::Merge(_) => Ok(ExitCode::FAILURE),
+        Command::Revision(args) => revision::run(ctx, &args).map(done),
+        Command::Merge(_) => Ok(ExitCode::FAILURE),
     }
 }
 
