@@ -174,6 +174,20 @@ fn underline(out: &mut String, path: &Path, text: &str, span: proc_macro2::Span)
     );
 }
 
+impl Sources {
+    /// The schema the `#[watcher_table]`/`#[watcher_enum]` items declare, parsed and checked
+    /// by the macro's own parser; every error in every file is reported at once.
+    pub fn schema(&self) -> Result<Schema, CliError> {
+        let defs = Definitions::from_files(self.files.iter().map(|f| &f.syntax)).map_err(|e| {
+            CliError::InvalidSource {
+                count: e.clone().into_iter().count(),
+                report: self.render(e),
+            }
+        })?;
+        Ok(defs.schema())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,19 +214,5 @@ mod tests {
             "{shown}"
         );
         assert!(shown.ends_with("   = help: remove it\n\n"), "{shown}");
-    }
-}
-
-impl Sources {
-    /// The schema the `#[watcher_table]`/`#[watcher_enum]` items declare, parsed and checked
-    /// by the macro's own parser; every error in every file is reported at once.
-    pub fn schema(&self) -> Result<Schema, CliError> {
-        let defs = Definitions::from_files(self.files.iter().map(|f| &f.syntax)).map_err(|e| {
-            CliError::InvalidSource {
-                count: e.clone().into_iter().count(),
-                report: self.render(e),
-            }
-        })?;
-        Ok(defs.schema())
     }
 }
