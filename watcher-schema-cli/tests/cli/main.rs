@@ -4,5 +4,6 @@
 mod support;
 
 mod errors;
+mod generate;
 mod help;
 mod migrate;
