@@ -1,21 +1,35 @@
 //! Two schemas → readable differences, for `check` and `stamp --from-alembic`: the diff's
 //! operations described by name, saying what each side has.
 
+use postgres::Client;
 use watcher_schema_core::diff::diff;
 use watcher_schema_core::model::{Column, Schema};
 use watcher_schema_core::op::Op;
 
+use crate::introspect::{introspect, IntrospectError};
+
 /// What the two compared schemas are, as messages name them.
 #[derive(Debug, Clone, Copy)]
-pub struct Sides {
+pub struct Sides<'a> {
     /// The schema compared from (`the migrations`, `the database`).
-    pub from: &'static str,
+    pub from: &'a str,
     /// The schema compared to (`the structs`, `revision 2025…`).
-    pub to: &'static str,
+    pub to: &'a str,
+}
+
+/// Alembic's bookkeeping table, left behind in databases adopted with `stamp --from-alembic`.
+pub const ALEMBIC_VERSION: &str = "alembic_version";
+
+/// The live database as a model, without Alembic's bookkeeping table (the runner's ledger is
+/// left out by introspection itself).
+pub fn live_schema(client: &mut Client) -> Result<Schema, IntrospectError> {
+    let mut schema = introspect(client)?;
+    schema.tables.remove(ALEMBIC_VERSION);
+    Ok(schema)
 }
 
 /// One line per difference between `from` and `to`, in the diff's order; empty when equal.
-pub fn differences(from: &Schema, to: &Schema, sides: Sides) -> Vec<String> {
+pub fn differences(from: &Schema, to: &Schema, sides: Sides<'_>) -> Vec<String> {
     let mut lines: Vec<String> = diff(from, to)
         .iter()
         .filter_map(|op| describe(op, from, sides))
@@ -35,7 +49,7 @@ fn column<'a>(schema: &'a Schema, table: &str, column: &str) -> Option<&'a Colum
     schema.table(table).and_then(|t| t.column(column))
 }
 
-fn describe(op: &Op, from: &Schema, s: Sides) -> Option<String> {
+fn describe(op: &Op, from: &Schema, s: Sides<'_>) -> Option<String> {
     let (a, b) = (s.from, s.to);
     Some(match op {
         Op::CreateEnum(e) => format!("enum type `{}` is in {b} but not in {a}", e.name),

@@ -141,6 +141,33 @@ pub enum CliError {
         differences: Vec<String>,
     },
 
+    /// `stamp --from-alembic` on a database without `alembic_version`.
+    #[error("the database has no `alembic_version` table, so it was not built by Alembic\nhelp: run `watcher-schema stamp <REV>` with the revision it is at")]
+    NoAlembicVersion,
+
+    /// `alembic_version` does not hold exactly one revision.
+    #[error(
+        "`alembic_version` holds {} rows ({}), expected one\nhelp: an Alembic database with branches cannot be adopted; merge them with Alembic first",
+        versions.len(),
+        versions.join(", ")
+    )]
+    AlembicRows {
+        /// The versions found.
+        versions: Vec<String>,
+    },
+
+    /// The live schema is not what the revision to stamp says it should be.
+    #[error(
+        "the database does not match revision {version}, so it was not stamped:\n{}\nhelp: bring the database to that revision's schema first, or stamp the revision it really is at",
+        differences.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n")
+    )]
+    StampMismatch {
+        /// The revision.
+        version: String,
+        /// How the database differs from it.
+        differences: Vec<String>,
+    },
+
     /// The runner refused or failed.
     #[error("{0}")]
     Run(#[from] RunError),
@@ -208,6 +235,9 @@ impl CliError {
             CliError::BadMessage { .. } => ExitCode::USAGE,
             CliError::PlanRefused(_) => ExitCode::PLAN_REFUSED,
             CliError::GeneratedMismatch { .. } => ExitCode::FAILURE,
+            CliError::NoAlembicVersion
+            | CliError::AlembicRows { .. }
+            | CliError::StampMismatch { .. } => ExitCode::LEDGER_MISMATCH,
             CliError::Introspect(_) => ExitCode::FAILURE,
             CliError::Backup { .. } => ExitCode::BACKUP_FAILED,
             CliError::Io { .. } => ExitCode::IO_ERROR,

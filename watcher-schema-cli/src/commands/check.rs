@@ -6,10 +6,9 @@ use serde_json::json;
 
 use super::{Context, LedgerState, Migrations};
 use crate::args::{CheckArgs, Format};
-use crate::drift::{differences, Sides};
+use crate::drift::{differences, live_schema, Sides};
 use crate::error::CliError;
 use crate::exit_codes::ExitCode;
-use crate::introspect::introspect;
 use crate::source::Sources;
 
 pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
@@ -31,7 +30,7 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
         }
     } else {
         let state = LedgerState::read(&migrations, &mut ctx.connect()?)?;
-        let live = introspect(&mut ctx.client()?)?;
+        let live = live_schema(&mut ctx.client()?)?;
         let sides = Sides {
             from: "the database",
             to: "the structs",

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod adopt;
 mod errors;
 mod generate;
 mod help;
