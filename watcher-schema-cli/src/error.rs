@@ -168,6 +168,33 @@ pub enum CliError {
         differences: Vec<String>,
     },
 
+    /// `merge` handles two heads at a time.
+    #[error(
+        "the chain has {} heads ({}); merge handles two\nhelp: move the migrations of all but two branches out of the directory, merge, then bring them back one at a time",
+        heads.len(),
+        heads.join(", ")
+    )]
+    TooManyHeads {
+        /// The heads' directory names.
+        heads: Vec<String>,
+    },
+
+    /// `merge --onto` names no head.
+    #[error("`{rev}` is not one of the heads ({})\nhelp: `watcher-schema heads` lists them", heads.join(", "))]
+    NotAHead {
+        /// What was asked for.
+        rev: String,
+        /// The heads.
+        heads: Vec<String>,
+    },
+
+    /// `merge` could not rebase; every directory is as it was.
+    #[error("merge failed, the migrations directory is unchanged: {reason}")]
+    MergeFailed {
+        /// Why.
+        reason: Box<CliError>,
+    },
+
     /// The runner refused or failed.
     #[error("{0}")]
     Run(#[from] RunError),
@@ -235,6 +262,9 @@ impl CliError {
             CliError::BadMessage { .. } => ExitCode::USAGE,
             CliError::PlanRefused(_) => ExitCode::PLAN_REFUSED,
             CliError::GeneratedMismatch { .. } => ExitCode::FAILURE,
+            CliError::TooManyHeads { .. } => ExitCode::INVALID_CHAIN,
+            CliError::NotAHead { .. } => ExitCode::UNKNOWN_REVISION,
+            CliError::MergeFailed { reason } => reason.exit_code(),
             CliError::NoAlembicVersion
             | CliError::AlembicRows { .. }
             | CliError::StampMismatch { .. } => ExitCode::LEDGER_MISMATCH,

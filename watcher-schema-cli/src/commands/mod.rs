@@ -6,6 +6,7 @@ mod current;
 mod downgrade;
 mod heads;
 mod history;
+mod merge;
 mod revision;
 mod show;
 mod stamp;
@@ -99,7 +100,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<i32, CliError> {
         Command::Stamp(args) => stamp::run(ctx, &args).map(done),
         Command::Check(args) => check::run(ctx, &args),
         Command::Revision(args) => revision::run(ctx, &args).map(done),
-        Command::Merge(_) => Ok(ExitCode::FAILURE),
+        Command::Merge(args) => merge::run(ctx, &args).map(done),
     }
 }
 

@@ -7,4 +7,5 @@ mod adopt;
 mod errors;
 mod generate;
 mod help;
+mod merge;
 mod migrate;
