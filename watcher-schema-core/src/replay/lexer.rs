@@ -32,6 +32,8 @@ pub(crate) enum TokenKind {
     Punct(u8),
     /// A run of operator characters: `=`, `<>`, `||`, `->>`...
     Operator,
+    /// A psql meta-command to the end of its line (`\restrict key` in pg_dump output).
+    MetaCommand,
 }
 
 /// How a string constant is spelled, which decides how to read its value.
@@ -385,6 +387,10 @@ impl<'a> Lexer<'a> {
                 self.bump();
                 TokenKind::Punct(b)
             }
+            b'\\' => {
+                self.bump_while(|b| b != b'\n');
+                TokenKind::MetaCommand
+            }
             b if is_operator_char(b) => {
                 self.bump();
                 // An operator never contains the start of a comment.
@@ -495,7 +501,7 @@ mod tests {
     fn lexes_every_token_kind() {
         use TokenKind::*;
         assert_eq!(
-            kinds("Ab \"Q\"\"x\" 'it''s' E'\\'' $$a$$ 1.5e3 $1 :: (a[1]) <> ->> ; . :"),
+            kinds("Ab \"Q\"\"x\" 'it''s' E'\\'' $$a$$ 1.5e3 $1 :: (a[1]) <> ->> ; . : \\x y\nz"),
             vec![
                 (Ident, "Ab"),
                 (QuotedIdent, "\"Q\"\"x\""),
@@ -516,6 +522,8 @@ mod tests {
                 (Punct(b';'), ";"),
                 (Punct(b'.'), "."),
                 (Punct(b':'), ":"),
+                (MetaCommand, "\\x y"),
+                (Ident, "z"),
             ]
         );
     }
@@ -565,6 +573,23 @@ mod tests {
         assert_eq!(tokens[3].string_value(src).as_deref(), Some("a\tbAA'"));
         assert_eq!(tokens[4].string_value(src).as_deref(), Some("x$$y"));
         assert_eq!(tokens[0].string_value(src), None);
+    }
+
+    proptest::proptest! {
+        /// Whatever `sql` quotes, the lexer reads back as the same name or text.
+        #[test]
+        fn quoted_names_and_literals_read_back(text in "\\PC{1,20}") {
+            let ident = crate::sql::quote_ident(&text);
+            let tokens: Vec<Token> = Lexer::new(&ident).collect::<Result<_, _>>().unwrap_or_default();
+            proptest::prop_assert_eq!(tokens.len(), 1, "{}", ident);
+            proptest::prop_assert_eq!(tokens[0].ident_value(&ident), text.as_str());
+
+            let literal = crate::sql::quote_literal(&text);
+            let tokens: Vec<Token> = Lexer::new(&literal).collect::<Result<_, _>>().unwrap_or_default();
+            proptest::prop_assert_eq!(tokens.len(), 1, "{}", literal);
+            let value = tokens[0].string_value(&literal);
+            proptest::prop_assert_eq!(value.as_deref(), Some(text.as_str()));
+        }
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Migration SQL → [`Schema`]: a hand-written lexer and recursive-descent parser read
 //! PostgreSQL DDL into [`Op`](crate::op::Op)s, which [`op::apply`] applies one by one.
 //!
-//! The stages: [`lexer`] (text → tokens), [`parser`] (the cursor the grammar is written
-//! with), [`statement`] (which statement is this), [`definition`] (columns and
-//! constraints as written), [`table`], [`index`] and [`types`] (the grammar of each
-//! statement family), [`names`] (PostgreSQL's generated names).
+//! The stages: `lexer` (text → tokens), `parser` (the cursor the grammar is written
+//! with), `statement` (which statement is this), `definition` (columns and
+//! constraints as written), `table`, `index` and `types` (the grammar of each
+//! statement family), `names` (PostgreSQL's generated names).
 //! No SQL parser crate: whatever build.rs and the macros depend on is paid for in every
 //! user's build.
 
@@ -80,7 +80,8 @@ pub struct Statement<'a> {
 /// Splits a script into statements, honouring quotes, dollar quotes and comments.
 ///
 /// A statement ends at a `;` outside quotes, comments and parentheses (as in `psql`);
-/// statements with no tokens are left out. Each statement's text runs from its first
+/// statements with no tokens are left out. A psql meta-command (`\restrict ...`) is a
+/// statement of its own, its line. Each statement's text runs from its first
 /// token to its last, leaving out comments around it. A script that cannot be tokenised (an unterminated
 /// string, say) ends in one last statement that runs to the end of the script, so the
 /// server reports the error where it is.
@@ -112,6 +113,8 @@ pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
             Ok(t) if t.kind == TokenKind::Punct(b';') && depth == 0 => {
                 statements.extend(current.take().map(statement));
             }
+            // psql runs a meta-command at once, outside the statement being read.
+            Ok(t) if t.kind == TokenKind::MetaCommand => statements.push(statement((t, t.end))),
             Ok(t) => {
                 match t.kind {
                     TokenKind::Punct(b'(') => depth += 1,
@@ -136,6 +139,24 @@ pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
     }
     statements.extend(current.map(statement));
     statements
+}
+
+/// pg_dump brackets its output in `\restrict` / `\unrestrict` (psql meta-commands that
+/// guard the session); any other meta-command is an error.
+fn meta_command(token: &Token, sql: &str, origin: &str) -> Result<(), ReplayError> {
+    let text = token.text(sql);
+    let command = text.split_whitespace().next().unwrap_or(text);
+    if matches!(command, "\\restrict" | "\\unrestrict") {
+        return Ok(());
+    }
+    Err(ReplayError::new(
+        origin,
+        token.pos,
+        format!(
+            "psql meta-command `{command}` is not SQL: replay cannot see its effect; remove it \
+             from the migration"
+        ),
+    ))
 }
 
 /// Applies the DDL in `sql` (read from `origin`, a path used in messages) to `schema`.
@@ -174,6 +195,10 @@ pub fn replay(schema: &mut Schema, sql: &str, origin: &str) -> Result<(), Replay
                 Some(Ok(t)) => {
                     match t.kind {
                         TokenKind::Punct(b';') if depth == 0 => break (t.pos, false),
+                        TokenKind::MetaCommand => {
+                            meta_command(&t, sql, origin)?;
+                            continue;
+                        }
                         TokenKind::Punct(b'(') => depth += 1,
                         TokenKind::Punct(b')') => depth = depth.saturating_sub(1),
                         _ => {}

@@ -4,7 +4,7 @@
 //! Parsers read the schema (to resolve types, defaults and generated names) but never
 //! change it: they hand `(position, op)` steps to [`super::replay`], which applies them.
 
-use crate::model::{EnumType, Generated, Schema, Sequence, SqlType};
+use crate::model::{EnumType, Generated, Schema, Sequence, SqlType, Table};
 use crate::op::{LabelPosition, Op};
 
 use super::lexer::{Pos, TokenKind};
@@ -83,6 +83,12 @@ pub(crate) fn parse(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps) -> P
         (Some("DROP"), Some("INDEX")) => index::drop_index(p, schema, steps),
         (Some("DROP"), Some("TYPE")) => drop_type(p, schema, steps),
         (Some("DROP"), Some("SEQUENCE")) => drop_sequence(p, schema, steps),
+        // pg_dump: `ALTER SCHEMA public OWNER TO ...`.
+        (Some("ALTER"), Some("SCHEMA"))
+            if p.peek_kw_nth(2, "PUBLIC") && p.peek_kw_nth(3, "OWNER") =>
+        {
+            Ok(())
+        }
         _ => Err(unsupported(p)),
     }
 }
@@ -139,13 +145,16 @@ pub(crate) fn unsupported(p: &Parser<'_>) -> super::parser::SyntaxError {
     )
 }
 
-/// A name that must already be a table; "table `x` does not exist" at the name.
-pub(crate) fn existing_table(schema: &Schema, p: &Parser<'_>, name: &Name) -> PResult<()> {
-    if schema.tables.contains_key(&name.value) {
-        Ok(())
-    } else {
-        Err(p.error(name.pos, format!("table `{}` does not exist", name.value)))
-    }
+/// The table `name` must name; "table `x` does not exist" at the name otherwise.
+pub(crate) fn existing_table<'s>(
+    schema: &'s Schema,
+    p: &Parser<'_>,
+    name: &Name,
+) -> PResult<&'s Table> {
+    schema
+        .tables
+        .get(&name.value)
+        .ok_or_else(|| p.error(name.pos, format!("table `{}` does not exist", name.value)))
 }
 
 /// `CASCADE` / `RESTRICT` at the end of a `DROP`; `true` for `CASCADE`.

@@ -393,13 +393,16 @@ pub(crate) fn alter_table(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps
     {
         p.bump();
     }
+    // pg_dump changes a sequence's owner with `ALTER TABLE`.
+    let owner_only = p.peek_kw("OWNER") && p.peek_kw_nth(1, "TO") && p.peek_nth(3).is_none();
+    if owner_only && super::names::relation_exists(schema, &name.value) {
+        return Ok(());
+    }
     // Without the table there is nothing to resolve the actions against.
-    let Some(table) = schema.tables.get(&name.value) else {
-        if if_exists {
-            return Ok(());
-        }
-        return existing_table(schema, p, &name);
-    };
+    if if_exists && !schema.tables.contains_key(&name.value) {
+        return Ok(());
+    }
+    let table = existing_table(schema, p, &name)?;
     if p.eat_kw("RENAME") {
         return rename(p, table, steps);
     }
