@@ -175,6 +175,8 @@ pub struct EnumAttrs {
     pub name: Option<Spanned<String>>,
     /// `rename_all = "..."`.
     pub rename_all: Option<Spanned<RenameRule>>,
+    /// `migrations = "dir"`.
+    pub migrations: Option<Spanned<String>>,
 }
 
 /// `#[watcher(...)]` on a variant.
@@ -605,6 +607,10 @@ pub fn enum_attrs(cx: &Ctxt, args: TokenStream) -> EnumAttrs {
                         );
                     }
                 }
+            } else if meta.path == keys::MIGRATIONS {
+                // migrations = "tests/fixtures/migrations"
+                let dir = Spanned::from_lit(&lit_str(&meta)?);
+                set_once(cx, &meta, keys::MIGRATIONS, &mut attrs.migrations, dir);
             } else {
                 unknown_key(cx, &meta, "#[watcher_enum(...)]", keys::ENUM_KEYS)?;
             }

@@ -7,13 +7,14 @@ use proc_macro2::Span;
 use syn::Ident;
 
 use super::ast::{Enum, Field, RustTy, Table};
-use super::attr::{IndexElem, Reference};
+use super::attr::{self, IndexElem, Reference};
 use crate::diag::Ctxt;
 use crate::model::{FkAction, MAX_IDENTIFIER_LEN};
 
 /// Checks one table on its own.
 pub fn check_table(cx: &Ctxt, table: &Table) {
     check_identifier(cx, table.name_span(), "table", &table.name);
+    check_module_name(cx, table);
     check_fields(cx, table);
     check_primary_key(cx, table);
     check_columns_unique(cx, table);
@@ -172,6 +173,36 @@ fn check_identifier(cx: &Ctxt, span: Span, what: &str, name: &str) {
                 "{what} name `{name}` is {} bytes long; PostgreSQL truncates names to 63 bytes\nhelp: choose a shorter name",
                 name.len()
             ),
+        );
+    }
+}
+
+/// The table name also names the Diesel `table!` module (and `joinable!` finds a referenced
+/// table's module by it), so it must be a lower-case Rust identifier.
+fn check_module_name(cx: &Ctxt, table: &Table) {
+    const KEYWORDS: &[&str] = &[
+        "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+        "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+        "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+        "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type",
+        "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    ];
+    let name = &table.name;
+    let lower_ident = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !name.is_empty() && (!lower_ident || KEYWORDS.contains(&name.as_str()) || name == "_") {
+        let mut suggestion = attr::snake_case(&name.replace(['-', ' '], "_"));
+        if KEYWORDS.contains(&suggestion.as_str()) {
+            suggestion.push_str("_table");
+        }
+        cx.error_span(
+            table.name_span(),
+            format!("table name `{name}` must be a lower-case identifier that is not a Rust keyword: it names the Diesel `table!` module\nhelp: choose a name such as `{suggestion}`"),
         );
     }
 }

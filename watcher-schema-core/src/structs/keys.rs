@@ -135,7 +135,7 @@ pub const FIELD_KEYS: &[Symbol] = &[
     COLUMN,
 ];
 /// Keys of `#[watcher_enum(...)]`.
-pub const ENUM_KEYS: &[Symbol] = &[NAME, RENAME_ALL];
+pub const ENUM_KEYS: &[Symbol] = &[NAME, RENAME_ALL, MIGRATIONS];
 /// Keys of `#[watcher(...)]` on an enum variant.
 pub const VARIANT_KEYS: &[Symbol] = &[RENAME];
 

@@ -640,3 +640,17 @@ fn enum_rules() {
         ["a `#[watcher_enum]` needs at least one variant"]
     );
 }
+
+#[test]
+fn table_names_name_modules() {
+    for (name, suggestion) in [
+        ("Pipeline", "pipeline"),
+        ("type", "type_table"),
+        ("pipe-line", "pipe_line"),
+    ] {
+        assert_eq!(
+            errors(quote!(name = #name), quote!(struct T { #[watcher(primary_key)] id: i32 })),
+            [format!("table name `{name}` must be a lower-case identifier that is not a Rust keyword: it names the Diesel `table!` module\nhelp: choose a name such as `{suggestion}`")]
+        );
+    }
+}
