@@ -17,3 +17,4 @@ pub mod replay;
 pub mod sql;
 #[cfg(feature = "structs")]
 pub mod structs;
+pub mod testing;

@@ -411,6 +411,113 @@ impl Schema {
     }
 }
 
+impl Schema {
+    /// How `other` differs from `self`, one item per paragraph (`-` is `self`, `+` is
+    /// `other`), or `None` when they are equal. Tests print this instead of two `Debug` dumps.
+    pub fn describe_difference(&self, other: &Schema) -> Option<String> {
+        if self == other {
+            return None;
+        }
+        let mut out = String::new();
+        describe_map(&mut out, "enum", &self.enums, &other.enums);
+        describe_map(&mut out, "sequence", &self.sequences, &other.sequences);
+        for name in union_keys(&self.tables, &other.tables) {
+            match (self.tables.get(name), other.tables.get(name)) {
+                (Some(a), Some(b)) => a.describe_difference(b, &mut out),
+                (a, b) => describe_item(&mut out, &format!("table `{name}`"), a, b),
+            }
+        }
+        Some(out)
+    }
+}
+
+impl Table {
+    fn describe_difference(&self, other: &Table, out: &mut String) {
+        let t = &self.name;
+        let names = |table: &Table| -> Vec<String> {
+            table.columns.iter().map(|c| c.name.clone()).collect()
+        };
+        let (left, right) = (names(self), names(other));
+        let (mut sorted_left, mut sorted_right) = (left.clone(), right.clone());
+        sorted_left.sort();
+        sorted_right.sort();
+        if left != right && sorted_left == sorted_right {
+            describe_item(
+                out,
+                &format!("column order of `{t}`"),
+                Some(&left),
+                Some(&right),
+            );
+        }
+        for name in union_keys_iter(left.iter(), right.iter()) {
+            let (a, b) = (self.column(name), other.column(name));
+            if a != b {
+                describe_item(out, &format!("column `{t}.{name}`"), a, b);
+            }
+        }
+        if self.primary_key != other.primary_key {
+            let what = format!("primary key of `{t}`");
+            describe_item(
+                out,
+                &what,
+                self.primary_key.as_ref(),
+                other.primary_key.as_ref(),
+            );
+        }
+        describe_map(
+            out,
+            &format!("foreign key of `{t}`"),
+            &self.foreign_keys,
+            &other.foreign_keys,
+        );
+        describe_map(
+            out,
+            &format!("unique constraint of `{t}`"),
+            &self.uniques,
+            &other.uniques,
+        );
+        describe_map(out, &format!("check of `{t}`"), &self.checks, &other.checks);
+        describe_map(
+            out,
+            &format!("index of `{t}`"),
+            &self.indexes,
+            &other.indexes,
+        );
+    }
+}
+
+fn union_keys<'a, V>(a: &'a BTreeMap<String, V>, b: &'a BTreeMap<String, V>) -> Vec<&'a str> {
+    union_keys_iter(a.keys(), b.keys())
+}
+
+fn union_keys_iter<'a>(
+    a: impl Iterator<Item = &'a String>,
+    b: impl Iterator<Item = &'a String>,
+) -> Vec<&'a str> {
+    let keys: std::collections::BTreeSet<&str> = a.chain(b).map(String::as_str).collect();
+    keys.into_iter().collect()
+}
+
+fn describe_map<V: fmt::Debug + PartialEq>(
+    out: &mut String,
+    kind: &str,
+    a: &BTreeMap<String, V>,
+    b: &BTreeMap<String, V>,
+) {
+    for name in union_keys(a, b) {
+        let (x, y) = (a.get(name), b.get(name));
+        if x != y {
+            describe_item(out, &format!("{kind} `{name}`"), x, y);
+        }
+    }
+}
+
+fn describe_item<V: fmt::Debug>(out: &mut String, what: &str, a: Option<&V>, b: Option<&V>) {
+    use fmt::Write as _;
+    let show = |v: Option<&V>| v.map_or_else(|| "(absent)".to_string(), |v| format!("{v:?}"));
+    let _ = write!(out, "{what}:\n  - {}\n  + {}\n", show(a), show(b));
+}
+
 /// `nextval('name'::regclass)` → `name` (unquoting a quoted identifier).
 pub fn nextval_target(default: &Expr) -> Option<String> {
     let s = default.as_str();

@@ -1,126 +1,556 @@
-//! Ops and schemas → PostgreSQL text. The only place that quotes identifiers and literals.
+//! Step: [`Op`]s (or a whole [`Schema`]) → readable, deterministic PostgreSQL text, the body
+//! of `up.sql`/`down.sql`. The only place that quotes identifiers and literals.
+//!
+//! Layout: one statement per line group, `;`-terminated, a blank line between statements,
+//! column lists indented by two spaces, a trailing newline. Every constraint and index is
+//! named explicitly, so PostgreSQL never has to choose a name. Each op renders to SQL whose
+//! effect, replayed, is exactly [`crate::op::apply`] of that op.
 
-use std::borrow::Cow;
+mod quote;
 
-/// Quotes `ident` when PostgreSQL would not read it back unchanged (upper case, odd
-/// characters, reserved words).
-pub fn quote_ident(ident: &str) -> Cow<'_, str> {
-    let plain = ident
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && ident
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
-        && !is_reserved(ident);
-    if plain {
-        Cow::Borrowed(ident)
-    } else {
-        Cow::Owned(format!("\"{}\"", ident.replace('"', "\"\"")))
+use std::fmt::Write as _;
+
+pub use quote::{quote_ident, quote_literal};
+
+use crate::diff::diff;
+use crate::model::{
+    default_sequence_name, Check, Column, Expr, FkAction, ForeignKey, Generated, Index, PrimaryKey,
+    Schema, Sequence, Table, Unique,
+};
+use crate::op::{is_plain_identifier, LabelPosition, Op};
+
+/// Renders `ops` as a SQL script, one statement (or a few, see [`Op`]'s notes below) per op.
+///
+/// Ops PostgreSQL has no single statement for expand to several:
+/// - a serial column whose sequence has a non-default name: `CREATE SEQUENCE`, the column
+///   as a plain integer, `ALTER SEQUENCE ... OWNED BY`, `SET DEFAULT nextval(...)`;
+/// - [`Op::SetDefault`] to `nextval(...)` also moves the sequence past the column's values;
+/// - [`Op::SetGenerated`] to an identity first sets `NOT NULL` (PostgreSQL requires it) and
+///   then moves the identity past the column's values. To `None` it renders `DROP IDENTITY`:
+///   a serial column loses its serial through `SetDefault` + `DropSequence` instead. To
+///   [`Generated::Serial`] it cannot know the column's type, so the sequence is `bigint`;
+///   [`diff`] therefore spells that change as `CreateSequence` + `SetSequenceOwner` + `SetDefault`.
+pub fn render(ops: &[Op]) -> String {
+    let mut out = String::new();
+    let mut after_comment = false;
+    for chunk in ops.iter().flat_map(render_op) {
+        if !out.is_empty() && !after_comment {
+            out.push('\n');
+        }
+        match chunk {
+            Chunk::Comment(text) => {
+                for line in text.lines() {
+                    let _ = writeln!(out, "-- {line}");
+                }
+                after_comment = true;
+            }
+            Chunk::Statement(text) => {
+                let _ = writeln!(out, "{text};");
+                after_comment = false;
+            }
+        }
+    }
+    out
+}
+
+/// The SQL that creates `schema` in an empty database: `render(&diff(&Schema::default(), schema))`.
+pub fn render_schema(schema: &Schema) -> String {
+    render(&diff(&Schema::default(), schema))
+}
+
+/// One piece of a rendered script.
+enum Chunk {
+    /// `-- text`, kept right above the statement that follows it.
+    Comment(String),
+    /// A statement without its `;`.
+    Statement(String),
+}
+
+fn stmt(text: impl Into<String>) -> Chunk {
+    Chunk::Statement(text.into())
+}
+
+fn render_op(op: &Op) -> Vec<Chunk> {
+    match op {
+        Op::CreateEnum(e) => {
+            let labels: Vec<String> = e.labels.iter().map(|l| quote_literal(l)).collect();
+            vec![stmt(format!(
+                "CREATE TYPE {} AS ENUM {}",
+                quote_ident(&e.name),
+                indented_list(&labels)
+            ))]
+        }
+        Op::DropEnum { name } => vec![stmt(format!("DROP TYPE {}", quote_ident(name)))],
+        Op::RenameEnum { from, to } => vec![stmt(format!(
+            "ALTER TYPE {} RENAME TO {}",
+            quote_ident(from),
+            quote_ident(to)
+        ))],
+        Op::AddEnumValue {
+            name,
+            label,
+            position,
+        } => {
+            let mut s = format!(
+                "ALTER TYPE {} ADD VALUE {}",
+                quote_ident(name),
+                quote_literal(label)
+            );
+            match position {
+                Some(LabelPosition::Before(other)) => {
+                    let _ = write!(s, " BEFORE {}", quote_literal(other));
+                }
+                Some(LabelPosition::After(other)) => {
+                    let _ = write!(s, " AFTER {}", quote_literal(other));
+                }
+                None => {}
+            }
+            vec![stmt(s)]
+        }
+        Op::RenameEnumValue { name, from, to } => vec![stmt(format!(
+            "ALTER TYPE {} RENAME VALUE {} TO {}",
+            quote_ident(name),
+            quote_literal(from),
+            quote_literal(to)
+        ))],
+        Op::CreateSequence(seq) => create_sequence(seq),
+        Op::SetSequenceOwner { name, owned_by } => {
+            vec![set_sequence_owner(name, owned_by.as_ref())]
+        }
+        Op::DropSequence { name } => vec![stmt(format!("DROP SEQUENCE {}", quote_ident(name)))],
+        Op::CreateTable(table) => create_table(table),
+        Op::DropTable { name } => vec![stmt(format!("DROP TABLE {}", quote_ident(name)))],
+        Op::RenameTable { from, to } => vec![stmt(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            quote_ident(from),
+            quote_ident(to)
+        ))],
+        Op::AddColumn { table, column } => add_column(table, column),
+        Op::DropColumn { table, column } => vec![stmt(format!(
+            "{} DROP COLUMN {}",
+            alter_table(table),
+            quote_ident(column)
+        ))],
+        Op::RenameColumn { table, from, to } => vec![stmt(format!(
+            "{} RENAME COLUMN {} TO {}",
+            alter_table(table),
+            quote_ident(from),
+            quote_ident(to)
+        ))],
+        Op::AlterColumnType {
+            table,
+            column,
+            ty,
+            using,
+        } => {
+            let mut s = format!("{} TYPE {ty}", alter_column(table, column));
+            if let Some(using) = using {
+                let _ = write!(s, " USING {using}");
+            }
+            vec![stmt(s)]
+        }
+        Op::SetNullable {
+            table,
+            column,
+            nullable,
+        } => vec![set_nullable(table, column, *nullable)],
+        Op::SetDefault {
+            table,
+            column,
+            default,
+        } => set_default(table, column, default.as_ref()),
+        Op::SetGenerated {
+            table,
+            column,
+            generated,
+        } => set_generated(table, column, generated.as_ref()),
+        Op::Backfill {
+            table,
+            column,
+            expr,
+        } => vec![stmt(format!(
+            "UPDATE {} SET {c} = {expr} WHERE {c} IS NULL",
+            quote_ident(table),
+            c = quote_ident(column)
+        ))],
+        Op::AddPrimaryKey { table, key } => vec![add_constraint(table, &primary_key(key))],
+        Op::AddForeignKey { table, key } => vec![add_constraint(table, &foreign_key(key))],
+        Op::AddUnique { table, unique: u } => vec![add_constraint(table, &unique(u))],
+        Op::AddCheck { table, check: c } => vec![add_constraint(table, &check(c))],
+        Op::DropConstraint { table, name } => vec![stmt(format!(
+            "{} DROP CONSTRAINT {}",
+            alter_table(table),
+            quote_ident(name)
+        ))],
+        Op::RenameConstraint { table, from, to } => vec![stmt(format!(
+            "{} RENAME CONSTRAINT {} TO {}",
+            alter_table(table),
+            quote_ident(from),
+            quote_ident(to)
+        ))],
+        Op::CreateIndex {
+            table,
+            index,
+            concurrently,
+        } => vec![create_index(table, index, *concurrently)],
+        Op::DropIndex { name, concurrently } => vec![stmt(format!(
+            "DROP INDEX {}{}",
+            if *concurrently { "CONCURRENTLY " } else { "" },
+            quote_ident(name)
+        ))],
+        Op::RenameIndex { from, to } => vec![stmt(format!(
+            "ALTER INDEX {} RENAME TO {}",
+            quote_ident(from),
+            quote_ident(to)
+        ))],
+        Op::Comment(text) => vec![Chunk::Comment(text.clone())],
     }
 }
 
-/// `'text'` with quotes doubled.
-pub fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+/// `(\n  a,\n  b\n)`, or `()` for an empty list.
+fn indented_list(items: &[String]) -> String {
+    if items.is_empty() {
+        return "()".to_string();
+    }
+    let mut s = String::from("(\n");
+    for (i, item) in items.iter().enumerate() {
+        let sep = if i + 1 == items.len() { "" } else { "," };
+        let _ = writeln!(s, "  {item}{sep}");
+    }
+    s.push(')');
+    s
 }
 
-/// PostgreSQL's reserved key words (those that cannot be column or table names unquoted).
-fn is_reserved(word: &str) -> bool {
-    const RESERVED: &[&str] = &[
-        "all",
-        "analyse",
-        "analyze",
-        "and",
-        "any",
-        "array",
-        "as",
-        "asc",
-        "asymmetric",
-        "both",
-        "case",
-        "cast",
-        "check",
-        "collate",
-        "column",
-        "constraint",
-        "create",
-        "current_catalog",
-        "current_date",
-        "current_role",
-        "current_time",
-        "current_timestamp",
-        "current_user",
-        "default",
-        "deferrable",
-        "desc",
-        "distinct",
-        "do",
-        "else",
-        "end",
-        "except",
-        "false",
-        "fetch",
-        "for",
-        "foreign",
-        "from",
-        "grant",
-        "group",
-        "having",
-        "in",
-        "initially",
-        "intersect",
-        "into",
-        "lateral",
-        "leading",
-        "limit",
-        "localtime",
-        "localtimestamp",
-        "not",
-        "null",
-        "offset",
-        "on",
-        "only",
-        "or",
-        "order",
-        "placing",
-        "primary",
-        "references",
-        "returning",
-        "select",
-        "session_user",
-        "some",
-        "symmetric",
-        "system_user",
-        "table",
-        "then",
-        "to",
-        "trailing",
-        "true",
-        "union",
-        "unique",
-        "user",
-        "using",
-        "variadic",
-        "when",
-        "where",
-        "window",
-        "with",
-    ];
-    RESERVED.binary_search(&word).is_ok()
+/// `a, b` with each name quoted as needed.
+fn ident_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| quote_ident(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn alter_table(table: &str) -> String {
+    format!("ALTER TABLE {}", quote_ident(table))
+}
+
+fn alter_column(table: &str, column: &str) -> String {
+    format!(
+        "{} ALTER COLUMN {}",
+        alter_table(table),
+        quote_ident(column)
+    )
+}
+
+fn add_constraint(table: &str, definition: &str) -> Chunk {
+    stmt(format!("{} ADD {definition}", alter_table(table)))
+}
+
+fn primary_key(key: &PrimaryKey) -> String {
+    format!(
+        "CONSTRAINT {} PRIMARY KEY ({})",
+        quote_ident(&key.name),
+        ident_list(&key.columns)
+    )
+}
+
+fn unique(u: &Unique) -> String {
+    format!(
+        "CONSTRAINT {} UNIQUE ({})",
+        quote_ident(&u.name),
+        ident_list(&u.columns)
+    )
+}
+
+fn check(c: &Check) -> String {
+    format!("CONSTRAINT {} CHECK ({})", quote_ident(&c.name), c.expr)
+}
+
+fn foreign_key(key: &ForeignKey) -> String {
+    let mut s = format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+        quote_ident(&key.name),
+        ident_list(&key.columns),
+        quote_ident(&key.ref_table),
+        ident_list(&key.ref_columns)
+    );
+    if key.on_delete != FkAction::NoAction {
+        let _ = write!(s, " ON DELETE {}", key.on_delete.as_sql());
+    }
+    if key.on_update != FkAction::NoAction {
+        let _ = write!(s, " ON UPDATE {}", key.on_update.as_sql());
+    }
+    s
+}
+
+fn create_index(table: &str, index: &Index, concurrently: bool) -> Chunk {
+    let mut s = String::from("CREATE ");
+    if index.unique {
+        s.push_str("UNIQUE ");
+    }
+    s.push_str("INDEX ");
+    if concurrently {
+        s.push_str("CONCURRENTLY ");
+    }
+    let _ = write!(s, "{} ON {}", quote_ident(&index.name), quote_ident(table));
+    if index.method != "btree" {
+        let _ = write!(s, " USING {}", index.method);
+    }
+    let elements: Vec<String> = index.columns.iter().map(|e| index_element(e)).collect();
+    let _ = write!(s, " ({})", elements.join(", "));
+    if !index.include.is_empty() {
+        let _ = write!(s, " INCLUDE ({})", ident_list(&index.include));
+    }
+    if let Some(predicate) = &index.predicate {
+        let _ = write!(s, " WHERE {predicate}");
+    }
+    stmt(s)
+}
+
+/// A key element is a column name (quoted as needed) or an expression written as is.
+fn index_element(element: &str) -> String {
+    if is_plain_identifier(element) && !element.starts_with('"') {
+        quote_ident(element).into_owned()
+    } else {
+        element.to_string()
+    }
+}
+
+fn create_sequence(seq: &Sequence) -> Vec<Chunk> {
+    let mut out = vec![stmt(format!(
+        "CREATE SEQUENCE {} AS {}",
+        quote_ident(&seq.name),
+        seq.ty
+    ))];
+    if let Some(owner) = &seq.owned_by {
+        out.push(set_sequence_owner(&seq.name, Some(owner)));
+    }
+    out
+}
+
+fn set_sequence_owner(name: &str, owned_by: Option<&(String, String)>) -> Chunk {
+    let owner = match owned_by {
+        Some((table, column)) => format!("{}.{}", quote_ident(table), quote_ident(column)),
+        None => "NONE".to_string(),
+    };
+    stmt(format!(
+        "ALTER SEQUENCE {} OWNED BY {owner}",
+        quote_ident(name)
+    ))
+}
+
+fn set_nullable(table: &str, column: &str, nullable: bool) -> Chunk {
+    let action = if nullable { "DROP" } else { "SET" };
+    stmt(format!("{} {action} NOT NULL", alter_column(table, column)))
+}
+
+fn set_default(table: &str, column: &str, default: Option<&Expr>) -> Vec<Chunk> {
+    let Some(default) = default else {
+        return vec![stmt(format!(
+            "{} DROP DEFAULT",
+            alter_column(table, column)
+        ))];
+    };
+    let mut out = vec![stmt(format!(
+        "{} SET DEFAULT {default}",
+        alter_column(table, column)
+    ))];
+    // A column that starts drawing from a sequence must not be handed values it already
+    // holds; `greatest(.., nextval)` also never moves a shared sequence backwards.
+    if let Some(sequence) = crate::model::nextval_target(default) {
+        let seq = quote_literal(&quote_ident(&sequence));
+        out.push(stmt(format!(
+            "SELECT setval({seq}, greatest(coalesce(max({c}), 0) + 1, nextval({seq})), false) FROM {t}",
+            c = quote_ident(column),
+            t = quote_ident(table)
+        )));
+    }
+    out
+}
+
+fn set_generated(table: &str, column: &str, generated: Option<&Generated>) -> Vec<Chunk> {
+    let alter = alter_column(table, column);
+    match generated {
+        None => vec![stmt(format!("{alter} DROP IDENTITY"))],
+        Some(Generated::Serial { sequence }) => {
+            let seq = quote_ident(sequence);
+            let mut out = vec![stmt(format!("CREATE SEQUENCE {seq}"))];
+            out.push(set_sequence_owner(
+                sequence,
+                Some(&(table.to_string(), column.to_string())),
+            ));
+            out.extend(set_default(table, column, Some(&nextval(sequence))));
+            out
+        }
+        Some(identity) => {
+            let kind = identity_kind(identity);
+            vec![
+                set_nullable(table, column, false),
+                stmt(format!("{alter} ADD {kind} AS IDENTITY")),
+                // A new identity starts at 1; rows already hold values.
+                stmt(format!(
+                    "SELECT setval(pg_get_serial_sequence({}, {}), coalesce(max({c}), 0) + 1, false) FROM {t}",
+                    quote_literal(&quote_ident(table)),
+                    quote_literal(column),
+                    c = quote_ident(column),
+                    t = quote_ident(table)
+                )),
+            ]
+        }
+    }
+}
+
+fn identity_kind(generated: &Generated) -> &'static str {
+    match generated {
+        Generated::IdentityAlways => "GENERATED ALWAYS",
+        _ => "GENERATED BY DEFAULT",
+    }
+}
+
+/// `nextval('seq'::regclass)`, as PostgreSQL prints a serial column's default.
+pub fn nextval(sequence: &str) -> Expr {
+    Expr::new(&format!(
+        "nextval({}::regclass)",
+        quote_literal(&quote_ident(sequence))
+    ))
+}
+
+/// A serial column whose sequence name is the one `serial` itself would choose.
+fn default_serial(table: &str, column: &Column) -> Option<&'static str> {
+    match &column.generated {
+        Some(Generated::Serial { sequence })
+            if *sequence == default_sequence_name(table, &column.name) =>
+        {
+            column.ty.serial_name()
+        }
+        _ => None,
+    }
+}
+
+/// The sequence of a serial column that `serial` cannot create (a non-default name).
+fn explicit_sequence<'a>(table: &str, column: &'a Column) -> Option<&'a str> {
+    match &column.generated {
+        Some(Generated::Serial { sequence }) if default_serial(table, column).is_none() => {
+            Some(sequence)
+        }
+        _ => None,
+    }
+}
+
+/// `name type [NOT NULL] [DEFAULT expr | GENERATED ... AS IDENTITY]`, with `not_null`
+/// deciding whether `NOT NULL` is written (adding a column to a full table may not).
+fn column_definition(table: &str, column: &Column, not_null: bool) -> String {
+    let name = quote_ident(&column.name);
+    if let Some(serial) = default_serial(table, column) {
+        // `serial` is always NOT NULL; a nullable one drops it afterwards.
+        return format!("{name} {serial} NOT NULL");
+    }
+    let mut s = format!("{name} {}", column.ty);
+    let identity = matches!(
+        column.generated,
+        Some(Generated::IdentityAlways | Generated::IdentityByDefault)
+    );
+    if identity || (not_null && !column.nullable) {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(default) = &column.default {
+        let _ = write!(s, " DEFAULT {default}");
+    }
+    if let Some(generated) = column.generated.as_ref().filter(|_| identity) {
+        let _ = write!(s, " {} AS IDENTITY", identity_kind(generated));
+    }
+    s
+}
+
+/// Statements that finish a column `column_definition` could not fully express.
+fn finish_column(table: &str, column: &Column, fill: bool) -> Vec<Chunk> {
+    let mut out = Vec::new();
+    if let Some(sequence) = explicit_sequence(table, column) {
+        out.push(set_sequence_owner(
+            sequence,
+            Some(&(table.to_string(), column.name.clone())),
+        ));
+        let default = nextval(sequence);
+        out.push(stmt(format!(
+            "{} SET DEFAULT {default}",
+            alter_column(table, &column.name)
+        )));
+        if fill {
+            out.push(stmt(format!(
+                "UPDATE {} SET {c} = {default} WHERE {c} IS NULL",
+                quote_ident(table),
+                c = quote_ident(&column.name)
+            )));
+            if !column.nullable {
+                out.push(set_nullable(table, &column.name, false));
+            }
+        }
+    } else if default_serial(table, column).is_some() && column.nullable {
+        out.push(set_nullable(table, &column.name, true));
+    }
+    out
+}
+
+fn create_sequence_for(table: &str, column: &Column) -> Option<Chunk> {
+    explicit_sequence(table, column).map(|sequence| {
+        stmt(format!(
+            "CREATE SEQUENCE {} AS {}",
+            quote_ident(sequence),
+            column.ty
+        ))
+    })
+}
+
+fn create_table(table: &Table) -> Vec<Chunk> {
+    let name = &table.name;
+    let mut out: Vec<Chunk> = table
+        .columns
+        .iter()
+        .filter_map(|c| create_sequence_for(name, c))
+        .collect();
+    let mut lines: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| column_definition(name, c, true))
+        .collect();
+    lines.extend(table.primary_key.iter().map(primary_key));
+    lines.extend(table.uniques.values().map(unique));
+    lines.extend(table.checks.values().map(check));
+    out.push(stmt(format!(
+        "CREATE TABLE {} {}",
+        quote_ident(name),
+        indented_list(&lines)
+    )));
+    for column in &table.columns {
+        out.extend(finish_column(name, column, false));
+    }
+    out.extend(
+        table
+            .foreign_keys
+            .values()
+            .map(|fk| add_constraint(name, &foreign_key(fk))),
+    );
+    out.extend(
+        table
+            .indexes
+            .values()
+            .map(|ix| create_index(name, ix, false)),
+    );
+    out
+}
+
+fn add_column(table: &str, column: &Column) -> Vec<Chunk> {
+    let mut out: Vec<Chunk> = create_sequence_for(table, column).into_iter().collect();
+    // A non-default serial is added nullable, filled from its sequence, then made NOT NULL.
+    let not_null = explicit_sequence(table, column).is_none();
+    out.push(stmt(format!(
+        "{} ADD COLUMN {}",
+        alter_table(table),
+        column_definition(table, column, not_null)
+    )));
+    out.extend(finish_column(table, column, true));
+    out
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_only_when_needed() {
-        assert_eq!(quote_ident("pipeline"), "pipeline");
-        assert_eq!(quote_ident("Pipeline"), "\"Pipeline\"");
-        assert_eq!(quote_ident("user"), "\"user\"");
-        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
-        assert_eq!(quote_ident("1abc"), "\"1abc\"");
-        assert_eq!(quote_literal("it's"), "'it''s'");
-    }
-}
+mod tests;

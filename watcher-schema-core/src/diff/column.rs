@@ -1,0 +1,343 @@
+//! One column of a table that both schemas keep: the ops that take it from its old
+//! definition to its new one, and the type rules (casts, widening) those ops need.
+
+use crate::model::{Column, Expr, Generated, Sequence, SqlType};
+use crate::op::Op;
+use crate::sql::{nextval, quote_ident};
+
+/// What the column step needs to know about sequences outside the column itself.
+pub(super) trait Sequences {
+    /// `to` keeps `name` as a free-standing sequence: removing a serial must not drop it.
+    fn stays_free(&self, name: &str) -> bool;
+    /// `from` already has `name` as a free-standing sequence: making a serial reuses it.
+    fn exists_free(&self, name: &str) -> Option<&Sequence>;
+}
+
+/// Pushes the ops that turn column `from` (its type already seen through any enum swap)
+/// into `to`, on `table`. Each step updates `cur` the way [`crate::op::apply`] would, so
+/// that later steps see the column as PostgreSQL will have it at that point.
+pub(super) fn alter_column(
+    table: &str,
+    from: &Column,
+    to: &Column,
+    sequences: &impl Sequences,
+    ops: &mut Vec<Op>,
+) {
+    let mut cur = from.clone();
+    let column = || to.name.clone();
+    let table_name = || table.to_string();
+    let retyped = cur.ty != to.ty;
+    // A serial's sequence has the column's type, so a serial that changes type is rebuilt.
+    let serial_retyped = retyped && matches!(cur.generated, Some(Generated::Serial { .. }));
+
+    // 1. Give up a generation that does not survive.
+    if cur.generated != to.generated || serial_retyped {
+        match cur.generated.take() {
+            Some(Generated::Serial { sequence }) => {
+                ops.push(Op::SetDefault {
+                    table: table_name(),
+                    column: column(),
+                    default: None,
+                });
+                if !sequences.stays_free(&sequence) {
+                    ops.push(Op::DropSequence { name: sequence });
+                }
+                cur.default = None;
+            }
+            Some(_) => ops.push(Op::SetGenerated {
+                table: table_name(),
+                column: column(),
+                generated: None,
+            }),
+            None => {}
+        }
+    }
+
+    // 2. Drop a default before a type change (PostgreSQL cannot always cast it, and an enum
+    //    swap leaves it naming the old type) or before the column becomes generated.
+    if cur.default.is_some()
+        && (retyped || (to.generated.is_some() && cur.generated != to.generated))
+    {
+        ops.push(Op::SetDefault {
+            table: table_name(),
+            column: column(),
+            default: None,
+        });
+        cur.default = None;
+    }
+
+    // 3. The type.
+    if retyped {
+        ops.push(Op::AlterColumnType {
+            table: table_name(),
+            column: column(),
+            ty: to.ty.clone(),
+            using: using(&to.name, &cur.ty, &to.ty),
+        });
+        cur.ty = to.ty.clone();
+    }
+
+    // 4. The default.
+    if to.generated.is_none() && cur.default != to.default {
+        ops.push(Op::SetDefault {
+            table: table_name(),
+            column: column(),
+            default: to.default.clone(),
+        });
+        cur.default = to.default.clone();
+    }
+
+    // 5. A new generation.
+    if cur.generated != to.generated {
+        match &to.generated {
+            Some(Generated::Serial { sequence }) => {
+                let owner = Some((table_name(), column()));
+                let existing = sequences.exists_free(sequence);
+                if existing.is_none() {
+                    ops.push(Op::CreateSequence(Sequence {
+                        name: sequence.clone(),
+                        ty: to.ty.clone(),
+                        owned_by: None,
+                    }));
+                }
+                if existing.is_none_or(|s| s.owned_by != owner) {
+                    ops.push(Op::SetSequenceOwner {
+                        name: sequence.clone(),
+                        owned_by: owner,
+                    });
+                }
+                // `nextval` on a sequence the column owns is what `serial` is.
+                ops.push(Op::SetDefault {
+                    table: table_name(),
+                    column: column(),
+                    default: Some(nextval(sequence)),
+                });
+            }
+            Some(identity) => {
+                ops.push(Op::SetGenerated {
+                    table: table_name(),
+                    column: column(),
+                    generated: Some(identity.clone()),
+                });
+                cur.nullable = false;
+            }
+            None => unreachable!("step 1 removed the old generation"),
+        }
+        cur.generated = to.generated.clone();
+    }
+
+    // 6. Nullability last, so that a serial can fill its rows first.
+    if cur.nullable != to.nullable {
+        ops.push(Op::SetNullable {
+            table: table_name(),
+            column: column(),
+            nullable: to.nullable,
+        });
+    }
+}
+
+/// The `USING` expression `ALTER COLUMN ... TYPE` needs to go from `from` to `to`, or
+/// `None` where PostgreSQL has an assignment cast of its own.
+pub(crate) fn using(column: &str, from: &SqlType, to: &SqlType) -> Option<Expr> {
+    if assignment_castable(from, to) {
+        return None;
+    }
+    let c = quote_ident(column);
+    // Enums only cast through text, to anything but a string type.
+    let text = if matches!(from, SqlType::Array(_)) {
+        "text[]"
+    } else {
+        "text"
+    };
+    let expr = if involves_enum(from) && !is_string(base(to)) {
+        format!("{c}::{text}::{to}")
+    } else {
+        format!("{c}::{to}")
+    };
+    Some(Expr::new(&expr))
+}
+
+/// Whether PostgreSQL converts `from` to `to` on its own in `ALTER COLUMN ... TYPE`.
+fn assignment_castable(from: &SqlType, to: &SqlType) -> bool {
+    use SqlType::*;
+    match (from, to) {
+        (Array(a), Array(b)) => assignment_castable(a, b),
+        (Array(_), _) | (_, Array(_)) => false,
+        // Enums convert to text only explicitly; say so rather than rely on I/O casts.
+        (Enum(_), _) | (_, Enum(_)) => false,
+        (a, b) if is_string(a) && is_string(b) => true,
+        (a, b) if is_number(a) && is_number(b) => true,
+        (Date | Timestamp | Timestamptz, Date | Timestamp | Timestamptz) => true,
+        (Timestamp | Timestamptz | Interval, Time) => true,
+        // Anything prints to a string type in assignment context.
+        (_, b) => is_string(b),
+    }
+}
+
+/// Whether every value of `from` survives the change to `to` unchanged: the changes the
+/// plan lets through without the user's consent.
+pub(crate) fn is_widening(from: &SqlType, to: &SqlType) -> bool {
+    use SqlType::*;
+    if from == to {
+        return true;
+    }
+    match (from, to) {
+        (Array(a), Array(b)) => is_widening(a, b),
+        (a, b)
+            if integer_rank(a)
+                .zip(integer_rank(b))
+                .is_some_and(|(x, y)| x <= y) =>
+        {
+            true
+        }
+        (SmallInt | Integer | BigInt, Numeric(None)) => true,
+        (a @ (SmallInt | Integer | BigInt), Numeric(Some((p, s)))) => {
+            p.saturating_sub(*s) >= integer_digits(a)
+        }
+        (SmallInt | Integer, Double) | (SmallInt, Real) | (Real, Double) => true,
+        (Numeric(Some(_)), Numeric(None)) => true,
+        (Numeric(Some((p, s))), Numeric(Some((p2, s2)))) => s2 >= s && p2 - s2 >= p - s,
+        (Varchar(Some(n)), Varchar(Some(m))) => m >= n,
+        (Varchar(_) | Text, Varchar(None) | Text) => true,
+        (Char(n), Char(m)) => m >= n,
+        (Date, Timestamp | Timestamptz) => true,
+        (Jsonb, Json) => true,
+        _ => false,
+    }
+}
+
+fn integer_rank(ty: &SqlType) -> Option<u8> {
+    match ty {
+        SqlType::SmallInt => Some(1),
+        SqlType::Integer => Some(2),
+        SqlType::BigInt => Some(3),
+        _ => None,
+    }
+}
+
+/// Decimal digits of the largest value of an integer type.
+fn integer_digits(ty: &SqlType) -> u32 {
+    match ty {
+        SqlType::SmallInt => 5,
+        SqlType::Integer => 10,
+        _ => 19,
+    }
+}
+
+fn is_string(ty: &SqlType) -> bool {
+    matches!(ty, SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_))
+}
+
+fn is_number(ty: &SqlType) -> bool {
+    use SqlType::*;
+    matches!(ty, SmallInt | Integer | BigInt | Real | Double | Numeric(_))
+}
+
+fn base(ty: &SqlType) -> &SqlType {
+    match ty {
+        SqlType::Array(inner) => base(inner),
+        other => other,
+    }
+}
+
+fn involves_enum(ty: &SqlType) -> bool {
+    matches!(base(ty), SqlType::Enum(_))
+}
+
+/// A value of `ty` to fill existing rows with when nothing better is known: the type's
+/// zero, or an enum's first label. `None` for an enum without labels.
+pub(crate) fn typed_zero(ty: &SqlType, enum_labels: Option<&[String]>) -> Option<Expr> {
+    use SqlType::*;
+    let text = match ty {
+        SmallInt | Integer | BigInt | Real | Double | Numeric(_) => "0".to_string(),
+        Boolean => "false".to_string(),
+        Varchar(_) | Char(_) | Text | Bytea => "''".to_string(),
+        Date => "'1970-01-01'".to_string(),
+        Time => "'00:00:00'".to_string(),
+        Timestamp => "'1970-01-01 00:00:00'".to_string(),
+        Timestamptz => "'1970-01-01 00:00:00+00'".to_string(),
+        Interval => "'0 seconds'".to_string(),
+        Uuid => "'00000000-0000-0000-0000-000000000000'".to_string(),
+        Json | Jsonb => "'{}'".to_string(),
+        Array(_) => "'{}'".to_string(),
+        Enum(_) => crate::sql::quote_literal(enum_labels?.first()?),
+    };
+    Some(Expr::new(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use SqlType::*;
+
+    #[test]
+    fn using_only_where_postgres_has_no_assignment_cast() {
+        assert_eq!(using("n", &Integer, &BigInt), None);
+        assert_eq!(using("n", &Varchar(Some(20)), &Text), None);
+        assert_eq!(using("n", &Integer, &Text), None);
+        assert_eq!(using("n", &Timestamp, &Timestamptz), None);
+        assert_eq!(
+            using("n", &Text, &Integer).map(|e| e.to_string()),
+            Some("n::integer".to_string())
+        );
+        assert_eq!(
+            using("n", &Boolean, &Integer).map(|e| e.to_string()),
+            Some("n::integer".to_string())
+        );
+        assert_eq!(
+            using("Mode", &Text, &Enum("mode".into())).map(|e| e.to_string()),
+            Some("\"Mode\"::mode".to_string())
+        );
+    }
+
+    #[test]
+    fn enums_cast_through_text() {
+        let old = Enum("state__old".into());
+        let new = Enum("state".into());
+        assert_eq!(
+            using("s", &old, &new).map(|e| e.to_string()),
+            Some("s::text::state".to_string())
+        );
+        assert_eq!(
+            using("s", &Array(Box::new(old)), &Array(Box::new(new.clone()))).map(|e| e.to_string()),
+            Some("s::text[]::state[]".to_string())
+        );
+        assert_eq!(
+            using("s", &new, &Text).map(|e| e.to_string()),
+            Some("s::text".to_string())
+        );
+    }
+
+    #[test]
+    fn widening_keeps_every_value() {
+        assert!(is_widening(&Varchar(Some(20)), &Varchar(Some(50))));
+        assert!(is_widening(&Varchar(Some(20)), &Text));
+        assert!(is_widening(&Integer, &BigInt));
+        assert!(is_widening(&Integer, &Numeric(Some((12, 2)))));
+        assert!(is_widening(
+            &Numeric(Some((12, 4))),
+            &Numeric(Some((14, 4)))
+        ));
+        assert!(!is_widening(&Varchar(Some(50)), &Varchar(Some(20))));
+        assert!(!is_widening(&BigInt, &Integer));
+        assert!(!is_widening(&Integer, &Numeric(Some((6, 2)))));
+        assert!(!is_widening(
+            &Numeric(Some((12, 4))),
+            &Numeric(Some((12, 2)))
+        ));
+        assert!(!is_widening(&Text, &Integer));
+        assert!(!is_widening(&Integer, &Text));
+    }
+
+    #[test]
+    fn typed_zero_per_type() {
+        let labels = ["DAY".to_string(), "WEEK".to_string()];
+        let zero = |ty: &SqlType| typed_zero(ty, Some(&labels)).map(|e| e.to_string());
+        assert_eq!(zero(&Integer).as_deref(), Some("0"));
+        assert_eq!(zero(&Boolean).as_deref(), Some("false"));
+        assert_eq!(zero(&Varchar(Some(20))).as_deref(), Some("''"));
+        assert_eq!(zero(&Enum("datepartenum".into())).as_deref(), Some("'DAY'"));
+        assert_eq!(zero(&Array(Box::new(Integer))).as_deref(), Some("'{}'"));
+        assert_eq!(typed_zero(&Enum("e".into()), Some(&[])), None);
+    }
+}

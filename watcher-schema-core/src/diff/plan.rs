@@ -1,0 +1,959 @@
+//! Step: a [`diff`] made safe for databases that hold data, with its way back. Renames
+//! instead of drop + add, backfills before `SET NOT NULL`, consent for destructive changes.
+//! Hands a [`Plan`] (up, down, warnings) to the generator, or every [`Problem`] at once.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use super::column::{is_widening, typed_zero};
+use super::diff;
+use crate::model::{Column, Expr, Schema, SqlType};
+use crate::op::{apply, Op};
+use crate::sql::quote_literal;
+
+/// What the struct attributes and the command line say about the intent behind a diff.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hints {
+    /// `(table, column)` → the SQL expression that fills existing rows when the column
+    /// becomes NOT NULL (`#[watcher(backfill = "...")]`).
+    pub backfills: BTreeMap<(String, String), Expr>,
+    /// `(table, old column)` → new column name (`#[watcher(renamed_from = "old")]`);
+    /// `table` is the table's new name.
+    pub column_renames: BTreeMap<(String, String), String>,
+    /// Old table name → new table name (`renamed_from` on `#[watcher_table]`).
+    pub table_renames: BTreeMap<String, String>,
+    /// Destructive changes the user has confirmed one by one.
+    pub allowed: BTreeSet<Destructive>,
+    /// Every destructive change is confirmed (`--allow-destructive`).
+    pub allow_destructive: bool,
+    /// Build and drop indexes of existing tables `CONCURRENTLY` (outside a transaction).
+    pub concurrent_indexes: bool,
+}
+
+impl Hints {
+    /// Fills existing rows of `table.column` with `expr` where it becomes NOT NULL.
+    pub fn backfill(mut self, table: &str, column: &str, expr: &str) -> Hints {
+        self.backfills
+            .insert((table.to_string(), column.to_string()), Expr::new(expr));
+        self
+    }
+
+    /// Column `old` of `table` (the table's new name) is now called `new`.
+    pub fn rename_column(mut self, table: &str, old: &str, new: &str) -> Hints {
+        self.column_renames
+            .insert((table.to_string(), old.to_string()), new.to_string());
+        self
+    }
+
+    /// Table `old` is now called `new`.
+    pub fn rename_table(mut self, old: &str, new: &str) -> Hints {
+        self.table_renames.insert(old.to_string(), new.to_string());
+        self
+    }
+
+    /// Confirms one destructive change.
+    pub fn allow(mut self, change: Destructive) -> Hints {
+        self.allowed.insert(change);
+        self
+    }
+
+    /// Whether `change` is confirmed.
+    pub fn allows(&self, change: &Destructive) -> bool {
+        self.allow_destructive || self.allowed.contains(change)
+    }
+}
+
+/// A change that loses data, or may fail on it, and so needs the user's consent.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Destructive {
+    /// Dropping a table and its rows.
+    DropTable {
+        /// Table name.
+        table: String,
+    },
+    /// Dropping a column and its values.
+    DropColumn {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+    },
+    /// A type change that does not keep every value (narrowing, or another type).
+    ChangeType {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+    },
+    /// Replacing or dropping a primary key.
+    ChangePrimaryKey {
+        /// Table name.
+        table: String,
+    },
+    /// Removing a label from an enum type.
+    RemoveEnumLabel {
+        /// Type name.
+        name: String,
+        /// The label removed.
+        label: String,
+    },
+}
+
+/// A migration ready to write: both directions and what the user should know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// From `from` to `to`.
+    pub up: Vec<Op>,
+    /// From `to` back to `from`, exactly.
+    pub down: Vec<Op>,
+    /// Risks the user accepted or should look at; one message each.
+    pub warnings: Vec<String>,
+    /// `false` when a statement cannot run inside a transaction block.
+    pub run_in_transaction: bool,
+}
+
+/// Everything that keeps a diff from becoming a safe migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError {
+    /// Every problem found, in schema order.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n\n")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// One reason a diff cannot be generated as it stands; its message ends in `help:` lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A NOT NULL column without a default is added to a table that may hold rows.
+    MissingBackfill {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+        /// A dropped column of the same type this may be a rename of.
+        maybe_renamed_from: Option<String>,
+    },
+    /// A destructive change the hints do not confirm.
+    Destructive {
+        /// The change.
+        change: Destructive,
+        /// What it does, as a message.
+        what: String,
+        /// The new name, when this drop may be a rename of an added table or column.
+        maybe_renamed_to: Option<String>,
+    },
+    /// A rename hint that cannot apply.
+    InvalidRename {
+        /// The old name (`table` or `table.column`).
+        old: String,
+        /// The new name.
+        new: String,
+        /// Why not.
+        reason: String,
+    },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::MissingBackfill {
+                table,
+                column,
+                maybe_renamed_from,
+            } => {
+                write!(
+                    f,
+                    "column `{table}.{column}` is NOT NULL without a default, and existing rows \
+                     of `{table}` have no value for it\n\
+                     help: add `#[watcher(backfill = \"<sql expression>\")]` to the field, or give it a default"
+                )?;
+                if let Some(old) = maybe_renamed_from {
+                    write!(
+                        f,
+                        "\nhelp: if it is `{table}.{old}` renamed, add `#[watcher(renamed_from = \"{old}\")]` instead"
+                    )?;
+                }
+                Ok(())
+            }
+            Problem::Destructive {
+                change,
+                what,
+                maybe_renamed_to,
+            } => {
+                write!(
+                    f,
+                    "{what}\nhelp: if that is intended, confirm it with `--allow-destructive`"
+                )?;
+                match (change, maybe_renamed_to) {
+                    (Destructive::DropColumn { table, column }, Some(new)) => write!(
+                        f,
+                        "\nhelp: if `{table}.{column}` was renamed to `{new}`, add \
+                         `#[watcher(renamed_from = \"{column}\")]` to the field `{new}`"
+                    ),
+                    (Destructive::DropTable { table }, Some(new)) => write!(
+                        f,
+                        "\nhelp: if table `{table}` was renamed to `{new}`, add \
+                         `renamed_from = \"{table}\"` to the `#[watcher_table]` of `{new}`"
+                    ),
+                    _ => Ok(()),
+                }
+            }
+            Problem::InvalidRename { old, new, reason } => write!(
+                f,
+                "`{new}` cannot be renamed from `{old}`: {reason}\n\
+                 help: remove the `renamed_from` attribute, or the declaration of `{old}`"
+            ),
+        }
+    }
+}
+
+/// The safe migration from `from` to `to` under `hints`, or every problem in the way.
+///
+/// On top of [`diff`]: renames from the hints come first and are not drop + add; a NOT
+/// NULL column added to an existing table is added nullable, backfilled, then set NOT
+/// NULL; a destructive change needs consent and carries a comment in both directions;
+/// `concurrent_indexes` builds indexes of existing tables `CONCURRENTLY`. The down plan
+/// restores `from`, re-adding a dropped NOT NULL column with the same nullable, fill,
+/// `SET NOT NULL` steps (its default, or a typed zero).
+pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError> {
+    let mut cx = Planner {
+        hints,
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let (renames, start) = cx.renames(from, to);
+    let changes = destructive_changes(&start, to);
+    let likely = LikelyRenames::find(&start, to);
+    for (change, what) in &changes {
+        if hints.allows(change) {
+            continue;
+        }
+        let maybe_renamed_to = match change {
+            Destructive::DropColumn { table, column } => likely
+                .columns
+                .get(&(table.clone(), column.clone()))
+                .cloned(),
+            Destructive::DropTable { table } => likely.tables.get(table).cloned(),
+            _ => None,
+        };
+        cx.problems.push(Problem::Destructive {
+            change: change.clone(),
+            what: what.clone(),
+            maybe_renamed_to,
+        });
+    }
+    cx.warn_allowed_likely_renames(&likely);
+
+    let mut up = renames.clone();
+    up.extend(cx.safe_up(&start, to, diff(&start, to), &changes, &likely));
+    let mut down = cx.safe_down(to, &start, diff(to, &start), &changes);
+    down.extend(renames.iter().rev().map(reverse_rename));
+
+    if !cx.problems.is_empty() {
+        return Err(PlanError {
+            problems: cx.problems,
+        });
+    }
+    let concurrent = up.iter().chain(&down).any(|op| {
+        matches!(
+            op,
+            Op::CreateIndex {
+                concurrently: true,
+                ..
+            } | Op::DropIndex {
+                concurrently: true,
+                ..
+            }
+        )
+    });
+    if concurrent {
+        cx.warnings.push(
+            "indexes of existing tables are built and dropped CONCURRENTLY, so the migration \
+             runs outside a transaction"
+                .to_string(),
+        );
+    }
+    let labels_used = new_labels_used(&up)
+        .into_iter()
+        .chain(new_labels_used(&down))
+        .collect::<Vec<_>>();
+    for (name, label) in &labels_used {
+        cx.warnings.push(format!(
+            "enum `{name}` gains label {} and this migration uses it; PostgreSQL cannot use \
+             a label in the transaction that adds it, so the migration runs outside a transaction",
+            quote_literal(label)
+        ));
+    }
+    Ok(Plan {
+        up,
+        down,
+        warnings: cx.warnings,
+        run_in_transaction: !concurrent && labels_used.is_empty(),
+    })
+}
+
+struct Planner<'h> {
+    hints: &'h Hints,
+    problems: Vec<Problem>,
+    warnings: Vec<String>,
+}
+
+/// Drops and adds that look like renames the hints do not mention.
+struct LikelyRenames {
+    /// `(table, dropped column)` → the added column of the same type.
+    columns: BTreeMap<(String, String), String>,
+    /// Dropped table → the created table with the same columns.
+    tables: BTreeMap<String, String>,
+}
+
+impl LikelyRenames {
+    fn find(from: &Schema, to: &Schema) -> LikelyRenames {
+        let mut columns = BTreeMap::new();
+        for (name, t) in &to.tables {
+            let Some(f) = from.tables.get(name) else {
+                continue;
+            };
+            let dropped: Vec<&Column> = f
+                .columns
+                .iter()
+                .filter(|c| t.column(&c.name).is_none())
+                .collect();
+            let added: Vec<&Column> = t
+                .columns
+                .iter()
+                .filter(|c| f.column(&c.name).is_none())
+                .collect();
+            if let ([old], [new]) = (dropped.as_slice(), added.as_slice()) {
+                if old.ty == new.ty {
+                    columns.insert((name.clone(), old.name.clone()), new.name.clone());
+                }
+            }
+        }
+        let shape = |t: &crate::model::Table| {
+            let mut cols: Vec<(String, SqlType)> = t
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), c.ty.clone()))
+                .collect();
+            cols.sort();
+            cols
+        };
+        let mut tables = BTreeMap::new();
+        for (name, f) in &from.tables {
+            if to.tables.contains_key(name) {
+                continue;
+            }
+            let mut candidates = to
+                .tables
+                .values()
+                .filter(|t| !from.tables.contains_key(&t.name) && shape(t) == shape(f));
+            if let (Some(new), None) = (candidates.next(), candidates.next()) {
+                tables.insert(name.clone(), new.name.clone());
+            }
+        }
+        LikelyRenames { columns, tables }
+    }
+}
+
+/// Every destructive change from `from` to `to`, with a message saying what it does.
+fn destructive_changes(from: &Schema, to: &Schema) -> Vec<(Destructive, String)> {
+    let mut out = Vec::new();
+    for (name, f) in &from.tables {
+        let Some(t) = to.tables.get(name) else {
+            out.push((
+                Destructive::DropTable {
+                    table: name.clone(),
+                },
+                format!("dropping table `{name}` loses every row in it"),
+            ));
+            continue;
+        };
+        for c in &f.columns {
+            let change = |what| {
+                (
+                    Destructive::DropColumn {
+                        table: name.clone(),
+                        column: c.name.clone(),
+                    },
+                    what,
+                )
+            };
+            match t.column(&c.name) {
+                None => out.push(change(format!(
+                    "dropping column `{name}.{}` loses its values",
+                    c.name
+                ))),
+                Some(new) if !is_widening(&c.ty, &new.ty) => out.push((
+                    Destructive::ChangeType {
+                        table: name.clone(),
+                        column: c.name.clone(),
+                    },
+                    format!(
+                        "changing `{name}.{}` from `{}` to `{}` can reject or alter its values",
+                        c.name, c.ty, new.ty
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
+        if let Some(pk) = &f.primary_key {
+            if t.primary_key.as_ref() != Some(pk) {
+                let new = t.primary_key.as_ref().map_or("none".to_string(), |k| {
+                    format!("({})", k.columns.join(", "))
+                });
+                out.push((
+                    Destructive::ChangePrimaryKey {
+                        table: name.clone(),
+                    },
+                    format!(
+                        "changing the primary key of `{name}` from ({}) to {new} drops the old \
+                         key's guarantee and fails on duplicate rows",
+                        pk.columns.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    for (name, old) in &from.enums {
+        let Some(new) = to.enums.get(name) else {
+            continue;
+        };
+        for label in old.labels.iter().filter(|l| !new.labels.contains(l)) {
+            out.push((
+                Destructive::RemoveEnumLabel {
+                    name: name.clone(),
+                    label: label.clone(),
+                },
+                format!(
+                    "removing label {} from enum `{name}` fails on rows that hold it",
+                    quote_literal(label)
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// A column PostgreSQL cannot add to a table with rows as it stands.
+fn needs_fill(column: &Column) -> bool {
+    !column.nullable && column.default.is_none() && column.generated.is_none()
+}
+
+fn reverse_rename(op: &Op) -> Op {
+    match op {
+        Op::RenameTable { from, to } => Op::RenameTable {
+            from: to.clone(),
+            to: from.clone(),
+        },
+        Op::RenameColumn { table, from, to } => Op::RenameColumn {
+            table: table.clone(),
+            from: to.clone(),
+            to: from.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+/// `AddColumn` nullable, fill, `SET NOT NULL`: adding a NOT NULL column to a full table.
+fn add_filled(table: &str, column: &Column, fill: Expr) -> [Op; 3] {
+    [
+        Op::AddColumn {
+            table: table.to_string(),
+            column: Column {
+                nullable: true,
+                ..column.clone()
+            },
+        },
+        Op::Backfill {
+            table: table.to_string(),
+            column: column.name.clone(),
+            expr: fill,
+        },
+        Op::SetNullable {
+            table: table.to_string(),
+            column: column.name.clone(),
+            nullable: false,
+        },
+    ]
+}
+
+impl Planner<'_> {
+    /// Applies the rename hints that still apply to a copy of `from`: the ops, and the
+    /// schema the rest of the diff starts from. Hints already applied by an earlier
+    /// migration (new name present, old name gone) are skipped silently.
+    fn renames(&mut self, from: &Schema, to: &Schema) -> (Vec<Op>, Schema) {
+        let hints = self.hints;
+        let mut start = from.clone();
+        let mut ops = Vec::new();
+        for (old, new) in &hints.table_renames {
+            let has_old = start.tables.contains_key(old);
+            let has_new = start.tables.contains_key(new);
+            let reason = if !has_old {
+                if !has_new {
+                    self.warnings.push(format!(
+                        "table `{new}` is renamed from `{old}`, but the migrations have neither: \
+                         it is created"
+                    ));
+                }
+                continue;
+            } else if to.tables.contains_key(old) {
+                format!("table `{old}` is still declared")
+            } else if has_new {
+                format!("the migrations already have a table `{new}`")
+            } else if !to.tables.contains_key(new) {
+                format!("no table `{new}` is declared")
+            } else {
+                self.rename(
+                    &mut start,
+                    &mut ops,
+                    Op::RenameTable {
+                        from: old.clone(),
+                        to: new.clone(),
+                    },
+                );
+                continue;
+            };
+            self.problems.push(Problem::InvalidRename {
+                old: old.clone(),
+                new: new.clone(),
+                reason,
+            });
+        }
+        for ((table, old), new) in &hints.column_renames {
+            let (Some(t), Some(to_t)) = (start.tables.get(table), to.tables.get(table)) else {
+                continue;
+            };
+            let has_old = t.column(old).is_some();
+            let has_new = t.column(new).is_some();
+            let reason = if !has_old {
+                if !has_new {
+                    self.warnings.push(format!(
+                        "column `{table}.{new}` is renamed from `{old}`, but the migrations have \
+                         neither: it is added"
+                    ));
+                }
+                continue;
+            } else if to_t.column(old).is_some() {
+                format!("column `{table}.{old}` is still declared")
+            } else if has_new {
+                format!("the migrations already have a column `{table}.{new}`")
+            } else if to_t.column(new).is_none() {
+                format!("no column `{table}.{new}` is declared")
+            } else {
+                self.rename(
+                    &mut start,
+                    &mut ops,
+                    Op::RenameColumn {
+                        table: table.clone(),
+                        from: old.clone(),
+                        to: new.clone(),
+                    },
+                );
+                continue;
+            };
+            self.problems.push(Problem::InvalidRename {
+                old: format!("{table}.{old}"),
+                new: format!("{table}.{new}"),
+                reason,
+            });
+        }
+        (ops, start)
+    }
+
+    fn rename(&mut self, start: &mut Schema, ops: &mut Vec<Op>, op: Op) {
+        match apply(start, &op) {
+            Ok(()) => ops.push(op),
+            Err(e) => {
+                let (old, new) = match &op {
+                    Op::RenameColumn { table, from, to } => {
+                        (format!("{table}.{from}"), format!("{table}.{to}"))
+                    }
+                    Op::RenameTable { from, to } => (from.clone(), to.clone()),
+                    _ => unreachable!("only renames come here"),
+                };
+                self.problems.push(Problem::InvalidRename {
+                    old,
+                    new,
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+
+    /// Allowed drops that look like renames still deserve a word.
+    fn warn_allowed_likely_renames(&mut self, likely: &LikelyRenames) {
+        for ((table, old), new) in &likely.columns {
+            let change = Destructive::DropColumn {
+                table: table.clone(),
+                column: old.clone(),
+            };
+            if self.hints.allows(&change) {
+                self.warnings.push(format!(
+                    "`{table}.{old}` is dropped and `{table}.{new}` added with the same type; if \
+                     it is a rename, add `#[watcher(renamed_from = \"{old}\")]` to the field `{new}`"
+                ));
+            }
+        }
+        for (old, new) in &likely.tables {
+            let change = Destructive::DropTable { table: old.clone() };
+            if self.hints.allows(&change) {
+                self.warnings.push(format!(
+                    "table `{old}` is dropped and `{new}` created with the same columns; if it \
+                     is a rename, add `renamed_from = \"{old}\"` to the `#[watcher_table]` of `{new}`"
+                ));
+            }
+        }
+    }
+
+    fn concurrently(&self, existing: bool) -> bool {
+        self.hints.concurrent_indexes && existing
+    }
+
+    /// The up direction: fills, comments on confirmed losses, concurrent indexes.
+    fn safe_up(
+        &mut self,
+        from: &Schema,
+        to: &Schema,
+        ops: Vec<Op>,
+        changes: &[(Destructive, String)],
+        likely: &LikelyRenames,
+    ) -> Vec<Op> {
+        let allowed: BTreeMap<&Destructive, &String> = changes
+            .iter()
+            .filter(|(c, _)| self.hints.allows(c))
+            .map(|(c, what)| (c, what))
+            .collect();
+        let confirmed = |change: Destructive| {
+            allowed
+                .get(&change)
+                .map(|what| Op::Comment(format!("destructive: {what}")))
+        };
+        let mut out = Vec::with_capacity(ops.len());
+        for op in ops {
+            match op {
+                Op::AddColumn { table, column } if needs_fill(&column) => {
+                    let key = (table.clone(), column.name.clone());
+                    match self.hints.backfills.get(&key) {
+                        Some(fill) => out.extend(add_filled(&table, &column, fill.clone())),
+                        None => {
+                            let maybe_renamed_from = likely
+                                .columns
+                                .iter()
+                                .find(|((t, _), new)| *t == table && **new == column.name)
+                                .map(|((_, old), _)| old.clone());
+                            self.problems.push(Problem::MissingBackfill {
+                                table: table.clone(),
+                                column: column.name.clone(),
+                                maybe_renamed_from,
+                            });
+                            out.push(Op::AddColumn { table, column });
+                        }
+                    }
+                }
+                Op::SetNullable {
+                    table,
+                    column,
+                    nullable: false,
+                } => {
+                    let key = (table.clone(), column.clone());
+                    match self.hints.backfills.get(&key) {
+                        Some(fill) => out.push(Op::Backfill {
+                            table: table.clone(),
+                            column: column.clone(),
+                            expr: fill.clone(),
+                        }),
+                        None => self.warnings.push(format!(
+                            "`{table}.{column}` becomes NOT NULL, which fails if a row holds NULL; \
+                             add `#[watcher(backfill = \"<sql expression>\")]` to fill those rows"
+                        )),
+                    }
+                    out.push(Op::SetNullable {
+                        table,
+                        column,
+                        nullable: false,
+                    });
+                }
+                Op::DropTable { ref name } => {
+                    out.extend(confirmed(Destructive::DropTable {
+                        table: name.clone(),
+                    }));
+                    out.push(op);
+                }
+                Op::DropColumn {
+                    ref table,
+                    ref column,
+                } => {
+                    out.extend(confirmed(Destructive::DropColumn {
+                        table: table.clone(),
+                        column: column.clone(),
+                    }));
+                    out.push(op);
+                }
+                Op::AlterColumnType {
+                    ref table,
+                    ref column,
+                    ..
+                } => {
+                    out.extend(confirmed(Destructive::ChangeType {
+                        table: table.clone(),
+                        column: column.clone(),
+                    }));
+                    out.push(op);
+                }
+                Op::DropConstraint {
+                    ref table,
+                    ref name,
+                } if is_primary_key(from, table, name) => {
+                    out.extend(confirmed(Destructive::ChangePrimaryKey {
+                        table: table.clone(),
+                    }));
+                    out.push(op);
+                }
+                Op::RenameEnum {
+                    from: ref enum_name,
+                    ..
+                } if to.enums.contains_key(enum_name) => {
+                    for (change, _) in changes {
+                        if let Destructive::RemoveEnumLabel { name, .. } = change {
+                            if name == enum_name {
+                                out.extend(confirmed(change.clone()));
+                            }
+                        }
+                    }
+                    out.push(op);
+                }
+                other => out.push(self.index_concurrency(other, from)),
+            }
+        }
+        out
+    }
+
+    /// The down direction (`from` is the upgraded schema, `to` the original): restores
+    /// dropped columns with a fill, and says in comments what cannot come back.
+    fn safe_down(
+        &mut self,
+        from: &Schema,
+        to: &Schema,
+        ops: Vec<Op>,
+        up_changes: &[(Destructive, String)],
+    ) -> Vec<Op> {
+        let up_changed_type: BTreeSet<(&str, &str)> = up_changes
+            .iter()
+            .filter_map(|(c, _)| match c {
+                Destructive::ChangeType { table, column } => {
+                    Some((table.as_str(), column.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut out = Vec::with_capacity(ops.len());
+        for op in ops {
+            match op {
+                Op::AddColumn { table, column } => {
+                    let fill = needs_fill(&column).then(|| self.restore_value(to, &table, &column));
+                    match fill.flatten() {
+                        Some(value) => {
+                            out.push(Op::Comment(format!(
+                                "restores column `{table}.{}` dropped by the upgrade, with {value} \
+                                 in existing rows: its old values cannot come back",
+                                column.name
+                            )));
+                            out.extend(add_filled(&table, &column, value));
+                        }
+                        None => {
+                            out.push(Op::Comment(format!(
+                                "restores column `{table}.{}` dropped by the upgrade: its old \
+                                 values cannot come back",
+                                column.name
+                            )));
+                            out.push(Op::AddColumn { table, column });
+                        }
+                    }
+                }
+                Op::CreateTable(ref t) => {
+                    out.push(Op::Comment(format!(
+                        "restores table `{}` dropped by the upgrade, empty: its rows cannot come back",
+                        t.name
+                    )));
+                    out.push(op);
+                }
+                Op::DropColumn {
+                    ref table,
+                    ref column,
+                } => {
+                    out.push(Op::Comment(format!(
+                        "drops column `{table}.{column}` added by the upgrade, with its values"
+                    )));
+                    out.push(op);
+                }
+                Op::DropTable { ref name } => {
+                    out.push(Op::Comment(format!(
+                        "drops table `{name}` created by the upgrade, with its rows"
+                    )));
+                    out.push(op);
+                }
+                Op::AlterColumnType {
+                    ref table,
+                    ref column,
+                    ref ty,
+                    ..
+                } => {
+                    if up_changed_type.contains(&(table.as_str(), column.as_str())) {
+                        out.push(Op::Comment(format!(
+                            "`{table}.{column}` returns to `{ty}`: values the upgrade altered \
+                             cannot come back"
+                        )));
+                    } else if let Some(current) = column_type(from, table, column) {
+                        if !is_widening(current, ty) {
+                            out.push(Op::Comment(format!(
+                                "`{table}.{column}` narrows back to `{ty}`, which fails on values \
+                                 that do not fit"
+                            )));
+                        }
+                    }
+                    out.push(op);
+                }
+                Op::SetNullable {
+                    ref table,
+                    ref column,
+                    nullable: false,
+                } => {
+                    // Rows may have gained NULLs since the upgrade; the way back must not fail.
+                    let restored = to.tables.get(table).and_then(|t| t.column(column));
+                    if let Some(value) = restored.and_then(|c| self.restore_value(to, table, c)) {
+                        out.push(Op::Comment(format!(
+                            "rows that hold NULL in `{table}.{column}` get {value}"
+                        )));
+                        out.push(Op::Backfill {
+                            table: table.clone(),
+                            column: column.clone(),
+                            expr: value,
+                        });
+                    }
+                    out.push(op);
+                }
+                other => out.push(self.index_concurrency(other, from)),
+            }
+        }
+        out
+    }
+
+    /// What existing rows get when `column` comes back NOT NULL: its default, or a typed zero.
+    fn restore_value(&mut self, schema: &Schema, table: &str, column: &Column) -> Option<Expr> {
+        if let Some(default) = &column.default {
+            return Some(default.clone());
+        }
+        let labels = match &column.ty {
+            SqlType::Enum(name) => schema.enums.get(name).map(|e| e.labels.as_slice()),
+            _ => None,
+        };
+        let value = typed_zero(&column.ty, labels);
+        if value.is_none() {
+            self.warnings.push(format!(
+                "`{table}.{}` comes back NOT NULL on the way down with no value to fill existing \
+                 rows with (enum `{}` has no labels); the downgrade fails if `{table}` has rows",
+                column.name, column.ty
+            ));
+        }
+        value
+    }
+
+    /// Marks index builds and drops on tables that exist before `ops` run as concurrent.
+    fn index_concurrency(&self, op: Op, before: &Schema) -> Op {
+        match op {
+            Op::CreateIndex {
+                table,
+                index,
+                concurrently,
+            } => Op::CreateIndex {
+                concurrently: concurrently || self.concurrently(before.tables.contains_key(&table)),
+                table,
+                index,
+            },
+            Op::DropIndex { name, concurrently } => Op::DropIndex {
+                concurrently: concurrently || self.concurrently(true),
+                name,
+            },
+            other => other,
+        }
+    }
+}
+
+fn is_primary_key(schema: &Schema, table: &str, name: &str) -> bool {
+    schema
+        .tables
+        .get(table)
+        .and_then(|t| t.primary_key.as_ref())
+        .is_some_and(|pk| pk.name == name)
+}
+
+fn column_type<'s>(schema: &'s Schema, table: &str, column: &str) -> Option<&'s SqlType> {
+    schema.tables.get(table)?.column(column).map(|c| &c.ty)
+}
+
+/// Enum labels that `ops` add and then use (in a default, check, fill, predicate or cast):
+/// PostgreSQL rejects a new label in the transaction that added it.
+fn new_labels_used(ops: &[Op]) -> Vec<(String, String)> {
+    let mut added: Vec<(String, String)> = Vec::new();
+    let mut used = Vec::new();
+    for op in ops {
+        if let Op::AddEnumValue { name, label, .. } = op {
+            added.push((name.clone(), label.clone()));
+            continue;
+        }
+        let texts = expressions(op);
+        for (name, label) in &added {
+            let literal = quote_literal(label);
+            if texts.iter().any(|t| t.contains(&literal))
+                && !used.contains(&(name.clone(), label.clone()))
+            {
+                used.push((name.clone(), label.clone()));
+            }
+        }
+    }
+    used
+}
+
+/// The SQL expressions an op writes.
+fn expressions(op: &Op) -> Vec<&str> {
+    match op {
+        Op::CreateTable(t) => t
+            .columns
+            .iter()
+            .filter_map(|c| c.default.as_ref().map(Expr::as_str))
+            .chain(t.checks.values().map(|c| c.expr.as_str()))
+            .chain(
+                t.indexes
+                    .values()
+                    .filter_map(|ix| ix.predicate.as_ref().map(Expr::as_str)),
+            )
+            .collect(),
+        Op::AddColumn { column, .. } => column.default.iter().map(Expr::as_str).collect(),
+        Op::SetDefault { default, .. } => default.iter().map(Expr::as_str).collect(),
+        Op::AlterColumnType { using, .. } => using.iter().map(Expr::as_str).collect(),
+        Op::Backfill { expr, .. } => vec![expr.as_str()],
+        Op::AddCheck { check, .. } => vec![check.expr.as_str()],
+        Op::CreateIndex { index, .. } => index
+            .predicate
+            .iter()
+            .map(Expr::as_str)
+            .chain(index.columns.iter().map(String::as_str))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
