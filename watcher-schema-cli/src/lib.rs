@@ -1,1 +1,3 @@
 //! Library side of the watcher-schema CLI.
+
+pub mod introspect;
