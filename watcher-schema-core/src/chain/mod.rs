@@ -90,6 +90,13 @@ pub struct Chain {
     migrations: Vec<Migration>,
 }
 
+/// Reads and checks every migration directory in `dir` without linking them into a chain
+/// (the first of [`Chain::load`]'s two stages), oldest first: for the CLI's `heads` and
+/// `merge`, which must work on a chain that branches after a git merge.
+pub fn read_entries(dir: &Path) -> Result<Vec<Migration>, ChainError> {
+    scan::scan(dir)
+}
+
 impl Chain {
     /// Reads and validates the migrations in `dir`.
     ///
