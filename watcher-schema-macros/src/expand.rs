@@ -454,9 +454,7 @@ fn enum_code(parsed: &Enum) -> TokenStream {
     // #[diesel(sql_type = DatePartEnumSql)]
     // pub enum DatePartEnum { ... }
     //
-    // #[derive(SqlType, QueryId, ...)]
-    // #[diesel(postgres_type(name = "datepartenum"))]
-    // pub struct DatePartEnumSql;
+    // pub type DatePartEnumSql = ::watcher_schema::__private::EnumSql<DatePartEnum>;
     //
     // const _: () = { impl WatcherEnum; impl ToSql; impl FromSql; };
     let mut item = strip_enum(parsed.original);
@@ -486,16 +484,7 @@ fn enum_code(parsed: &Enum) -> TokenStream {
         #item
 
         #[doc = #doc]
-        #[derive(
-            ::std::fmt::Debug,
-            ::std::clone::Clone,
-            ::std::marker::Copy,
-            ::std::default::Default,
-            ::diesel::query_builder::QueryId,
-            ::diesel::sql_types::SqlType
-        )]
-        #[diesel(postgres_type(name = #name))]
-        #vis struct #sql_ident;
+        #vis type #sql_ident = ::watcher_schema::__private::EnumSql<#ident>;
 
         const _: () = {
             #[automatically_derived]

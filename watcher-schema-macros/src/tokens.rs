@@ -8,7 +8,7 @@ use watcher_schema_core::model::SqlType;
 use watcher_schema_core::structs::ast::RustTy;
 
 /// The Diesel SQL type of a column: `Nullable<...>` around the type of its SQL type, with
-/// enum columns named through their Rust enum's `WatcherEnum::SqlType`.
+/// enum columns named through their Rust enum as `__private::EnumSql<Enum>`.
 pub struct DieselType<'a> {
     /// The column's SQL type.
     pub sql: &'a SqlType,
@@ -46,8 +46,10 @@ fn sql_type(sql: &SqlType, rust: &RustTy) -> TokenStream {
             };
             return quote!(::diesel::sql_types::Array<#elem>);
         }
+        // Not `<E as WatcherEnum>::SqlType`: rustc does not normalize that projection in
+        // the where clauses of Diesel's column impls, and `table!` then fails to compile.
         (SqlType::Enum(_), RustTy::Enum(ident)) => {
-            return quote!(<#ident as ::watcher_schema::__private::WatcherEnum>::SqlType);
+            return quote!(::watcher_schema::__private::EnumSql<#ident>);
         }
         (SqlType::SmallInt, _) => "SmallInt",
         (SqlType::Integer, _) => "Integer",
@@ -121,7 +123,7 @@ mod tests {
                 RustTy::Enum(&ident),
                 true
             ),
-            "::diesel::sql_types::Nullable<<DatePartEnumas::watcher_schema::__private::WatcherEnum>::SqlType>"
+            "::diesel::sql_types::Nullable<::watcher_schema::__private::EnumSql<DatePartEnum>>"
         );
         assert_eq!(
             render(SqlType::Bytea, RustTy::Bytes, false),

@@ -17,16 +17,7 @@ pub enum DatePartEnum {
     Hour,
 }
 /// The Diesel SQL type of the PostgreSQL enum `datepartenum`, which [`DatePartEnum`] maps to.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::default::Default,
-    ::diesel::query_builder::QueryId,
-    ::diesel::sql_types::SqlType
-)]
-#[diesel(postgres_type(name = "datepartenum"))]
-pub struct DatePartEnumSql;
+pub type DatePartEnumSql = ::watcher_schema::__private::EnumSql<DatePartEnum>;
 const _: () = {
     #[automatically_derived]
     impl ::watcher_schema::__private::WatcherEnum for DatePartEnum {
