@@ -4,11 +4,11 @@
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, Utc};
 
-use crate::executions::PipelineExecution;
-use crate::pipelines::Pipeline;
+use crate::{watcher_enum, watcher_table};
 
 /// The execution metric an anomaly rule watches.
 #[watcher_enum(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AnomalyMetricFieldEnum {
     /// `DURATION_SECONDS`.
     DurationSeconds,
@@ -27,15 +27,24 @@ pub enum AnomalyMetricFieldEnum {
 /// A rule: flag executions whose metric lies more than `z_threshold` standard deviations
 /// from the mean of the last `lookback_days`.
 #[watcher_table(
-    index(name = "ix_anomaly_detection_rule_pipeline_id_include", columns(pipeline_id, active), include(id)),
-    unique_index(name = "ux_anomaly_detection_rule_composite_key_include", columns(pipeline_id, metric_field), include(id))
+    index(
+        name = "ix_anomaly_detection_rule_pipeline_id_include",
+        columns(pipeline_id, active),
+        include(id)
+    ),
+    unique_index(
+        name = "ux_anomaly_detection_rule_composite_key_include",
+        columns(pipeline_id, metric_field),
+        include(id)
+    )
 )]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnomalyDetectionRule {
     /// Serial id.
     #[watcher(primary_key)]
     pub id: i32,
     /// The watched pipeline.
-    #[watcher(references = Pipeline)]
+    #[watcher(references = crate::pipelines::Pipeline)]
     pub pipeline_id: i32,
     /// The watched metric.
     pub metric_field: AnomalyMetricFieldEnum,
@@ -58,9 +67,10 @@ pub struct AnomalyDetectionRule {
 
 /// A rule's verdict on one execution, with the statistics behind it.
 #[watcher_table]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnomalyDetectionResult {
     /// The judged execution.
-    #[watcher(primary_key, references = PipelineExecution)]
+    #[watcher(primary_key, references = crate::executions::PipelineExecution)]
     pub pipeline_execution_id: i64,
     /// The applied rule.
     #[watcher(primary_key, references = AnomalyDetectionRule)]

@@ -4,19 +4,36 @@
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::watcher_table;
+
 /// One run of a pipeline.
 #[watcher_table(
-    check(name = "ck_check_end_after_start", expr = "(end_date IS NULL) OR (end_date > start_date)"),
-    check(name = "ck_check_parent_not_self", expr = "(parent_id IS NULL) OR (parent_id <> id)"),
-    index(name = "ix_pipeline_execution_date_recorded_seek", columns(date_recorded, pipeline_id), include(id)),
+    check(
+        name = "ck_check_end_after_start",
+        expr = "(end_date IS NULL) OR (end_date > start_date)"
+    ),
+    check(
+        name = "ck_check_parent_not_self",
+        expr = "(parent_id IS NULL) OR (parent_id <> id)"
+    ),
+    index(
+        name = "ix_pipeline_execution_date_recorded_seek",
+        columns(date_recorded, pipeline_id),
+        include(id)
+    ),
     index(
         name = "ix_pipeline_execution_hour_recorded",
         columns(pipeline_id, hour_recorded, end_date),
         include(completed_successfully, id),
         where = "end_date IS NOT NULL"
     ),
-    index(name = "ix_pipeline_execution_start_date", columns(start_date), include(id))
+    index(
+        name = "ix_pipeline_execution_start_date",
+        columns(start_date),
+        include(id)
+    )
 )]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PipelineExecution {
     /// Bigserial id.
     #[watcher(primary_key)]
@@ -65,9 +82,18 @@ pub struct PipelineExecution {
 
 /// Closure of the execution hierarchy: every ancestor → descendant pair with its depth.
 #[watcher_table(
-    index(name = "ix_pipeline_execution_closure_depth_child_include", columns(child_execution_id, depth), include(parent_execution_id)),
-    index(name = "ix_pipeline_execution_closure_depth_parent_include", columns(parent_execution_id, depth), include(child_execution_id))
+    index(
+        name = "ix_pipeline_execution_closure_depth_child_include",
+        columns(child_execution_id, depth),
+        include(parent_execution_id)
+    ),
+    index(
+        name = "ix_pipeline_execution_closure_depth_parent_include",
+        columns(parent_execution_id, depth),
+        include(child_execution_id)
+    )
 )]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PipelineExecutionClosure {
     /// Ancestor execution.
     #[watcher(primary_key, references = PipelineExecution)]

@@ -3,8 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::watcher_table;
+
 /// A kind of address (database, table, file, ...).
 #[watcher_table(unique_index(name = "ux_address_type_name_include", columns(name), include(id)))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddressType {
     /// Serial id.
     #[watcher(primary_key)]
@@ -27,6 +30,7 @@ pub struct AddressType {
     index(name = "ix_address_address_type_id", columns(address_type_id)),
     unique_index(name = "ux_address_name_include", columns(name), include(id))
 )]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     /// Serial id.
     #[watcher(primary_key)]
@@ -62,9 +66,16 @@ pub struct Address {
 /// A direct source → target edge reported by a pipeline.
 #[watcher_table(
     index(name = "ix_address_lineage_pipeline_id", columns(pipeline_id)),
-    unique_index(name = "ux_address_lineage_source_target", columns(source_address_id, target_address_id)),
-    unique_index(name = "ux_address_lineage_target_source", columns(target_address_id, source_address_id))
+    unique_index(
+        name = "ux_address_lineage_source_target",
+        columns(source_address_id, target_address_id)
+    ),
+    unique_index(
+        name = "ux_address_lineage_target_source",
+        columns(target_address_id, source_address_id)
+    )
 )]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddressLineage {
     /// Bigserial id.
     #[watcher(primary_key)]
@@ -82,9 +93,18 @@ pub struct AddressLineage {
 
 /// Closure of [`AddressLineage`]: every transitive source → target pair with its depth.
 #[watcher_table(
-    index(name = "ix_address_lineage_closure_depth_source_include", columns(source_address_id, depth), include(target_address_id)),
-    index(name = "ix_address_lineage_closure_depth_target_include", columns(target_address_id, depth), include(source_address_id))
+    index(
+        name = "ix_address_lineage_closure_depth_source_include",
+        columns(source_address_id, depth),
+        include(target_address_id)
+    ),
+    index(
+        name = "ix_address_lineage_closure_depth_target_include",
+        columns(target_address_id, depth),
+        include(source_address_id)
+    )
 )]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddressLineageClosure {
     /// Upstream address.
     #[watcher(primary_key, references = Address)]

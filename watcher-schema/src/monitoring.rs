@@ -3,17 +3,21 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::executions::PipelineExecution;
-use crate::pipelines::{DatePartEnum, Pipeline};
+use crate::pipelines::DatePartEnum;
+use crate::watcher_table;
 
 /// A freshness evaluation: how old a pipeline's target data was, against its threshold.
-#[watcher_table(unique_index(name = "ux_freshness_pipeline_log", columns(last_dml_timestamp, pipeline_id)))]
+#[watcher_table(unique_index(
+    name = "ux_freshness_pipeline_log",
+    columns(last_dml_timestamp, pipeline_id)
+))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FreshnessPipelineLog {
     /// Bigserial id.
     #[watcher(primary_key)]
     pub id: i64,
     /// The evaluated pipeline.
-    #[watcher(references = Pipeline)]
+    #[watcher(references = crate::pipelines::Pipeline)]
     pub pipeline_id: i32,
     /// Last change seen in the target.
     pub last_dml_timestamp: Option<DateTime<Utc>>,
@@ -32,12 +36,13 @@ pub struct FreshnessPipelineLog {
 
 /// A timeliness check of one execution: how long it ran, against its threshold.
 #[watcher_table]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimelinessPipelineExecutionLog {
     /// The checked execution.
-    #[watcher(primary_key, references = PipelineExecution)]
+    #[watcher(primary_key, references = crate::executions::PipelineExecution)]
     pub pipeline_execution_id: i64,
     /// Its pipeline.
-    #[watcher(references = Pipeline)]
+    #[watcher(references = crate::pipelines::Pipeline)]
     pub pipeline_id: i32,
     /// Run time of the execution.
     pub duration_seconds: i32,

@@ -3,8 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::{watcher_enum, watcher_table};
+
 /// A unit of time for freshness and timeliness thresholds.
 #[watcher_enum(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DatePartEnum {
     /// `MINUTE`.
     Minute,
@@ -22,6 +25,7 @@ pub enum DatePartEnum {
 
 /// A kind of pipeline (an ETL tool, a job family) with default monitoring settings.
 #[watcher_table(unique_index(name = "ux_pipeline_type_name_include", columns(name), include(id)))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PipelineType {
     /// Serial id.
     #[watcher(primary_key)]
@@ -52,9 +56,18 @@ pub struct PipelineType {
 
 /// A monitored data pipeline, with its watermarks and monitoring settings.
 #[watcher_table(
-    index(name = "ix_pipeline_pipeline_type_id_include", columns(pipeline_type_id), include(id)),
-    unique_index(name = "ux_pipeline_name_include", columns(name), include(load_lineage, active, id))
+    index(
+        name = "ix_pipeline_pipeline_type_id_include",
+        columns(pipeline_type_id),
+        include(id)
+    ),
+    unique_index(
+        name = "ux_pipeline_name_include",
+        columns(name),
+        include(load_lineage, active, id)
+    )
 )]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pipeline {
     /// Serial id.
     #[watcher(primary_key)]
