@@ -32,11 +32,11 @@ pub fn main() -> i32 {
             return e.exit_code();
         }
     };
-    let styles = Styles::detect();
-    let ctx = match Context::new(cli.global, styles) {
+    let errors = Styles::detect_stderr();
+    let ctx = match Context::new(cli.global, Styles::detect()) {
         Ok(ctx) => ctx,
         Err(e) => {
-            eprintln!("{}", render_error(styles, &e.to_string()));
+            eprintln!("{}", render_error(errors, &e.to_string()));
             return e.exit_code();
         }
     };
@@ -46,7 +46,7 @@ pub fn main() -> i32 {
             if let Some(report) = e.report() {
                 eprint!("{report}");
             }
-            eprintln!("{}", render_error(styles, &ctx.scrub(&e.to_string())));
+            eprintln!("{}", render_error(errors, &ctx.scrub(&e.to_string())));
             e.exit_code()
         }
     }

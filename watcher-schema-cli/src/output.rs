@@ -12,11 +12,21 @@ pub struct Styles {
 }
 
 impl Styles {
-    /// Colours on a terminal unless `NO_COLOR` is set to anything non-empty (no-color.org).
+    /// Colours for stdout: on a terminal unless `NO_COLOR` is set to anything non-empty
+    /// (no-color.org).
     pub fn detect() -> Styles {
+        Styles::when(std::io::stdout().is_terminal())
+    }
+
+    /// Colours for stderr, by the same rule.
+    pub fn detect_stderr() -> Styles {
+        Styles::when(std::io::stderr().is_terminal())
+    }
+
+    fn when(terminal: bool) -> Styles {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Styles {
-            enabled: !no_color && std::io::stdout().is_terminal(),
+            enabled: terminal && !no_color,
         }
     }
 

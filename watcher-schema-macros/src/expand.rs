@@ -454,7 +454,7 @@ fn enum_code(parsed: &Enum) -> TokenStream {
     // #[diesel(sql_type = DatePartEnumSql)]
     // pub enum DatePartEnum { ... }
     //
-    // pub type DatePartEnumSql = ::watcher_schema::__private::EnumSql<DatePartEnum>;
+    // pub type DatePartEnumSql = EnumSql<DatePartEnum>;
     //
     // const _: () = { impl WatcherEnum; impl ToSql; impl FromSql; };
     let mut item = strip_enum(parsed.original);
@@ -491,7 +491,6 @@ fn enum_code(parsed: &Enum) -> TokenStream {
             impl ::watcher_schema::__private::WatcherEnum for #ident {
                 const SQL_NAME: &'static str = #name;
                 const LABELS: &'static [&'static str] = &[#(#labels),*];
-                type SqlType = #sql_ident;
             }
 
             #[automatically_derived]

@@ -8,7 +8,7 @@ use watcher_schema_core::model::SqlType;
 use watcher_schema_core::structs::ast::RustTy;
 
 /// The Diesel SQL type of a column: `Nullable<...>` around the type of its SQL type, with
-/// enum columns named through their Rust enum as `__private::EnumSql<Enum>`.
+/// enum columns named by their Rust enum (`EnumSql<Enum>`).
 pub struct DieselType<'a> {
     /// The column's SQL type.
     pub sql: &'a SqlType,
@@ -46,8 +46,6 @@ fn sql_type(sql: &SqlType, rust: &RustTy) -> TokenStream {
             };
             return quote!(::diesel::sql_types::Array<#elem>);
         }
-        // Not `<E as WatcherEnum>::SqlType`: rustc does not normalize that projection in
-        // the where clauses of Diesel's column impls, and `table!` then fails to compile.
         (SqlType::Enum(_), RustTy::Enum(ident)) => {
             return quote!(::watcher_schema::__private::EnumSql<#ident>);
         }

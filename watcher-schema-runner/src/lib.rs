@@ -44,7 +44,6 @@ mod offline;
 mod report;
 mod runner;
 mod script;
-mod split;
 mod target;
 
 pub use error::{ChangedMigration, LockHolder, MigrationFailure, RunError};

@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use crate::report::Action;
 use crate::script::MigrationScript;
-use crate::split::split_statements;
 use crate::target::Target;
+use watcher_schema_core::replay::split_statements;
 
 /// How the script behaves; printed at its top so whoever runs it knows.
 const HEADER: &str = "\

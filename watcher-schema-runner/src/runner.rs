@@ -12,7 +12,7 @@ use diesel::migration::MigrationSource;
 use diesel::pg::{Pg, PgConnection};
 use diesel::result::Error as DieselError;
 use diesel::Connection;
-use watcher_schema_core::replay::Statement;
+use watcher_schema_core::replay::{split_statements, Statement};
 
 use crate::error::{redact_url, ChangedMigration, MigrationFailure, RunError};
 use crate::ledger::{self, AppliedMigration};
@@ -20,7 +20,6 @@ use crate::lock::{self, LockGuard};
 use crate::offline;
 use crate::report::{Action, RanMigration, Report};
 use crate::script::{self, MigrationScript};
-use crate::split::split_statements;
 use crate::target::{Chain, Target};
 
 /// The advisory lock key the runner takes unless told otherwise: `"watchers"` in ASCII.

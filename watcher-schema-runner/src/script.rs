@@ -5,6 +5,8 @@ use diesel::migration::{Migration, MigrationSource};
 use diesel::pg::Pg;
 
 use crate::capture::{Capture, Script};
+use watcher_schema_core::chain::checksum;
+
 use crate::error::RunError;
 
 /// One migration as the runner sees it: its SQL, whether it runs in a transaction, and the
@@ -140,18 +142,6 @@ pub(crate) fn chain_order(
         });
     }
     Ok(scripts)
-}
-
-/// Stand-in for core's `chain::checksum` until it lands on main: FNV-1a (64 bit) of the
-/// text with `\r\n` and lone `\r` read as `\n`, as 16 hex digits.
-fn checksum(sql: &str) -> String {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0100_0000_01b3;
-    let normalised = sql.replace("\r\n", "\n").replace('\r', "\n");
-    let hash = normalised
-        .bytes()
-        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME));
-    format!("{hash:016x}")
 }
 
 #[cfg(test)]

@@ -29,53 +29,49 @@ pub trait WatcherEnum {
     const SQL_NAME: &'static str;
     /// Its labels in order.
     const LABELS: &'static [&'static str];
-    /// The Diesel SQL type (`<Enum>Sql`, an alias of [`EnumSql<Self>`]).
-    type SqlType;
 }
 
-/// The Diesel SQL type of the PostgreSQL enum that `E` maps to (`<Enum>Sql` is an alias),
-/// looked up by `E::SQL_NAME` on first use.
-///
-/// Generic over the Rust enum so that `table!` can name it through the enum alone (the enum
-/// is in scope wherever a field uses it), without the projection `<E as WatcherEnum>::SqlType`
-/// that Diesel's column impls cannot use.
-pub struct EnumSql<E>(PhantomData<E>);
+/// The Diesel SQL type of the PostgreSQL enum that `T` maps to; `#[watcher_enum]` names it
+/// `<Enum>Sql`. One generic type rather than a struct per enum, so that `table!` can name
+/// it from the enum alone (a projection such as `<T as Trait>::SqlType` defeats Diesel's
+/// operator impls).
+pub struct EnumSql<T>(PhantomData<T>);
 
-impl<E> fmt::Debug for EnumSql<E> {
+impl<T> fmt::Debug for EnumSql<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("EnumSql")
     }
 }
 
-impl<E> Clone for EnumSql<E> {
+impl<T> Clone for EnumSql<T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<E> Copy for EnumSql<E> {}
+impl<T> Copy for EnumSql<T> {}
 
-impl<E> Default for EnumSql<E> {
+impl<T> Default for EnumSql<T> {
     fn default() -> Self {
         EnumSql(PhantomData)
     }
 }
 
-impl<E: WatcherEnum + 'static> QueryId for EnumSql<E> {
-    type QueryId = Self;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
-
-impl<E: WatcherEnum + 'static> SqlType for EnumSql<E> {
+impl<T: WatcherEnum + 'static> SqlType for EnumSql<T> {
     type IsNull = is_nullable::NotNull;
 }
 
-impl<E: WatcherEnum + 'static> SingleValue for EnumSql<E> {}
+impl<T: WatcherEnum + 'static> SingleValue for EnumSql<T> {}
 
-impl<E: WatcherEnum + 'static> HasSqlType<EnumSql<E>> for Pg {
+impl<T: WatcherEnum + 'static> HasSqlType<EnumSql<T>> for Pg {
     fn metadata(lookup: &mut Self::MetadataLookup) -> PgTypeMetadata {
-        lookup.lookup_type(E::SQL_NAME, None)
+        lookup.lookup_type(T::SQL_NAME, None)
     }
+}
+
+impl<T: 'static> QueryId for EnumSql<T> {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
 }
 
 /// Fails compilation with `message` unless `T` declares table `expected`.

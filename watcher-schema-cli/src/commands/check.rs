@@ -6,6 +6,8 @@ use serde_json::json;
 
 use super::{Context, LedgerState, Migrations};
 use crate::args::{CheckArgs, Format};
+use watcher_schema_core::diag::drift::{compare_schema, Head};
+
 use crate::drift::{differences, live_schema, Sides};
 use crate::error::CliError;
 use crate::exit_codes::ExitCode;
@@ -17,14 +19,15 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
     let desired = Sources::read(&project.schema_src)?.schema()?;
     let head = migrations.chain.head().map(|m| m.version.clone());
     let report = if args.offline {
+        // The very comparison the macro makes at compile time, in the macro's words.
         let model = migrations.chain.schema_at_head()?;
-        let sides = Sides {
-            from: "the migrations",
-            to: "the structs",
-        };
+        let differences = compare_schema(&model, &desired)
+            .iter()
+            .map(|d| Difference::from_message(&d.message(Head(head.as_deref()))))
+            .collect();
         Report {
             offline: true,
-            differences: differences(&model, &desired, sides),
+            differences,
             pending: Vec::new(),
             unknown: Vec::new(),
         }
@@ -37,7 +40,10 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
         };
         Report {
             offline: false,
-            differences: differences(&live, &desired, sides),
+            differences: differences(&live, &desired, sides)
+                .iter()
+                .map(|d| Difference::from_message(d))
+                .collect(),
             pending: state.pending,
             unknown: state.unknown,
         }
@@ -46,9 +52,31 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
     Ok(report.exit_code())
 }
 
+/// One difference: what differs, and the fix when the catalogue gives one.
+struct Difference {
+    what: String,
+    help: Option<String>,
+}
+
+impl Difference {
+    /// Splits a catalogue message at its `help:` line.
+    fn from_message(message: &str) -> Difference {
+        match message.split_once("\nhelp: ") {
+            Some((what, help)) => Difference {
+                what: what.to_string(),
+                help: Some(help.to_string()),
+            },
+            None => Difference {
+                what: message.to_string(),
+                help: None,
+            },
+        }
+    }
+}
+
 struct Report {
     offline: bool,
-    differences: Vec<String>,
+    differences: Vec<Difference>,
     pending: Vec<String>,
     unknown: Vec<String>,
 }
@@ -75,7 +103,11 @@ impl Report {
                 "head": head,
                 "pending": self.pending,
                 "unknown_applied": self.unknown,
-                "differences": self.differences,
+                "differences": self
+                    .differences
+                    .iter()
+                    .map(|d| json!({ "message": d.what, "help": d.help }))
+                    .collect::<Vec<_>>(),
             });
             println!("{doc:#}");
             return;
@@ -92,7 +124,10 @@ impl Report {
             println!("{} {v}", s.warn("pending:"));
         }
         for d in &self.differences {
-            println!("{} {d}", s.bad("drift:"));
+            println!("{} {}", s.bad("drift:"), d.what);
+            if let Some(help) = &d.help {
+                println!("       help: {help}");
+            }
         }
         match self.exit_code() {
             ExitCode::SUCCESS if self.offline => {
@@ -112,8 +147,7 @@ impl Report {
                 }
             ),
             ExitCode::CHECK_DRIFT if self.offline => println!(
-                "{} the structs differ from the migrations (head {head})\n\
-                 help: run `watcher-schema revision --autogenerate -m \"<what changed>\"`",
+                "{} the structs differ from the migrations (head {head})",
                 s.bad("failed:")
             ),
             ExitCode::CHECK_DRIFT => println!(

@@ -31,9 +31,15 @@ fn offline_check_names_each_difference() {
     edit(&p, "lib.rs", "    pub owner: Option<String>,\n", "");
     let run = p.run(&["check", "--offline"]);
     run.code(4)
-        .stdout_has("drift: column `pipeline.name` is `varchar(200)` in the structs but `varchar(150)` in the migrations")
-        .stdout_has("drift: column `pipeline.owner` is in the migrations but not in the structs")
-        .stdout_has("help: run `watcher-schema revision --autogenerate");
+        .stdout_has(
+            "drift: column `pipeline.name` is `varchar(150)` in the migrations \
+             (head 20250103000000) but `varchar(200)` in the struct\n       \
+             help: run `watcher-schema revision --autogenerate -m \"alter pipeline.name\"`",
+        )
+        .stdout_has(
+            "drift: column `pipeline.owner` is in the migrations (head 20250103000000) \
+             but no field claims it",
+        );
     let doc = p
         .run(&["check", "--offline", "--format", "json"])
         .code(4)
@@ -41,6 +47,10 @@ fn offline_check_names_each_difference() {
     assert_eq!(doc["ok"], false);
     assert_eq!(doc["mode"], "offline");
     assert_eq!(doc["differences"].as_array().unwrap().len(), 2);
+    assert!(doc["differences"][0]["help"]
+        .as_str()
+        .unwrap()
+        .starts_with("run `watcher-schema revision --autogenerate"));
 }
 
 #[test]

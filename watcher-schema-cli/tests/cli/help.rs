@@ -73,3 +73,14 @@ fn help_lists_exit_codes() {
         .stdout_has("Exit codes:")
         .stdout_has("22  authentication failed");
 }
+
+#[test]
+fn readme_documents_the_same_exit_codes() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(
+        readme.contains(watcher_schema_cli::exit_codes::HELP),
+        "README.md's exit code table differs from exit_codes::HELP:\n{}",
+        watcher_schema_cli::exit_codes::HELP
+    );
+}

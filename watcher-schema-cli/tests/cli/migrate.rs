@@ -227,3 +227,46 @@ fn backup_runs_pg_dump_before_upgrading() {
     assert!(dump.to_str().unwrap().ends_with("-before-upgrade.dump"));
     assert!(std::fs::metadata(&dump).unwrap().len() > 0);
 }
+
+#[test]
+fn failed_backup_stops_before_migrating() {
+    let p = Project::with_db();
+    let empty = tempfile::tempdir().unwrap();
+    let mut cmd = p.command(&["upgrade", "--backup", "backups"]);
+    // No pg_dump on PATH.
+    cmd.env("PATH", empty.path());
+    crate::support::run(cmd)
+        .code(25)
+        .stderr_has("failed, nothing was migrated: cannot run `pg_dump`")
+        .stderr_has("help: install the PostgreSQL client tools");
+    assert!(p.ledger().is_empty());
+}
+
+#[test]
+fn downgrade_backup_names_the_direction() {
+    let p = Project::with_db();
+    p.run(&["upgrade"]).ok();
+    p.run(&["downgrade", "-1", "--backup", "backups"])
+        .ok()
+        .stdout_has("-before-downgrade.dump");
+    assert_eq!(p.ledger(), [V1, V2]);
+}
+
+#[test]
+fn sql_needs_no_database() {
+    let p = Project::new();
+    p.run(&["upgrade", "--sql"])
+        .ok()
+        .stdout_has("-- watcher-schema offline script: upgrade from base to head, 3 migrations");
+    p.run(&["downgrade", "base", "--sql"])
+        .ok()
+        .stdout_has("DROP TYPE runstatus;");
+    p.run(&["upgrade", "--sql", "--backup", "x"]).code(2);
+}
+
+#[test]
+fn history_shows_stamped_rows() {
+    let p = Project::with_db();
+    p.run(&["stamp", V1]).ok();
+    p.run(&["history"]).ok().stdout_has("UTC  stamped");
+}

@@ -23,7 +23,6 @@ const _: () = {
     impl ::watcher_schema::__private::WatcherEnum for DatePartEnum {
         const SQL_NAME: &'static str = "datepartenum";
         const LABELS: &'static [&'static str] = &["MINUTE", "HOUR"];
-        type SqlType = DatePartEnumSql;
     }
     #[automatically_derived]
     impl ::diesel::serialize::ToSql<DatePartEnumSql, ::diesel::pg::Pg> for DatePartEnum {
