@@ -7,4 +7,5 @@ mod introspect;
 mod random;
 mod replay;
 mod roundtrip;
+mod schema_catalog;
 mod support;
