@@ -67,6 +67,11 @@ pub use watcher_schema_runner::{
     Action, AppliedMigration, RanMigration, Report, RunError, Runner, Target,
 };
 
+// The crates of the field types (timestamps, jsonb, numeric), at the versions the structs
+// use, so that callers build values without pinning the same versions themselves.
+#[doc(no_inline)]
+pub use {bigdecimal, chrono, serde_json};
+
 use diesel::PgConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 

@@ -8,4 +8,5 @@ mod random;
 mod replay;
 mod roundtrip;
 mod schema_catalog;
+mod schema_diesel;
 mod support;
