@@ -530,7 +530,8 @@ fn enum_code(parsed: &Enum) -> TokenStream {
 fn schema_code(input: &SchemaInput) -> TokenStream {
     // const _: () = {
     //     use pipelines::pipeline as __watcher_table_0;
-    //     ::diesel::allow_tables_to_appear_in_same_query!(__watcher_table_0, ...);
+    //     ::diesel::allow_tables_to_appear_in_same_query!(__watcher_table_0, ...,);
+    // (the trailing comma matches Diesel's rule for a single table)
     // };
     let aliases: Vec<Ident> = (0..input.tables.len())
         .map(|i| format_ident!("__watcher_table_{}", i))
@@ -539,7 +540,7 @@ fn schema_code(input: &SchemaInput) -> TokenStream {
     quote! {
         const _: () = {
             #(use #paths as #aliases;)*
-            ::diesel::allow_tables_to_appear_in_same_query!(#(#aliases),*);
+            ::diesel::allow_tables_to_appear_in_same_query!(#(#aliases,)*);
         };
     }
 }
