@@ -149,6 +149,7 @@ fn item_keyword_span(item: &syn::Item) -> Span {
 /// The struct without our `#[watcher(...)]` helpers, which rustc would reject.
 fn strip_struct(item: &syn::ItemStruct) -> syn::ItemStruct {
     let mut item = item.clone();
+    item.attrs.retain(|a| !attr::is_helper(a));
     for field in &mut item.fields {
         field.attrs.retain(|a| !attr::is_helper(a));
     }
@@ -157,6 +158,7 @@ fn strip_struct(item: &syn::ItemStruct) -> syn::ItemStruct {
 
 fn strip_enum(item: &syn::ItemEnum) -> syn::ItemEnum {
     let mut item = item.clone();
+    item.attrs.retain(|a| !attr::is_helper(a));
     for variant in &mut item.variants {
         variant.attrs.retain(|a| !attr::is_helper(a));
     }

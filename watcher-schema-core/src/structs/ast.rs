@@ -274,6 +274,7 @@ impl<'a> Table<'a> {
     /// problem in `cx`.
     pub fn from_syn(cx: &Ctxt, args: TokenStream, item: &'a syn::ItemStruct) -> Table<'a> {
         let attrs = attr::table_attrs(cx, args);
+        misplaced_helpers(cx, &item.attrs, "#[watcher_table(...)]");
         if !item.generics.params.is_empty() {
             cx.error_at(
                 &item.generics,
@@ -380,6 +381,17 @@ fn apply_modifiers(ty: SqlType, attrs: &FieldAttrs) -> SqlType {
     }
 }
 
+/// `#[watcher(...)]` belongs on fields and variants; on the item itself it is a slip for the
+/// macro's own arguments.
+fn misplaced_helpers(cx: &Ctxt, attrs: &[syn::Attribute], place: &str) {
+    for attr in attrs.iter().filter(|a| attr::is_helper(a)) {
+        cx.error_at(
+            attr,
+            format!("`#[watcher(...)]` goes on fields and variants\nhelp: write this item's keys in `{place}`"),
+        );
+    }
+}
+
 /// One `#[watcher_enum]` enum.
 #[derive(Debug)]
 pub struct Enum<'a> {
@@ -410,6 +422,7 @@ impl<'a> Enum<'a> {
     /// Reads an enum and the arguments of its `#[watcher_enum(...)]`.
     pub fn from_syn(cx: &Ctxt, args: TokenStream, item: &'a syn::ItemEnum) -> Enum<'a> {
         let attrs = attr::enum_attrs(cx, args);
+        misplaced_helpers(cx, &item.attrs, "#[watcher_enum(...)]");
         if !item.generics.params.is_empty() {
             cx.error_at(
                 &item.generics,
