@@ -149,6 +149,7 @@ fn item_keyword_span(item: &syn::Item) -> Span {
 /// The struct without our `#[watcher(...)]` helpers, which rustc would reject.
 fn strip_struct(item: &syn::ItemStruct) -> syn::ItemStruct {
     let mut item = item.clone();
+    item.attrs.retain(|a| !attr::is_helper(a));
     for field in &mut item.fields {
         field.attrs.retain(|a| !attr::is_helper(a));
     }
@@ -157,6 +158,7 @@ fn strip_struct(item: &syn::ItemStruct) -> syn::ItemStruct {
 
 fn strip_enum(item: &syn::ItemEnum) -> syn::ItemEnum {
     let mut item = item.clone();
+    item.attrs.retain(|a| !attr::is_helper(a));
     for variant in &mut item.variants {
         variant.attrs.retain(|a| !attr::is_helper(a));
     }
@@ -530,7 +532,8 @@ fn enum_code(parsed: &Enum) -> TokenStream {
 fn schema_code(input: &SchemaInput) -> TokenStream {
     // const _: () = {
     //     use pipelines::pipeline as __watcher_table_0;
-    //     ::diesel::allow_tables_to_appear_in_same_query!(__watcher_table_0, ...);
+    //     ::diesel::allow_tables_to_appear_in_same_query!(__watcher_table_0, ...,);
+    // (the trailing comma matches Diesel's rule for a single table)
     // };
     let aliases: Vec<Ident> = (0..input.tables.len())
         .map(|i| format_ident!("__watcher_table_{}", i))
@@ -539,7 +542,7 @@ fn schema_code(input: &SchemaInput) -> TokenStream {
     quote! {
         const _: () = {
             #(use #paths as #aliases;)*
-            ::diesel::allow_tables_to_appear_in_same_query!(#(#aliases),*);
+            ::diesel::allow_tables_to_appear_in_same_query!(#(#aliases,)*);
         };
     }
 }

@@ -116,9 +116,10 @@ pub fn watcher_table(args: TokenStream, input: TokenStream) -> TokenStream {
 /// `kebab-case`, `SCREAMING-KEBAB-CASE`, `camelCase`, `PascalCase`; default: variant names as
 /// written), `migrations = "dir"`; on a variant, `#[watcher(rename = "LABEL")]`.
 ///
-/// Generates `<Enum>Sql`, the Diesel SQL type (`#[diesel(postgres_type(name = ...))]`),
-/// `AsExpression`/`FromSqlRow`, and `ToSql`/`FromSql` for PostgreSQL mapping labels. A label
-/// added, removed or reordered relative to the migrations is a compile error.
+/// Generates `<Enum>Sql`, the Diesel SQL type (an alias of a type looked up by name at run
+/// time), `AsExpression`/`FromSqlRow`, and `ToSql`/`FromSql` for PostgreSQL mapping labels.
+/// The enum must implement `Debug` (Diesel's `ToSql` requires it). A label added, removed
+/// or reordered relative to the migrations is a compile error.
 #[proc_macro_attribute]
 pub fn watcher_enum(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::watcher_enum(args.into(), input.into(), &load::load).into()

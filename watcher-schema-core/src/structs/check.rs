@@ -9,7 +9,7 @@ use syn::Ident;
 use super::ast::{Enum, Field, RustTy, Table};
 use super::attr::{self, IndexElem, Reference};
 use crate::diag::Ctxt;
-use crate::model::{FkAction, MAX_IDENTIFIER_LEN};
+use crate::model::{default_pkey_name, FkAction, MAX_IDENTIFIER_LEN};
 
 /// Checks one table on its own.
 pub fn check_table(cx: &Ctxt, table: &Table) {
@@ -111,7 +111,7 @@ pub fn check_schema(cx: &Ctxt, tables: &[Table], enums: &[Enum]) {
                 );
                 continue;
             };
-            let column = referenced_column(field);
+            let column = field.referenced_column();
             if target.field_by_column(&column).is_none() {
                 error_at_reference(
                     cx,
@@ -144,15 +144,6 @@ pub fn check_schema(cx: &Ctxt, tables: &[Table], enums: &[Enum]) {
             }
         }
     }
-}
-
-/// The column a foreign key field points at: `references_column`, else `id`.
-pub fn referenced_column(field: &Field) -> String {
-    field
-        .attrs
-        .references_column
-        .as_ref()
-        .map_or_else(|| "id".to_string(), |c| c.value.clone())
 }
 
 /// Records `msg` at a `references = ...` value.
@@ -565,27 +556,22 @@ fn check_constraints(cx: &Ctxt, table: &Table) {
 /// keys and unique constraints) per schema. Within one struct both must be distinct.
 fn check_names_unique(cx: &Ctxt, table: &Table) {
     let mut seen: HashMap<String, ()> = HashMap::new();
-    let lowered = super::lower::table(table);
-    let pk = lowered
-        .primary_key
-        .iter()
-        .map(|pk| (pk.name.clone(), table.ident.span()));
+    let pk = primary_key_name(table).map(|name| (name, table.ident.span()));
     let fks = table
         .fields
         .iter()
         .filter(|f| f.attrs.references.is_some())
         .map(|f| {
-            let name = super::lower::foreign_key_name(table, f);
             let span = f
                 .attrs
                 .foreign_key_name
                 .as_ref()
                 .map_or_else(|| f.ident.span(), |n| n.span);
-            (name, span)
+            (table.foreign_key_name(f), span)
         });
     let uniques = table.attrs.uniques.iter().map(|u| {
-        let name = super::lower::unique_name(table, u);
-        (name, u.name.as_ref().map_or(u.span, |n| n.span))
+        let span = u.name.as_ref().map_or(u.span, |n| n.span);
+        (table.unique_name(u), span)
     });
     let checks = table
         .attrs
@@ -597,7 +583,13 @@ fn check_names_unique(cx: &Ctxt, table: &Table) {
         .indexes
         .iter()
         .filter_map(|i| i.name.as_ref().map(|n| (n.value.clone(), n.span)));
-    for (name, span) in pk.chain(fks).chain(uniques).chain(checks).chain(indexes) {
+    for (name, span) in pk
+        .into_iter()
+        .chain(fks)
+        .chain(uniques)
+        .chain(checks)
+        .chain(indexes)
+    {
         if seen.insert(name.clone(), ()).is_some() {
             cx.error_span(
                 span,
@@ -610,17 +602,23 @@ fn check_names_unique(cx: &Ctxt, table: &Table) {
     }
 }
 
+/// `<table>_pkey` when the table has a primary key.
+fn primary_key_name(table: &Table) -> Option<String> {
+    let has_key = table.attrs.primary_key.is_some()
+        || table.fields.iter().any(|f| f.attrs.primary_key.is_some());
+    has_key.then(|| default_pkey_name(&table.name))
+}
+
 /// Names that PostgreSQL creates relations for: indexes, and the indexes behind the
 /// primary key and unique constraints.
 fn relation_names(table: &Table) -> Vec<(String, Span)> {
-    let lowered = super::lower::table(table);
     let mut out = Vec::new();
-    if let Some(pk) = &lowered.primary_key {
-        out.push((pk.name.clone(), table.ident.span()));
+    if let Some(name) = primary_key_name(table) {
+        out.push((name, table.ident.span()));
     }
     for unique in &table.attrs.uniques {
         let span = unique.name.as_ref().map_or(unique.span, |n| n.span);
-        out.push((super::lower::unique_name(table, unique), span));
+        out.push((table.unique_name(unique), span));
     }
     for index in &table.attrs.indexes {
         if let Some(name) = &index.name {

@@ -654,3 +654,25 @@ fn table_names_name_modules() {
         );
     }
 }
+
+#[test]
+fn helpers_on_the_item_itself_are_misplaced() {
+    assert_eq!(
+        errors(
+            quote!(),
+            quote!(#[watcher(name = "t")] struct T { #[watcher(primary_key)] id: i32 })
+        ),
+        ["`#[watcher(...)]` goes on fields and variants\nhelp: write this item's keys in `#[watcher_table(...)]`"]
+    );
+    let item: syn::ItemEnum = syn::parse_quote!(
+        #[watcher(rename_all = "UPPERCASE")]
+        enum E {
+            A,
+        }
+    );
+    let err = parse_enum(quote!(), &item).unwrap_err();
+    assert_eq!(
+        messages(err),
+        ["`#[watcher(...)]` goes on fields and variants\nhelp: write this item's keys in `#[watcher_enum(...)]`"]
+    );
+}
