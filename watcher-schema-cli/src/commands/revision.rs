@@ -1,7 +1,8 @@
 //! `revision -m NAME`: a new, empty migration at the head of the chain.
-//! `revision --autogenerate`: struct sources → desired schema, planned against the chain's
-//! head model → `up.sql`/`down.sql`/`metadata.toml`, then replayed to prove it reaches the
-//! structs. Works while the schema crate does not compile: it reads the sources, not the crate.
+//! `revision --autogenerate`: struct sources → desired schema and hints (backfills, renames,
+//! confirmations), planned against the chain's head model → `up.sql`/`down.sql`/
+//! `metadata.toml`, then replayed to prove it reaches the structs. Works while the schema
+//! crate does not compile: it reads the sources, not the crate.
 
 use std::fs;
 use std::path::Path;
@@ -29,13 +30,13 @@ pub(super) fn run(ctx: &Context, args: &RevisionArgs) -> Result<(), CliError> {
     };
     let message = args.message.trim();
     let (up_sql, down_sql, run_in_transaction) = if args.autogenerate {
-        let desired = Sources::read(&project.schema_src)?.schema()?;
-        let current = chain.schema_at_head()?;
-        let hints = Hints {
+        let flags = Hints {
             allow_destructive: args.allow_destructive,
             concurrent_indexes: args.concurrently,
             ..Hints::default()
         };
+        let (desired, hints) = Sources::read(&project.schema_src)?.schema_and_hints(flags)?;
+        let current = chain.schema_at_head()?;
         let plan = plan(&current, &desired, &hints).map_err(CliError::PlanRefused)?;
         if plan.up.is_empty() {
             println!(

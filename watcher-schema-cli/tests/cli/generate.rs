@@ -170,7 +170,7 @@ fn autogenerate_refuses_destructive_changes_without_consent() {
     p.run(&["revision", "--autogenerate", "-m", "drop owner"])
         .code(13)
         .stderr_has("error: dropping column `pipeline.owner` loses its values")
-        .stderr_has("help: if that is intended, confirm it with `--allow-destructive`")
+        .stderr_has("or for the whole migration with `--allow-destructive`")
         .stderr_has("nothing was written");
     assert_eq!(fs::read_dir(p.migrations()).unwrap().count(), 3);
     p.run(&[

@@ -8,5 +8,6 @@ mod crash;
 mod errors;
 mod generate;
 mod help;
+mod hints;
 mod merge;
 mod migrate;
