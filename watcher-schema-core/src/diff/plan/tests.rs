@@ -559,3 +559,36 @@ fn every_problem_is_reported_at_once() {
     assert!(problems[0].starts_with("dropping column `pipeline.full_load`"));
     assert!(problems[1].starts_with("column `pipeline.input_hash` is NOT NULL"));
 }
+
+#[test]
+fn a_renamed_table_keeps_its_key_and_renames_the_default_names() {
+    // The structs of a renamed table derive `lineage_closure_pkey`; PostgreSQL's RENAME TO
+    // keeps `closure_pkey`. Renaming the constraint keeps the key (and needs no consent).
+    let to = {
+        let mut schema = Schema::default();
+        replay(
+            &mut schema,
+            &BASE.replace("closure", "lineage_closure"),
+            "to",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        schema
+    };
+    let hints = Hints::default().rename_table("closure", "lineage_closure");
+    let plan = plan(&base(), &to, &hints).unwrap_or_else(|e| panic!("refused: {e}"));
+    assert_eq!(
+        render(&plan.up),
+        "ALTER TABLE closure RENAME TO lineage_closure;\n\n\
+         ALTER TABLE lineage_closure RENAME CONSTRAINT closure_pkey TO lineage_closure_pkey;\n"
+    );
+    assert_eq!(
+        render(&plan.down),
+        "ALTER TABLE lineage_closure RENAME CONSTRAINT lineage_closure_pkey TO closure_pkey;\n\n\
+         ALTER TABLE lineage_closure RENAME TO closure;\n"
+    );
+    let mut back = to;
+    for op in &plan.down {
+        apply(&mut back, op).unwrap_or_else(|e| panic!("down: {e}"));
+    }
+    assert_eq!(back.describe_difference(&base()), None);
+}
