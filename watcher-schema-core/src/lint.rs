@@ -196,8 +196,8 @@ pub fn find_rule(name: &str) -> Option<&'static Rule> {
 /// `Display` prints it the way compilers do:
 ///
 /// ```text
-/// migrations/20251008100712_add_pipeline_input_hash/up.sql:4:24: warning[setting-not-null]: `SET NOT NULL` on `pipeline.input_hash` scans every row of `pipeline` under an ACCESS EXCLUSIVE lock
-///   why: PostgreSQL checks each existing row while it holds the lock that blocks every read and write of the table
+/// migrations/20251008100712_add_pipeline_input_hash/up.sql:5:46: warning[setting-not-null]: `SET NOT NULL` on `pipeline.input_hash` scans every row of `pipeline` under an ACCESS EXCLUSIVE lock
+///   why: PostgreSQL checks each existing row while it holds the ACCESS EXCLUSIVE lock that blocks every read and write of the table; on a large table that is an outage
 ///   help: add `CHECK (input_hash IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it in a later migration, then `SET NOT NULL` (PostgreSQL uses the valid check and skips the scan) and drop the check
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]

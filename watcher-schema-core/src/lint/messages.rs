@@ -54,8 +54,8 @@ pub(super) fn dropping_table(table: &str) -> Text {
     text(
         rule::DROPPING_TABLE,
         format!("dropping table `{table}` deletes it and every row in it"),
-        "the rows cannot come back (down.sql restores the table, empty), and code still \
-         running against the old schema fails the moment the table is gone",
+        "the rows cannot come back (a down migration restores the table, empty), and code \
+         still running against the old schema fails the moment the table is gone",
         "first deploy code that no longer uses the table; back it up (`upgrade --backup \
          DIR`), then drop it in a later migration",
     )
@@ -65,8 +65,9 @@ pub(super) fn dropping_column(table: &str, column: &str) -> Text {
     text(
         rule::DROPPING_COLUMN,
         format!("dropping column `{table}.{column}` deletes its values"),
-        "the values cannot come back (down.sql restores the column, not its data), and code \
-         still running against the old schema fails on every query that names the column",
+        "the values cannot come back (a down migration restores the column, not its data), \
+         and code still running against the old schema fails on every query that names the \
+         column",
         "first deploy code that neither reads nor writes the column; back up the values you \
          may need, then drop it in a later migration",
     )
@@ -227,9 +228,9 @@ pub(super) fn adding_primary_key(table: &str, name: &str) -> Text {
         ),
         "every read and write of the table waits while the index is built and each row is \
          checked for NULLs, and repeated or NULL keys in existing rows make the migration fail",
-        "check first that the key columns hold no NULLs and no repeats, and run the change \
-         when the table is quiet; to replace a key, add the new one before dropping the old, \
-         so the table is never without one",
+        "check first that the key columns hold no NULLs and no repeats (a unique index built \
+         beforehand with `CREATE UNIQUE INDEX CONCURRENTLY` finds repeats without locking the \
+         table), and run the change when the table is quiet",
     )
 }
 
@@ -265,6 +266,19 @@ pub(super) enum ConstraintKind {
 }
 
 pub(super) fn dropping_constraint(table: &str, name: &str, kind: ConstraintKind) -> Text {
+    let safer = match kind {
+        // A table has one primary key: the new one cannot come first.
+        ConstraintKind::PrimaryKey => {
+            "drop it only once no code relies on it; to change the key, first build a unique \
+             index on the new key columns with `CREATE UNIQUE INDEX CONCURRENTLY` (in a \
+             migration with `run_in_transaction = false`), so that rows stay unique while the \
+             key is replaced"
+        }
+        _ => {
+            "drop it only once no code relies on it; to change it, add the new constraint \
+             before dropping the old one, so that the table is never without it"
+        }
+    };
     let (what, why) = match kind {
         ConstraintKind::PrimaryKey => (
             "primary key",
@@ -293,8 +307,7 @@ pub(super) fn dropping_constraint(table: &str, name: &str, kind: ConstraintKind)
         rule::MODIFYING_CONSTRAINT,
         format!("dropping {what} `{name}` of `{table}` stops PostgreSQL enforcing it"),
         why,
-        "drop it only once no code relies on it; to change it, add the new constraint before \
-         dropping the old one, so that the table is never without it",
+        safer,
     )
 }
 

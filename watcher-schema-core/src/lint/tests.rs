@@ -129,7 +129,9 @@ mod dropping {
             f.message,
             "dropping column `pipeline.owner` deletes its values"
         );
-        assert!(f.why.contains("down.sql restores the column, not its data"));
+        assert!(f
+            .why
+            .contains("a down migration restores the column, not its data"));
         assert!(f
             .safer
             .starts_with("first deploy code that neither reads nor writes"));
@@ -854,9 +856,9 @@ fn prints_like_a_compiler() {
         f.to_string(),
         "migrations/20250102000000_change/up.sql:1:34: warning[dropping-column]: dropping \
          column `pipeline.owner` deletes its values\n  \
-         why: the values cannot come back (down.sql restores the column, not its data), and \
-         code still running against the old schema fails on every query that names the \
-         column\n  \
+         why: the values cannot come back (a down migration restores the column, not its \
+         data), and code still running against the old schema fails on every query that names \
+         the column\n  \
          help: first deploy code that neither reads nor writes the column; back up the values \
          you may need, then drop it in a later migration"
     );
