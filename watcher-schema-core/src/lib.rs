@@ -11,6 +11,7 @@ pub mod chain;
 #[cfg(feature = "structs")]
 pub mod diag;
 pub mod diff;
+pub mod expr;
 pub mod head;
 pub mod lint;
 pub mod model;
