@@ -13,7 +13,8 @@
 //! # Silencing a finding
 //!
 //! A comment on the line before a statement (or in the run of `--` comment lines right
-//! above it) names the rules that statement may break, after review:
+//! above it) names the rules that statement may break, after review; inside a statement
+//! of several lines, a comment above the line a finding points at silences that finding:
 //!
 //! ```sql
 //! -- the table is small: an index build takes milliseconds
@@ -344,7 +345,10 @@ impl Linter {
         let allows = Allows::read(sql);
         let mut findings: Vec<Finding> = pending
             .into_iter()
-            .filter(|p| !allows.allows(p.statement_line, p.text.rule))
+            .filter(|p| {
+                let rule = p.text.rule;
+                !(allows.allows(p.statement_line, rule) || allows.allows(p.line, rule))
+            })
             .map(|p| p.into_finding(path))
             .chain(allows.unknown().map(|u| u.into_finding(path)))
             .collect();

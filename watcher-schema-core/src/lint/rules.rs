@@ -296,16 +296,18 @@ impl<'a> State<'a> {
             .then(|| messages::check(table, &check.name))
     }
 
-    /// Whether a valid check on `table` proves `column` is never NULL, which lets
-    /// `SET NOT NULL` skip its scan (PostgreSQL 12 and later).
+    /// Whether PostgreSQL knows without a scan that `column` holds no NULL: it is NOT NULL
+    /// already (the statement changes nothing), or a valid check proves it (PostgreSQL 12
+    /// and later use the check instead of scanning).
     fn proven_not_null(&self, now: &Schema, table: &str, column: &str) -> bool {
         now.table(table).is_some_and(|t| {
-            t.checks.values().any(|check| {
-                is_not_null_check(&check.expr, column)
-                    && !self
-                        .not_valid
-                        .contains(&(table.to_string(), check.name.clone()))
-            })
+            t.column(column).is_some_and(|c| !c.nullable)
+                || t.checks.values().any(|check| {
+                    is_not_null_check(&check.expr, column)
+                        && !self
+                            .not_valid
+                            .contains(&(table.to_string(), check.name.clone()))
+                })
         })
     }
 

@@ -577,8 +577,9 @@ ALTER TABLE pipeline ALTER COLUMN input_hash SET NOT NULL;";
     }
 
     #[test]
-    fn columns_of_new_tables_are_fine() {
+    fn columns_of_new_tables_and_not_null_ones_are_fine() {
         clean("CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a SET NOT NULL;");
+        clean("ALTER TABLE pipeline ALTER COLUMN name SET NOT NULL;");
     }
 
     #[test]
@@ -798,6 +799,20 @@ DROP TABLE tag;";
                     "dropping table `tag` deletes it and every row in it"
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn inside_a_statement_a_comment_silences_the_line_below_it() {
+        let up = "ALTER TABLE pipeline
+    -- watcher-schema: allow dropping-column
+    DROP COLUMN owner,
+    DROP COLUMN retries;";
+        let f = one(up);
+        assert_eq!((f.rule, f.line, f.column), (rule::DROPPING_COLUMN, 4, 17));
+        assert_eq!(
+            f.message,
+            "dropping column `pipeline.retries` deletes its values"
         );
     }
 
