@@ -128,3 +128,54 @@ fn plural(n: usize) -> &'static str {
         "s"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_rendering_is_the_cores_text() {
+        let finding = Finding {
+            rule: "renaming",
+            severity: Severity::Warning,
+            path: "migrations/20250101000000_x/up.sql".into(),
+            line: 3,
+            column: 7,
+            message: "renaming table `a` to `b` breaks code that still uses `a`".into(),
+            why: "why".into(),
+            safer: "safer".into(),
+        };
+        assert_eq!(render(&finding, Styles::plain()), finding.to_string());
+    }
+
+    #[test]
+    fn errors_fail_and_warnings_fail_only_when_strict() {
+        let finding = |severity| Finding {
+            rule: "r",
+            severity,
+            path: String::new(),
+            line: 1,
+            column: 1,
+            message: String::new(),
+            why: String::new(),
+            safer: String::new(),
+        };
+        let report = |severity, strict| Report {
+            findings: vec![finding(severity)],
+            migrations: 1,
+            strict,
+        };
+        assert_eq!(
+            report(Severity::Warning, false).exit_code(),
+            ExitCode::SUCCESS
+        );
+        assert_eq!(
+            report(Severity::Warning, true).exit_code(),
+            ExitCode::CHECK_LINT
+        );
+        assert_eq!(
+            report(Severity::Error, false).exit_code(),
+            ExitCode::CHECK_LINT
+        );
+    }
+}
