@@ -65,15 +65,11 @@ fn allowed_names(comment: &str) -> Option<impl Iterator<Item = (usize, &str)>> {
     let list = rest
         .strip_prefix("allow")
         .filter(|list| list.is_empty() || list.starts_with(char::is_whitespace))?;
-    let start = comment.len() - list.len();
     let names = list
         .split(|c: char| c == ',' || c.is_whitespace())
-        .scan(start, |at, name| {
-            let offset = *at;
-            *at += name.len() + 1;
-            Some((offset, name))
-        })
-        .filter(|(_, name)| !name.is_empty());
+        .filter(|name| !name.is_empty())
+        // Each name is a slice of `comment`: its offset is the distance between them.
+        .map(move |name| (name.as_ptr() as usize - comment.as_ptr() as usize, name));
     Some(names)
 }
 

@@ -857,6 +857,28 @@ DROP TABLE tag;";
     }
 
     #[test]
+    fn unknown_rule_columns_count_characters() {
+        let up = "SELECT 1;\n  -- watcher-schema: allow\u{a0}renaming,\u{2003}dropping-tabl é\nSELECT 2;";
+        assert_eq!(
+            summary(&lint(up)),
+            [
+                (
+                    rule::UNKNOWN_RULE,
+                    2,
+                    38,
+                    "`dropping-tabl` is not a lint rule, so this comment allows nothing"
+                ),
+                (
+                    rule::UNKNOWN_RULE,
+                    2,
+                    52,
+                    "`é` is not a lint rule, so this comment allows nothing"
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn other_comments_are_not_allow_comments() {
         let up =
             "-- watcher-schema: allowance dropping-table\n-- allow dropping-table\nDROP TABLE tag;";
