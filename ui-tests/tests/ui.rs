@@ -9,7 +9,14 @@ fn ui() {
     std::env::set_var("WATCHER_SCHEMA_ROOT", env!("CARGO_MANIFEST_DIR"));
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
-    for category in ["attr", "drift-column", "drift-enum", "schema"] {
+    for category in [
+        "attr",
+        "drift-column",
+        "drift-enum",
+        "drift-fk",
+        "schema",
+        "type",
+    ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }
 }

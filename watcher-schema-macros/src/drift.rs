@@ -89,7 +89,7 @@ fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
                 None => cx.error_at(table.ident, msg),
             }
         }
-        Drift::ForeignKeyTarget { column, .. } => {
+        Drift::ForeignKeyTarget { column, .. } | Drift::ForeignKeyTargetColumn { column, .. } => {
             match field(column).and_then(|f| f.attrs.references.as_ref()) {
                 Some(reference) => error_at_reference(cx, reference, msg),
                 None => cx.error_at(table.ident, msg),

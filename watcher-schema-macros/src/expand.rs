@@ -257,7 +257,13 @@ fn table_macro(table: &Table, model: &model::Table) -> TokenStream {
             let name = &field.column;
             quote!(#[sql_name = #name])
         });
-        Some(quote!(#sql_name #field_ident -> #ty,))
+        // The field's docs document the column too (Diesel's column structs are public).
+        let mut docs: Vec<syn::Attribute> = doc_attrs(&field.original.attrs).cloned().collect();
+        if docs.is_empty() {
+            let text = format!(" The `{}.{}` column.", table.name, field.column);
+            docs.push(parse_quote!(#[doc = #text]));
+        }
+        Some(quote!(#(#docs)* #sql_name #field_ident -> #ty,))
     });
     let columns: Vec<TokenStream> = columns.collect();
     let doc = format!(
@@ -328,11 +334,7 @@ fn insertable(table: &Table, model: &model::Table) -> Option<TokenStream> {
             if column.generated.is_some() {
                 return None;
             }
-            let docs = field
-                .original
-                .attrs
-                .iter()
-                .filter(|a| a.path().is_ident("doc"));
+            let docs = doc_attrs(&field.original.attrs);
             let vis = &field.original.vis;
             let name = field.ident;
             let ty = field.ty;
@@ -364,6 +366,10 @@ fn insertable(table: &Table, model: &model::Table) -> Option<TokenStream> {
             #(#fields)*
         }
     })
+}
+
+fn doc_attrs(attrs: &[syn::Attribute]) -> impl Iterator<Item = &syn::Attribute> {
+    attrs.iter().filter(|a| a.path().is_ident("doc"))
 }
 
 /// The standard derives of the user's struct that `New<Struct>` can have too.

@@ -9,5 +9,6 @@ mod errors;
 mod generate;
 mod help;
 mod hints;
+mod lint;
 mod merge;
 mod migrate;

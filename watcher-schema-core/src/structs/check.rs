@@ -560,44 +560,41 @@ fn check_constraints(cx: &Ctxt, table: &Table) {
 /// Constraint names are unique per table; index names (and the indexes behind primary
 /// keys and unique constraints) per schema. Within one struct both must be distinct.
 fn check_names_unique(cx: &Ctxt, table: &Table) {
-    let mut seen: HashMap<String, ()> = HashMap::new();
-    let pk = primary_key_name(table).map(|name| (name, table.ident.span()));
-    let fks = table
-        .fields
-        .iter()
-        .filter(|f| f.attrs.references.is_some())
-        .map(|f| {
-            let span = f
-                .attrs
-                .foreign_key_name
-                .as_ref()
-                .map_or_else(|| f.ident.span(), |n| n.span);
-            (table.foreign_key_name(f), span)
-        });
-    let uniques = table.attrs.uniques.iter().map(|u| {
-        let span = u.name.as_ref().map_or(u.span, |n| n.span);
-        (table.unique_name(u), span)
-    });
-    let checks = table
-        .attrs
-        .checks
-        .iter()
-        .filter_map(|c| c.name.as_ref().map(|n| (n.value.clone(), n.span)));
-    let indexes = table
-        .attrs
-        .indexes
-        .iter()
-        .filter_map(|i| i.name.as_ref().map(|n| (n.value.clone(), n.span)));
-    for (name, span) in pk
-        .into_iter()
-        .chain(fks)
-        .chain(uniques)
-        .chain(checks)
-        .chain(indexes)
-    {
-        if seen.insert(name.clone(), ()).is_some() {
+    // Implicit names (primary and foreign keys) first, then the struct's lists in the order
+    // written, so that a repeated name is reported where it is repeated.
+    let mut names: Vec<(String, Span, usize)> = Vec::new();
+    if let Some(name) = primary_key_name(table) {
+        names.push((name, table.ident.span(), 0));
+    }
+    for field in table.fields.iter().filter(|f| f.attrs.references.is_some()) {
+        let span = field
+            .attrs
+            .foreign_key_name
+            .as_ref()
+            .map_or_else(|| field.ident.span(), |n| n.span);
+        names.push((table.foreign_key_name(field), span, 0));
+    }
+    let attrs = &table.attrs;
+    for unique in &attrs.uniques {
+        let span = unique.name.as_ref().map_or(unique.span, |n| n.span);
+        names.push((table.unique_name(unique), span, 1 + unique.position));
+    }
+    for check in &attrs.checks {
+        if let Some(name) = &check.name {
+            names.push((name.value.clone(), name.span, 1 + check.position));
+        }
+    }
+    for index in &attrs.indexes {
+        if let Some(name) = &index.name {
+            names.push((name.value.clone(), name.span, 1 + index.position));
+        }
+    }
+    names.sort_by_key(|&(_, _, position)| position);
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for (name, span, _) in &names {
+        if seen.insert(name, ()).is_some() {
             cx.error_span(
-                span,
+                *span,
                 format!(
                     "duplicate index or constraint name `{name}` in table `{}`\nhelp: choose another `name`",
                     table.name

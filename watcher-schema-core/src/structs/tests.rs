@@ -579,8 +579,10 @@ fn index_and_constraint_rules() {
             "unknown index method `B-Tree`\nhelp: write a PostgreSQL access method such as `btree`, `hash`, `gin`, `gist`, `brin`",
             "a check constraint needs a name\nhelp: add `name = \"ck_...\"`",
             "a check constraint needs `expr = \"...\"`",
-            "duplicate index or constraint name `t_pkey` in table `t`\nhelp: choose another `name`",
+            // At the later occurrence in source order: `unique` repeats the index's name,
+            // then `check` repeats the primary key's.
             "duplicate index or constraint name `ix_b` in table `t`\nhelp: choose another `name`",
+            "duplicate index or constraint name `t_pkey` in table `t`\nhelp: choose another `name`",
         ]
     );
 }
