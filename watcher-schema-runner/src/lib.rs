@@ -1,1 +1,54 @@
-//! The migration runner shared by service boot and the CLI.
+//! The migration runner shared by service boot and the CLI: Diesel migrations in, a
+//! database at the target version and a [`Report`] out.
+//!
+//! One implementation of the lock, the ledger and the checksum checks serves both callers:
+//! the service hands [`Runner::new`] its `embed_migrations!` at boot, the CLI hands it
+//! [`diesel_migrations::FileBasedMigrations`] read from `migrations/`.
+//!
+//! What a run guarantees:
+//! - **Many replicas at once.** Writes happen under a session-level advisory lock
+//!   ([`DEFAULT_LOCK_KEY`]) taken with a timeout ([`DEFAULT_LOCK_TIMEOUT`]); the ledger is
+//!   read only once the lock is held, so each migration runs once however many processes
+//!   boot together, and the lock is released on success and error alike.
+//! - **Nothing half-applied.** Each migration runs in one transaction with its ledger row
+//!   (unless its metadata says `run_in_transaction = false`). A failure rolls it back and
+//!   [`RunError::MigrationFailed`] names the migration, file, line, statement and
+//!   PostgreSQL's message.
+//! - **The ledger is Diesel's** `__diesel_schema_migrations` ([`LEDGER_TABLE`]), so
+//!   `diesel migration list` agrees, with two nullable columns added: the checksum of
+//!   `up.sql` (line endings normalised) and the duration. An applied migration whose file
+//!   changed ([`RunError::Changed`]) or that this binary does not know
+//!   ([`RunError::UnknownApplied`]) stops the run before anything is executed.
+//! - **Standbys and read-only sessions** are reported as such ([`RunError::HotStandby`],
+//!   [`RunError::ReadOnly`]).
+//!
+//! ```no_run
+//! use diesel_migrations::{embed_migrations, EmbeddedMigrations};
+//! use watcher_schema_runner::Runner;
+//!
+//! const MIGRATIONS: EmbeddedMigrations = embed_migrations!("tests/fixtures/basic");
+//!
+//! fn main() -> Result<(), watcher_schema_runner::RunError> {
+//!     let report = Runner::new(&MIGRATIONS)?.run_pending_url("postgres://localhost/watcher")?;
+//!     println!("{report}");
+//!     Ok(())
+//! }
+//! ```
+#![warn(missing_docs)]
+
+mod capture;
+mod error;
+mod ledger;
+mod lock;
+mod offline;
+mod report;
+mod runner;
+mod script;
+mod target;
+
+pub use error::{ChangedMigration, LockHolder, MigrationFailure, RunError};
+pub use ledger::{AppliedMigration, LEDGER_TABLE};
+pub use report::{Action, RanMigration, Report};
+pub use runner::{LoggedStatement, Runner, DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT};
+pub use script::MigrationScript;
+pub use target::Target;

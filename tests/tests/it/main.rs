@@ -1,0 +1,10 @@
+//! The integration tests of watcher-schema, as one binary (one link, one throwaway cluster).
+//! Each test gets its own database from [`watcher_schema_tests::TestDb`].
+
+mod generated;
+mod harness;
+mod introspect;
+mod random;
+mod replay;
+mod roundtrip;
+mod support;

@@ -1,0 +1,83 @@
+//! `stamp REV|head|base`: make the ledger say the database is at a revision without running
+//! SQL. `stamp --from-alembic`: adopt a database built by the Python service, after checking
+//! that its catalog matches the revision its `alembic_version` names.
+
+use watcher_schema_runner::Target;
+
+use super::upgrade::print_report;
+use super::{Context, Migrations};
+use crate::args::StampArgs;
+use crate::db::db_message;
+use crate::drift::{differences, live_schema, Sides, ALEMBIC_VERSION};
+use crate::error::CliError;
+
+pub(super) fn run(ctx: &Context, args: &StampArgs) -> Result<(), CliError> {
+    let migrations = Migrations::load(&ctx.project(None)?)?;
+    let target = match &args.revision {
+        Some(rev) => migrations.resolve(rev)?,
+        None if args.from_alembic => Target::Version(adopt(ctx, &migrations)?),
+        None => Target::Head,
+    };
+    let mut conn = ctx.connect()?;
+    let report = migrations.runner.stamp(&mut conn, &target)?;
+    print_report(
+        ctx.styles,
+        &report,
+        "nothing to stamp: the ledger already says so",
+    );
+    Ok(())
+}
+
+/// The revision in `alembic_version`, once the live schema is shown to be that revision's.
+fn adopt(ctx: &Context, migrations: &Migrations) -> Result<String, CliError> {
+    let mut client = ctx.client()?;
+    let query = |e: postgres::Error| CliError::Query {
+        context: format!("cannot read `{ALEMBIC_VERSION}`"),
+        message: db_message(&e),
+    };
+    let exists: bool = client
+        .query_one("SELECT to_regclass('alembic_version') IS NOT NULL", &[])
+        .map_err(query)?
+        .get(0);
+    if !exists {
+        return Err(CliError::NoAlembicVersion);
+    }
+    let rows: Vec<String> = client
+        .query("SELECT version_num::text FROM alembic_version", &[])
+        .map_err(query)?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let [alembic] = rows.as_slice() else {
+        return Err(CliError::AlembicRows { versions: rows });
+    };
+    let version = migrations
+        .chain
+        .find(alembic)
+        .map(|m| m.version.clone())
+        .ok_or_else(|| CliError::UnknownRevision {
+            rev: alembic.clone(),
+        })?;
+    let expected = migrations.chain.schema_at(&version)?;
+    let live = live_schema(&mut client)?;
+    let revision = format!("revision {version}");
+    let found = differences(
+        &live,
+        &expected,
+        Sides {
+            from: "the database",
+            to: &revision,
+        },
+    );
+    if !found.is_empty() {
+        return Err(CliError::StampMismatch {
+            version,
+            differences: found,
+        });
+    }
+    println!(
+        "{} `alembic_version` says {version}, and the database matches it",
+        ctx.styles.good("adopt")
+    );
+    Ok(version)
+}

@@ -1,0 +1,12 @@
+//! Runs the real `watcher-schema` binary in temporary projects against real PostgreSQL
+//! databases, asserting output and exit codes for every command.
+
+mod support;
+
+mod adopt;
+mod crash;
+mod errors;
+mod generate;
+mod help;
+mod merge;
+mod migrate;

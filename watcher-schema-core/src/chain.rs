@@ -1,1 +1,0 @@
-//! `migrations/` → a validated linear chain of migrations.

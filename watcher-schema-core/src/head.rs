@@ -1,0 +1,168 @@
+//! The head model handed from a build script to the macros: the migrations' schema at
+//! their head, rendered as SQL into `OUT_DIR`, read back and replayed by `#[watcher_table]`.
+//!
+//! The file is plain SQL that `replay` understands, preceded by a `-- head: <version>`
+//! line (`-- head: none` for an empty chain), so a person can read what the macros compare
+//! against in `target/.../out/watcher_schema_head.sql`.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::model::Schema;
+use crate::replay::{self, ReplayError};
+
+/// The file name, inside `OUT_DIR`, that build scripts write and the macros read.
+pub const HEAD_MODEL_FILE: &str = "watcher_schema_head.sql";
+
+const HEAD_PREFIX: &str = "-- head: ";
+
+/// The migrations' schema at their head.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HeadModel {
+    /// The head migration's version, or `None` for an empty chain.
+    pub head: Option<String>,
+    /// The schema after every migration.
+    pub schema: Schema,
+}
+
+/// Why the head model file could not be written or read.
+#[derive(Debug)]
+pub enum HeadModelError {
+    /// Reading or writing the file failed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+    /// The file does not start with the `-- head:` line: not written by this version.
+    MissingHead {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The SQL in the file did not replay.
+    Replay(ReplayError),
+}
+
+impl fmt::Display for HeadModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HeadModelError::Io { path, source } => {
+                write!(f, "cannot access the head model `{}`: {source}", path.display())
+            }
+            HeadModelError::MissingHead { path } => write!(
+                f,
+                "`{}` has no `{HEAD_PREFIX}<version>` line; it was not written by `write_head_model`\nhelp: rebuild so that build.rs writes it again",
+                path.display()
+            ),
+            HeadModelError::Replay(err) => write!(f, "the head model does not replay: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for HeadModelError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            HeadModelError::Io { source, .. } => Some(source),
+            HeadModelError::MissingHead { .. } => None,
+            HeadModelError::Replay(err) => Some(err),
+        }
+    }
+}
+
+/// The file's text: the head line, then `schema_sql` (the schema rendered as SQL).
+pub fn render_head_model(head: Option<&str>, schema_sql: &str) -> String {
+    format!(
+        "{HEAD_PREFIX}{}\n-- written by watcher-schema's build script; do not edit\n\n{schema_sql}",
+        head.unwrap_or("none")
+    )
+}
+
+/// Writes `$out_dir/watcher_schema_head.sql`, and only when its text changes, so that an
+/// unchanged chain does not make the macros' crate look modified.
+pub fn write_head_model(
+    out_dir: &Path,
+    head: Option<&str>,
+    schema_sql: &str,
+) -> Result<PathBuf, HeadModelError> {
+    let path = out_dir.join(HEAD_MODEL_FILE);
+    let text = render_head_model(head, schema_sql);
+    if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        fs::write(&path, text).map_err(|source| HeadModelError::Io {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(path)
+}
+
+/// Reads and replays a head model file.
+pub fn read_head_model(path: &Path) -> Result<HeadModel, HeadModelError> {
+    let text = fs::read_to_string(path).map_err(|source| HeadModelError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_head_model(&text, path)
+}
+
+/// Replays the text of a head model file read from `path` (used in messages).
+pub fn parse_head_model(text: &str, path: &Path) -> Result<HeadModel, HeadModelError> {
+    let head = text
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix(HEAD_PREFIX))
+        .map(str::trim)
+        .ok_or_else(|| HeadModelError::MissingHead {
+            path: path.to_path_buf(),
+        })?;
+    let mut schema = Schema::default();
+    replay::replay(&mut schema, text, &path.display().to_string())
+        .map_err(HeadModelError::Replay)?;
+    Ok(HeadModel {
+        head: (head != "none").then(|| head.to_string()),
+        schema,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn head_line_round_trips() {
+        let text = render_head_model(Some("20251005124405"), "");
+        let model = parse_head_model(&text, Path::new("x.sql")).unwrap();
+        assert_eq!(model.head.as_deref(), Some("20251005124405"));
+        let text = render_head_model(None, "");
+        assert_eq!(
+            parse_head_model(&text, Path::new("x.sql")).unwrap().head,
+            None
+        );
+    }
+
+    #[test]
+    fn rejects_a_file_without_head_line() {
+        let err =
+            parse_head_model("CREATE TABLE t (id integer);", Path::new("out/x.sql")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`out/x.sql` has no `-- head: <version>` line; it was not written by `write_head_model`\nhelp: rebuild so that build.rs writes it again"
+        );
+    }
+
+    #[test]
+    fn writes_only_when_the_text_changes() {
+        let dir = std::env::temp_dir().join(format!("watcher-head-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = write_head_model(&dir, Some("1"), "").unwrap();
+        let first = fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_head_model(&dir, Some("1"), "").unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), first);
+        write_head_model(&dir, Some("2"), "").unwrap();
+        assert_eq!(read_head_model(&path).unwrap().head.as_deref(), Some("2"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

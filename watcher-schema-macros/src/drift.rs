@@ -1,0 +1,175 @@
+//! Drift → compile errors: core compares the struct's model with the migrations' by name;
+//! this maps each difference back to the token the user should look at.
+
+use proc_macro2::Span;
+use syn::Path;
+use watcher_schema_core::diag::drift::{compare_enum, compare_table_in, Drift, Head};
+use watcher_schema_core::diag::Ctxt;
+use watcher_schema_core::head::HeadModel;
+use watcher_schema_core::structs::ast::{Enum, Field, Table};
+use watcher_schema_core::structs::attr::Reference;
+use watcher_schema_core::structs::lower;
+
+/// Every difference between a struct and the migrations, each at its token.
+pub fn check_table(table: &Table, model: &HeadModel) -> syn::Result<()> {
+    let cx = Ctxt::new();
+    let head = Head(model.head.as_deref());
+    for drift in compare_table_in(&model.schema, &table.to_model()) {
+        report_table(&cx, table, &drift, drift.message(head));
+    }
+    cx.finish()
+}
+
+fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
+    let field = |column: &str| table.field_by_column(column);
+    match drift {
+        Drift::ColumnMissing { column, .. } => match field(column) {
+            Some(f) => cx.error_at(f.ident, msg),
+            None => cx.error_at(table.ident, msg),
+        },
+        Drift::ColumnType { column, .. } | Drift::ColumnNullable { column, .. } => {
+            match field(column) {
+                Some(f) => cx.error_at(f.ty, msg),
+                None => cx.error_at(table.ident, msg),
+            }
+        }
+        Drift::ColumnDefault { column, .. } => match field(column) {
+            Some(f) => match &f.attrs.default {
+                Some(default) => cx.error_span(default.span, msg),
+                None => cx.error_at(f.ident, msg),
+            },
+            None => cx.error_at(table.ident, msg),
+        },
+        Drift::ColumnGenerated { column, .. } => match field(column) {
+            Some(f) => cx.error_span(generation_span(f), msg),
+            None => cx.error_at(table.ident, msg),
+        },
+        Drift::PrimaryKey { .. } => {
+            let flagged = table.fields.iter().find_map(|f| f.attrs.primary_key);
+            let span = table
+                .attrs
+                .primary_key
+                .as_ref()
+                .map(|list| list.span)
+                .or(flagged);
+            match span {
+                Some(span) => cx.error_span(span, msg),
+                None => cx.error_at(table.ident, msg),
+            }
+        }
+        Drift::Index { name, .. } => {
+            let declared = table.attrs.indexes.iter().find_map(|i| {
+                let n = i.name.as_ref()?;
+                (n.value == *name).then_some(n.span)
+            });
+            span_or_struct(cx, table, declared, msg);
+        }
+        Drift::Check { name, .. } => {
+            let declared = table.attrs.checks.iter().find_map(|c| {
+                let n = c.name.as_ref()?;
+                (n.value == *name).then_some(n.span)
+            });
+            span_or_struct(cx, table, declared, msg);
+        }
+        Drift::Unique { name, .. } => {
+            let declared = table
+                .attrs
+                .uniques
+                .iter()
+                .find(|u| lower::unique_name(table, u) == *name)
+                .map(|u| u.name.as_ref().map_or(u.span, |n| n.span));
+            span_or_struct(cx, table, declared, msg);
+        }
+        Drift::ForeignKey { name, .. } => {
+            let declared = table.fields.iter().find(|f| {
+                f.attrs.references.is_some() && lower::foreign_key_name(table, f) == *name
+            });
+            match declared.and_then(|f| f.attrs.references.as_ref()) {
+                Some(reference) => error_at_reference(cx, reference, msg),
+                None => cx.error_at(table.ident, msg),
+            }
+        }
+        Drift::ForeignKeyTarget { column, .. } => {
+            match field(column).and_then(|f| f.attrs.references.as_ref()) {
+                Some(reference) => error_at_reference(cx, reference, msg),
+                None => cx.error_at(table.ident, msg),
+            }
+        }
+        // The struct name stands for the table: a table the migrations lack, a column no
+        // field claims, and anything else a struct-level view explains best.
+        _ => cx.error_at(table.ident, msg),
+    }
+}
+
+/// The `serial`/`identity` key if written, else the `primary_key` flag (which implies
+/// serial), else the field name.
+fn generation_span(field: &Field) -> Span {
+    let attrs = &field.attrs;
+    attrs
+        .serial
+        .as_ref()
+        .map(|s| s.span)
+        .or(attrs.identity.as_ref().map(|i| i.span))
+        .or(attrs.primary_key)
+        .unwrap_or_else(|| field.ident.span())
+}
+
+fn span_or_struct(cx: &Ctxt, table: &Table, span: Option<Span>, msg: String) {
+    match span {
+        Some(span) => cx.error_span(span, msg),
+        None => cx.error_at(table.ident, msg),
+    }
+}
+
+fn error_at_reference(cx: &Ctxt, reference: &Reference, msg: String) {
+    match reference {
+        Reference::Struct(path) => cx.error_at(path, msg),
+        Reference::Table(name) => cx.error_span(name.span, msg),
+    }
+}
+
+/// Every difference between an enum and the migrations' enum type of the same name.
+pub fn check_enum(item: &Enum, model: &HeadModel) -> syn::Result<()> {
+    let cx = Ctxt::new();
+    let head = Head(model.head.as_deref());
+    let declared = item.to_model();
+    for drift in compare_enum(model.schema.enums.get(&declared.name), &declared) {
+        let msg = drift.message(head);
+        match &drift {
+            Drift::EnumLabelMissing { label, .. } => {
+                match item.variants.iter().find(|v| v.label.value == *label) {
+                    Some(variant) => cx.error_span(variant.label.span, msg),
+                    None => cx.error_at(item.ident, msg),
+                }
+            }
+            _ => cx.error_at(item.ident, msg),
+        }
+    }
+    cx.finish()
+}
+
+/// The tables `schema!` lists against those of the migrations: a listed module whose table
+/// the migrations lack, and a table of the migrations that is not listed.
+pub fn check_schema(tables: &[(String, &Path)], model: &HeadModel) -> syn::Result<()> {
+    let cx = Ctxt::new();
+    let head = Head(model.head.as_deref());
+    for (i, (name, path)) in tables.iter().enumerate() {
+        if tables[..i].iter().any(|(other, _)| other == name) {
+            cx.error_at(path, format!("table `{name}` is listed twice"));
+        } else if !model.schema.tables.contains_key(name) {
+            let drift = Drift::TableMissing {
+                table: name.clone(),
+            };
+            cx.error_at(path, drift.message(head));
+        }
+    }
+    for name in model.schema.tables.keys() {
+        if !tables.iter().any(|(listed, _)| listed == name) {
+            let drift = Drift::TableUnclaimed {
+                table: name.clone(),
+            };
+            cx.error_span(Span::call_site(), drift.message(head));
+        }
+    }
+    cx.finish()
+}

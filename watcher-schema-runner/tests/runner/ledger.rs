@@ -1,0 +1,187 @@
+use std::fs;
+
+use watcher_schema_runner::{Action, RunError, Target};
+
+use crate::support::{self, connect, fixture, runner, TempMigrations, TestDb};
+
+#[test]
+fn records_checksum_and_duration_in_diesels_ledger() {
+    let db = TestDb::new();
+    let runner = runner(&fixture("basic"));
+    let mut conn = connect(&db);
+    runner.run_pending(&mut conn).unwrap();
+
+    let applied = runner.applied(&mut conn).unwrap();
+    assert_eq!(applied.len(), 3);
+    for (row, m) in applied.iter().zip(runner.migrations()) {
+        assert_eq!(row.version, m.version());
+        assert_eq!(row.checksum.as_deref(), Some(m.checksum()));
+        assert!(row.duration.is_some());
+    }
+    let mut client = db.client();
+    let ledger = support::ledger(&mut client);
+    assert_eq!(
+        ledger[0].1.as_deref(),
+        Some(runner.migrations()[0].checksum())
+    );
+    // Diesel's own columns are untouched: version is still varchar(50), run_on set.
+    let diesel_shape: Vec<(String, String)> = client
+        .query(
+            "SELECT column_name::text, data_type::text FROM information_schema.columns \
+             WHERE table_name = '__diesel_schema_migrations' ORDER BY ordinal_position",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let names: Vec<&str> = diesel_shape.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["version", "run_on", "checksum", "duration_ms"]);
+    assert!(runner.pending(&mut conn).unwrap().is_empty());
+}
+
+#[test]
+fn refuses_to_run_when_an_applied_migration_was_edited() {
+    let db = TestDb::new();
+    let dir = TempMigrations::copy("basic");
+    let mut conn = connect(&db);
+    runner(&dir.path)
+        .upgrade_to(&mut conn, &Target::Relative(2))
+        .unwrap();
+    let edited = "20250101000001_create_pipeline/up.sql";
+    dir.edit(edited, |sql| sql.replace("varchar(150)", "varchar(200)"));
+
+    let error = runner(&dir.path)
+        .run_pending(&mut conn)
+        .expect_err("an applied migration changed");
+    let message = error.to_string();
+    match &error {
+        RunError::Changed { migrations } => {
+            assert_eq!(migrations.len(), 1);
+            assert_eq!(migrations[0].name, "20250101000001_create_pipeline");
+        }
+        other => panic!("expected Changed, got {other:?}"),
+    }
+    assert!(message.contains(edited), "{message}");
+    assert!(message.contains("stamp"), "{message}");
+    let mut client = db.client();
+    assert_eq!(
+        support::versions(&mut client).len(),
+        2,
+        "the pending one did not run"
+    );
+
+    // After review, stamping the current version accepts the edited file.
+    let stamp = runner(&dir.path)
+        .stamp(&mut conn, &"20250101000002".parse().unwrap())
+        .unwrap();
+    assert_eq!(stamp.migrations.len(), 1);
+    assert_eq!(stamp.migrations[0].action, Action::Stamp);
+    runner(&dir.path)
+        .run_pending(&mut conn)
+        .expect("runs after the stamp");
+    assert_eq!(support::versions(&mut client).len(), 3);
+}
+
+#[test]
+fn line_endings_do_not_count_as_an_edit() {
+    let db = TestDb::new();
+    let dir = TempMigrations::copy("basic");
+    let mut conn = connect(&db);
+    runner(&dir.path).run_pending(&mut conn).unwrap();
+    let file = dir.file("20250101000001_create_pipeline/up.sql");
+    let crlf = fs::read_to_string(&file).unwrap().replace('\n', "\r\n");
+    fs::write(&file, crlf).unwrap();
+    runner(&dir.path)
+        .run_pending(&mut conn)
+        .expect("CRLF line endings are the same migration");
+}
+
+#[test]
+fn refuses_a_database_newer_than_the_binary() {
+    let db = TestDb::new();
+    let mut conn = connect(&db);
+    runner(&fixture("basic")).run_pending(&mut conn).unwrap();
+    let dir = TempMigrations::copy("basic");
+    fs::remove_dir_all(dir.file("20250101000003_add_pipeline_input_hash")).unwrap();
+    let older = runner(&dir.path);
+
+    for error in [
+        older.run_pending(&mut conn).unwrap_err(),
+        older.downgrade_to(&mut conn, &Target::Base).unwrap_err(),
+        older.stamp(&mut conn, &Target::Head).unwrap_err(),
+    ] {
+        match &error {
+            RunError::UnknownApplied {
+                versions,
+                known_head,
+            } => {
+                assert_eq!(versions, &["20250101000003"]);
+                assert_eq!(known_head.as_deref(), Some("20250101000002"));
+            }
+            other => panic!("expected UnknownApplied, got {other:?}"),
+        }
+        assert!(error.to_string().contains("does not know"), "{error}");
+    }
+    assert_eq!(
+        support::versions(&mut db.client()).len(),
+        3,
+        "nothing was undone"
+    );
+}
+
+#[test]
+fn adopts_rows_written_by_diesels_cli_and_fills_their_checksum() {
+    let db = TestDb::new();
+    let runner = runner(&fixture("basic"));
+    let first = &runner.migrations()[0];
+    let mut client = db.client();
+    // What `diesel migration run` leaves: its table without our columns, a bare row.
+    client
+        .batch_execute(diesel::migration::CREATE_MIGRATIONS_TABLE)
+        .unwrap();
+    client.batch_execute(first.up()).unwrap();
+    client
+        .execute(
+            "INSERT INTO __diesel_schema_migrations (version) VALUES ($1)",
+            &[&first.version()],
+        )
+        .unwrap();
+    let mut conn = connect(&db);
+    assert_eq!(runner.applied(&mut conn).unwrap()[0].checksum, None);
+
+    let report = runner.run_pending(&mut conn).unwrap();
+    assert_eq!(report.migrations.len(), 2);
+    assert_eq!(
+        support::ledger(&mut client)[0],
+        (
+            first.version().to_owned(),
+            Some(first.checksum().to_owned())
+        )
+    );
+}
+
+#[test]
+fn stamps_forwards_and_backwards_without_running_sql() {
+    let db = TestDb::new();
+    let runner = runner(&fixture("basic"));
+    let mut conn = connect(&db);
+    let mut client = db.client();
+
+    let report = runner
+        .stamp(&mut conn, &"20250101000002".parse().unwrap())
+        .unwrap();
+    assert_eq!(report.to_string().lines().count(), 2);
+    assert_eq!(
+        support::versions(&mut client),
+        ["20250101000001", "20250101000002"]
+    );
+    assert_eq!(support::catalog(&mut client), "", "no migration SQL ran");
+
+    let report = runner.stamp(&mut conn, &Target::Base).unwrap();
+    assert!(report
+        .migrations
+        .iter()
+        .all(|m| m.action == Action::Unstamp));
+    assert!(support::versions(&mut client).is_empty());
+}
