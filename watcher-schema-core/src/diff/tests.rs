@@ -664,3 +664,31 @@ fn check_same(actual: &Schema, expected: &Schema) -> Result<(), TestCaseError> {
         ))),
     }
 }
+
+/// Replays `ops` as the SQL `render` writes for them, on a copy of `from`.
+fn try_replay(from: &Schema, ops: &[Op], origin: &str) -> Result<Schema, TestCaseError> {
+    let sql = crate::sql::render(ops);
+    let mut s = from.clone();
+    crate::replay::replay(&mut s, &sql, origin)
+        .map_err(|e| TestCaseError::fail(format!("{e}\n--- {origin} ---\n{sql}")))?;
+    Ok(s)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn replaying_the_rendered_diff_reaches_the_target((a, b) in strategy::schema_pair()) {
+        let upgraded = try_replay(&a, &diff(&a, &b), "up.sql")?;
+        check_same(&upgraded, &after_migration(&a, &b))?;
+        let downgraded = try_replay(&upgraded, &diff(&b, &a), "down.sql")?;
+        check_same(&downgraded, &after_migration(&upgraded, &a))?;
+    }
+
+    #[test]
+    fn replaying_the_rendered_schema_gives_the_schema(s in strategy::schema()) {
+        let created = try_replay(&Schema::default(), &diff(&Schema::default(), &s), "up.sql")?;
+        check_same(&created, &s)?;
+        prop_assert_eq!(crate::sql::render_schema(&s), crate::sql::render(&diff(&Schema::default(), &s)));
+    }
+}
