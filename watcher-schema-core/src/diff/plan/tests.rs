@@ -1,408 +1,537 @@
-//! One test per rule of the generator: the SQL it writes in both directions, what it
-//! refuses and with which words. The tests crate runs the same cases on populated tables.
+use proptest::prelude::*;
 
 use super::*;
-use crate::replay::replay;
+use crate::diff::tests::{col, migrate, not_null, schema, table, with_index};
+use crate::model::{PrimaryKey, Table};
 use crate::sql::render;
+use crate::testing::{after_migration, assert_schema_eq, strategy};
 
-/// The starting point of every case.
-const BASE: &str = "
-CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
-CREATE TABLE pipeline (
-  id serial NOT NULL,
-  name varchar(150) NOT NULL,
-  mood mood,
-  full_load boolean,
-  deprecated boolean NOT NULL DEFAULT false,
-  code varchar(20),
-  CONSTRAINT pipeline_pkey PRIMARY KEY (id)
-);
-CREATE INDEX ix_pipeline_name ON pipeline USING btree (name) INCLUDE (id);
-CREATE TABLE closure (
-  source integer NOT NULL,
-  target integer NOT NULL,
-  depth integer NOT NULL,
-  CONSTRAINT closure_pkey PRIMARY KEY (source, target)
-);
-";
-
-/// [`BASE`] with `change` replayed on top: the schema the structs declare.
-fn changed(change: &str) -> Schema {
-    let mut schema = base();
-    replay(&mut schema, change, "change").unwrap_or_else(|e| panic!("{e}"));
-    schema
+/// Up reaches `to` (renamed columns keep their place), down restores `from`.
+fn assert_plan_round_trip(from: &Schema, to: &Schema, plan: &Plan) {
+    let upgraded = migrate(from, &plan.up);
+    let expected_up = after_migration(&upgraded, to);
+    assert_schema_eq(&upgraded, &expected_up);
+    let downgraded = migrate(&upgraded, &plan.down);
+    assert_schema_eq(&downgraded, &after_migration(&downgraded, from));
 }
 
-fn base() -> Schema {
-    let mut schema = Schema::default();
-    replay(&mut schema, BASE, "base").unwrap_or_else(|e| panic!("{e}"));
-    schema
-}
-
-/// The plan from [`BASE`] to `change`, which must succeed and must lead there and back
-/// (column order aside: a column added to a kept table is physically last).
-#[track_caller]
-fn planned(change: &str, hints: &Hints) -> Plan {
-    let (from, to) = (base(), changed(change));
-    let plan = plan(&from, &to, hints).unwrap_or_else(|e| panic!("refused: {e}"));
-    let mut there = from.clone();
-    for op in &plan.up {
-        apply(&mut there, op).unwrap_or_else(|e| panic!("up: {e}"));
-    }
-    let same = |a: &Schema, b: &Schema| sorted_columns(a).describe_difference(&sorted_columns(b));
-    assert_eq!(same(&there, &to), None, "up misses the structs");
-    let mut back = there;
-    for op in &plan.down {
-        apply(&mut back, op).unwrap_or_else(|e| panic!("down: {e}"));
-    }
-    assert_eq!(same(&back, &from), None, "down misses the start");
-    plan
-}
-
-fn sorted_columns(schema: &Schema) -> Schema {
-    let mut schema = schema.clone();
-    for table in schema.tables.values_mut() {
-        table.columns.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    schema
-}
-
-#[track_caller]
-fn refused(change: &str, hints: &Hints) -> Vec<String> {
-    match plan(&base(), &changed(change), hints) {
-        Ok(plan) => panic!("planned: {}", render(&plan.up)),
+fn problems(result: Result<Plan, PlanError>) -> Vec<String> {
+    match result {
+        Ok(plan) => panic!("expected problems, got {plan:#?}"),
         Err(e) => e.problems.iter().map(ToString::to_string).collect(),
     }
 }
 
-fn drop_column(table: &str, column: &str) -> Destructive {
-    Destructive::DropColumn {
-        table: table.into(),
-        column: column.into(),
+fn allow_all() -> Hints {
+    Hints {
+        allow_destructive: true,
+        ..Hints::default()
     }
 }
 
-const ADD_INPUT_HASH: &str = "ALTER TABLE pipeline ADD COLUMN input_hash varchar(20) NOT NULL;";
-
-#[test]
-fn not_null_column_without_default_is_added_nullable_filled_then_set_not_null() {
-    let hints = Hints::default().backfill("pipeline", "input_hash", "left(md5(name), 20)");
-    let plan = planned(ADD_INPUT_HASH, &hints);
-    assert_eq!(
-        render(&plan.up),
-        "ALTER TABLE pipeline ADD COLUMN input_hash varchar(20);\n\n\
-         UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE input_hash IS NULL;\n\n\
-         ALTER TABLE pipeline ALTER COLUMN input_hash SET NOT NULL;\n"
-    );
-    assert_eq!(
-        render(&plan.down),
-        "-- drops column `pipeline.input_hash` added by the upgrade, with its values\n\
-         ALTER TABLE pipeline DROP COLUMN input_hash;\n"
-    );
-    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
-    assert!(plan.run_in_transaction);
+fn pipeline(extra: Vec<Column>) -> Schema {
+    let mut columns = vec![not_null("name", SqlType::Varchar(Some(150)))];
+    columns.extend(extra);
+    schema(&[], vec![table("pipeline", columns)])
 }
 
 #[test]
-fn refuses_not_null_column_without_backfill_showing_the_attribute() {
+fn not_null_column_on_an_existing_table_is_added_filled_then_set_not_null() {
+    let from = pipeline(vec![]);
+    let to = pipeline(vec![not_null("input_hash", SqlType::Varchar(Some(20)))]);
+    let hints = Hints::default().backfill("pipeline", "input_hash", "left(md5(name), 20)");
+    let plan = plan(&from, &to, &hints).expect("a backfill is given");
     assert_eq!(
-        refused(ADD_INPUT_HASH, &Hints::default()),
+        render(&plan.up),
+        "\
+ALTER TABLE pipeline ADD COLUMN input_hash varchar(20);
+
+UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE input_hash IS NULL;
+
+ALTER TABLE pipeline ALTER COLUMN input_hash SET NOT NULL;
+"
+    );
+    assert_eq!(
+        render(&plan.down),
+        "\
+-- drops column `pipeline.input_hash` added by the upgrade, with its values
+ALTER TABLE pipeline DROP COLUMN input_hash;
+"
+    );
+    assert!(plan.run_in_transaction);
+    assert_eq!(plan.warnings, Vec::<String>::new());
+    assert_plan_round_trip(&from, &to, &plan);
+}
+
+#[test]
+fn not_null_column_without_backfill_is_refused_with_the_attribute_to_add() {
+    let from = pipeline(vec![]);
+    let to = pipeline(vec![not_null("input_hash", SqlType::Varchar(Some(20)))]);
+    assert_eq!(
+        problems(plan(&from, &to, &Hints::default())),
         ["column `pipeline.input_hash` is NOT NULL without a default, and existing rows of \
           `pipeline` have no value for it\n\
           help: add `#[watcher(backfill = \"<sql expression>\")]` to the field, or give it a default"]
     );
-    // A default fills existing rows by itself.
-    let plan = planned(
-        "ALTER TABLE pipeline ADD COLUMN active boolean NOT NULL DEFAULT true;",
-        &Hints::default(),
+}
+
+#[test]
+fn not_null_column_with_a_default_or_on_a_new_table_needs_no_backfill() {
+    let mut flag = not_null("active", SqlType::Boolean);
+    flag.default = Some(Expr::new("true"));
+    let from = pipeline(vec![]);
+    let to = pipeline(vec![flag.clone()]);
+    let plan = plan(&from, &to, &Hints::default()).expect("the default fills the rows");
+    assert_eq!(
+        plan.up,
+        [Op::AddColumn {
+            table: "pipeline".into(),
+            column: flag,
+        }]
     );
+    let to = schema(
+        &[],
+        vec![table("fresh", vec![not_null("n", SqlType::Integer)])],
+    );
+    assert!(super::plan(&Schema::default(), &to, &Hints::default()).is_ok());
+}
+
+#[test]
+fn dropping_a_column_is_refused_unless_confirmed() {
+    let from = pipeline(vec![col("full_load", SqlType::Boolean)]);
+    let to = pipeline(vec![]);
+    assert_eq!(
+        problems(plan(&from, &to, &Hints::default())),
+        ["dropping column `pipeline.full_load` loses its values\n\
+          help: if that is intended, confirm it with \
+          `#[watcher_table(allow_destructive(drop_column(full_load)))]` on the struct of `pipeline`, or for the \
+          whole migration with `--allow-destructive`"]
+    );
+    let hints = Hints::default().allow(Destructive::DropColumn {
+        table: "pipeline".into(),
+        column: "full_load".into(),
+    });
+    let plan = plan(&from, &to, &hints).expect("confirmed");
     assert_eq!(
         render(&plan.up),
-        "ALTER TABLE pipeline ADD COLUMN active boolean NOT NULL DEFAULT true;\n"
+        "\
+-- destructive: dropping column `pipeline.full_load` loses its values
+ALTER TABLE pipeline DROP COLUMN full_load;
+"
+    );
+    assert_eq!(
+        render(&plan.down),
+        "\
+-- restores column `pipeline.full_load` dropped by the upgrade: its old values cannot come back
+ALTER TABLE pipeline ADD COLUMN full_load boolean;
+"
+    );
+    assert_plan_round_trip(&from, &to, &plan);
+}
+
+#[test]
+fn a_dropped_not_null_column_comes_back_filled_with_its_default_or_a_zero() {
+    let mut deprecated = not_null("deprecated", SqlType::Boolean);
+    deprecated.default = Some(Expr::new("false"));
+    let from = pipeline(vec![deprecated, not_null("kind", SqlType::Integer)]);
+    let to = pipeline(vec![col("address_metadata", SqlType::Jsonb)]);
+    let plan = plan(&from, &to, &allow_all()).expect("confirmed");
+    assert_eq!(
+        render(&plan.down),
+        "\
+-- restores column `pipeline.deprecated` dropped by the upgrade: its old values cannot come back
+ALTER TABLE pipeline ADD COLUMN deprecated boolean NOT NULL DEFAULT false;
+
+-- restores column `pipeline.kind` dropped by the upgrade, with 0 in existing rows: its old values cannot come back
+ALTER TABLE pipeline ADD COLUMN kind integer;
+
+UPDATE pipeline SET kind = 0 WHERE kind IS NULL;
+
+ALTER TABLE pipeline ALTER COLUMN kind SET NOT NULL;
+
+-- drops column `pipeline.address_metadata` added by the upgrade, with its values
+ALTER TABLE pipeline DROP COLUMN address_metadata;
+"
+    );
+    assert_plan_round_trip(&from, &to, &plan);
+}
+
+#[test]
+fn dropping_a_table_is_refused_unless_confirmed_and_comes_back_empty() {
+    let from = schema(&[], vec![table("legacy", vec![]), table("kept", vec![])]);
+    let to = schema(&[], vec![table("kept", vec![])]);
+    assert_eq!(
+        problems(plan(&from, &to, &Hints::default())),
+        ["dropping table `legacy` loses every row in it\n\
+          help: if that is intended, confirm it with `--allow-destructive`"]
+    );
+    let plan = plan(&from, &to, &allow_all()).expect("confirmed");
+    assert_eq!(
+        render(&plan.up),
+        "-- destructive: dropping table `legacy` loses every row in it\nDROP TABLE legacy;\n"
+    );
+    assert!(render(&plan.down).starts_with(
+        "-- restores table `legacy` dropped by the upgrade, empty: its rows cannot come back\n\
+         CREATE TABLE legacy (\n"
+    ));
+    assert_plan_round_trip(&from, &to, &plan);
+}
+
+#[test]
+fn narrowing_a_type_is_refused_and_widening_is_not() {
+    let with = |ty| pipeline(vec![col("code", ty)]);
+    let (narrow, wide) = (
+        with(SqlType::Varchar(Some(20))),
+        with(SqlType::Varchar(Some(50))),
+    );
+    let widened = plan(&narrow, &wide, &Hints::default()).expect("widening keeps every value");
+    assert_eq!(
+        render(&widened.down),
+        "\
+-- `pipeline.code` narrows back to `varchar(20)`, which fails on values that do not fit
+ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(20);
+"
+    );
+    assert_eq!(
+        problems(plan(&wide, &narrow, &Hints::default())),
+        [
+            "changing `pipeline.code` from `varchar(50)` to `varchar(20)` can reject or alter its \
+          values\nhelp: if that is intended, confirm it with \
+          `#[watcher_table(allow_destructive(change_type(code)))]` on the struct of `pipeline`, or for the \
+          whole migration with `--allow-destructive`"
+        ]
+    );
+    let plan =
+        plan(&with(SqlType::Text), &with(SqlType::Integer), &allow_all()).expect("confirmed");
+    assert_eq!(
+        render(&plan.up),
+        "\
+-- destructive: changing `pipeline.code` from `text` to `integer` can reject or alter its values
+ALTER TABLE pipeline ALTER COLUMN code TYPE integer USING code::integer;
+"
+    );
+    assert_eq!(
+        render(&plan.down),
+        "\
+-- `pipeline.code` returns to `text`: values the upgrade altered cannot come back
+ALTER TABLE pipeline ALTER COLUMN code TYPE text;
+"
     );
 }
 
 #[test]
-fn existing_column_set_not_null_is_filled_first() {
-    let change = "ALTER TABLE pipeline ALTER COLUMN code SET NOT NULL;";
-    let hints = Hints::default().backfill("pipeline", "code", "'none'");
-    let plan = planned(change, &hints);
+fn changing_a_primary_key_is_refused_unless_confirmed() {
+    let closure = |key: &[&str]| {
+        let mut t = Table::new("address_lineage_closure");
+        t.columns = ["source_address_id", "target_address_id", "depth"]
+            .map(|c| not_null(c, SqlType::Integer))
+            .to_vec();
+        t.primary_key = Some(PrimaryKey {
+            name: "address_lineage_closure_pkey".into(),
+            columns: key.iter().map(|c| c.to_string()).collect(),
+        });
+        schema(&[], vec![t])
+    };
+    let from = closure(&["source_address_id", "target_address_id"]);
+    let to = closure(&["source_address_id", "target_address_id", "depth"]);
+    assert_eq!(
+        problems(plan(&from, &to, &Hints::default())),
+        [
+            "changing the primary key of `address_lineage_closure` from (source_address_id, \
+          target_address_id) to (source_address_id, target_address_id, depth) drops the old \
+          key's guarantee and fails on duplicate rows\n\
+          help: if that is intended, confirm it with \
+          `#[watcher_table(allow_destructive(change_primary_key))]` on the struct of \
+          `address_lineage_closure`, or for the \
+          whole migration with `--allow-destructive`"
+        ]
+    );
+    let hints = Hints::default().allow(Destructive::ChangePrimaryKey {
+        table: "address_lineage_closure".into(),
+    });
+    let plan = plan(&from, &to, &hints).expect("confirmed");
     assert_eq!(
         render(&plan.up),
-        "UPDATE pipeline SET code = 'none' WHERE code IS NULL;\n\n\
-         ALTER TABLE pipeline ALTER COLUMN code SET NOT NULL;\n"
+        "\
+-- destructive: changing the primary key of `address_lineage_closure` from (source_address_id, target_address_id) to (source_address_id, target_address_id, depth) drops the old key's guarantee and fails on duplicate rows
+ALTER TABLE address_lineage_closure DROP CONSTRAINT address_lineage_closure_pkey;
+
+ALTER TABLE address_lineage_closure ADD CONSTRAINT address_lineage_closure_pkey PRIMARY KEY (source_address_id, target_address_id, depth);
+"
+    );
+    assert_plan_round_trip(&from, &to, &plan);
+}
+
+#[test]
+fn removing_an_enum_label_is_refused_unless_confirmed() {
+    let mood = |labels: &'static [&'static str]| {
+        schema(
+            &[("mood", labels)],
+            vec![table("t", vec![col("m", SqlType::Enum("mood".into()))])],
+        )
+    };
+    let (from, to) = (mood(&["happy", "sad", "meh"]), mood(&["happy", "meh"]));
+    assert_eq!(
+        problems(plan(&from, &to, &Hints::default())),
+        [
+            "removing label 'sad' from enum `mood` fails on rows that hold it\n\
+          help: if that is intended, confirm it with \
+          `#[watcher_enum(allow_destructive(remove_label(\"sad\")))]` on the enum of `mood`, or for the \
+          whole migration with `--allow-destructive`"
+        ]
+    );
+    let plan = plan(&from, &to, &allow_all()).expect("confirmed");
+    assert_eq!(
+        render(&plan.up),
+        "\
+-- destructive: removing label 'sad' from enum `mood` fails on rows that hold it
+ALTER TYPE mood RENAME TO mood__old;
+
+CREATE TYPE mood AS ENUM (
+  'happy',
+  'meh'
+);
+
+ALTER TABLE t ALTER COLUMN m TYPE mood USING m::text::mood;
+
+DROP TYPE mood__old;
+"
     );
     assert_eq!(
         render(&plan.down),
-        "ALTER TABLE pipeline ALTER COLUMN code DROP NOT NULL;\n"
+        "ALTER TYPE mood ADD VALUE 'sad' AFTER 'happy';\n"
     );
-    // Without a backfill it is planned, with a warning: the column may hold no NULL yet.
-    let plan = planned(change, &Hints::default());
+    assert_plan_round_trip(&from, &to, &plan);
+}
+
+#[test]
+fn a_column_rename_hint_renames_instead_of_drop_and_add() {
+    let from = pipeline(vec![
+        not_null("hash", SqlType::Varchar(Some(20))),
+        col("z", SqlType::Text),
+    ]);
+    let to = pipeline(vec![
+        not_null("input_hash", SqlType::Varchar(Some(20))),
+        col("z", SqlType::Text),
+    ]);
+    let hints = Hints::default().rename_column("pipeline", "hash", "input_hash");
+    let plan = plan(&from, &to, &hints).expect("a rename loses nothing");
+    assert_eq!(
+        render(&plan.up),
+        "ALTER TABLE pipeline RENAME COLUMN hash TO input_hash;\n"
+    );
+    assert_eq!(
+        render(&plan.down),
+        "ALTER TABLE pipeline RENAME COLUMN input_hash TO hash;\n"
+    );
+    let upgraded = migrate(&from, &plan.up);
+    assert_schema_eq(&upgraded, &to);
+    assert_schema_eq(&migrate(&upgraded, &plan.down), &from);
+    // Once the migration exists, the hint describes the past and changes nothing.
+    assert_eq!(super::plan(&to, &to, &hints).expect("stale hint").up, []);
+}
+
+#[test]
+fn a_table_rename_hint_renames_the_table_and_then_its_columns() {
+    let from = schema(&[], vec![table("job", vec![col("title", SqlType::Text)])]);
+    let to = schema(
+        &[],
+        vec![table("pipeline", vec![col("name", SqlType::Text)])],
+    );
+    let hints = Hints::default()
+        .rename_table("job", "pipeline")
+        .rename_column("pipeline", "title", "name");
+    let plan = plan(&from, &to, &hints).expect("renames lose nothing");
+    // PostgreSQL keeps the old key and sequence names on a renamed table; the struct
+    // names the new defaults, so those are renamed too.
+    assert_eq!(
+        render(&plan.up),
+        "\
+ALTER TABLE job RENAME TO pipeline;
+
+ALTER TABLE pipeline RENAME COLUMN title TO name;
+
+ALTER TABLE pipeline RENAME CONSTRAINT job_pkey TO pipeline_pkey;
+
+ALTER SEQUENCE job_id_seq RENAME TO pipeline_id_seq;
+"
+    );
+    let upgraded = migrate(&from, &plan.up);
+    assert_schema_eq(&upgraded, &to);
+    assert_schema_eq(&migrate(&upgraded, &plan.down), &from);
+}
+
+#[test]
+fn rename_hints_that_cannot_apply_are_problems() {
+    let from = pipeline(vec![col("a", SqlType::Text), col("b", SqlType::Text)]);
+    let to = pipeline(vec![col("a", SqlType::Text), col("b", SqlType::Text)]);
+    let hints = Hints::default().rename_column("pipeline", "a", "b");
+    assert_eq!(
+        problems(plan(&from, &to, &hints)),
+        ["`pipeline.b` cannot be renamed from `pipeline.a`: column `pipeline.a` is still declared\n\
+          help: remove the `renamed_from` attribute, or the declaration of `pipeline.a`"]
+    );
+}
+
+#[test]
+fn a_likely_rename_without_a_hint_says_how_to_declare_it() {
+    let from = pipeline(vec![not_null("hash", SqlType::Varchar(Some(20)))]);
+    let to = pipeline(vec![not_null("input_hash", SqlType::Varchar(Some(20)))]);
+    assert_eq!(
+        problems(plan(&from, &to, &Hints::default())),
+        [
+            "dropping column `pipeline.hash` loses its values\n\
+             help: if that is intended, confirm it with \
+             `#[watcher_table(allow_destructive(drop_column(hash)))]` on the struct of `pipeline`, or for the \
+             whole migration with `--allow-destructive`\n\
+             help: if `pipeline.hash` was renamed to `input_hash`, add \
+             `#[watcher(renamed_from = \"hash\")]` to the field `input_hash`",
+            "column `pipeline.input_hash` is NOT NULL without a default, and existing rows of \
+             `pipeline` have no value for it\n\
+             help: add `#[watcher(backfill = \"<sql expression>\")]` to the field, or give it a default\n\
+             help: if it is `pipeline.hash` renamed, add `#[watcher(renamed_from = \"hash\")]` instead",
+        ]
+    );
+    let hints = allow_all().backfill("pipeline", "input_hash", "''");
+    let plan = plan(&from, &to, &hints).expect("confirmed");
     assert_eq!(
         plan.warnings,
         [
-            "`pipeline.code` becomes NOT NULL, which fails if a row holds NULL; add \
+            "`pipeline.hash` is dropped and `pipeline.input_hash` added with the same type; if it \
+          is a rename, add `#[watcher(renamed_from = \"hash\")]` to the field `input_hash`"
+        ]
+    );
+}
+
+#[test]
+fn a_likely_table_rename_says_how_to_declare_it() {
+    let from = schema(&[], vec![table("job", vec![col("name", SqlType::Text)])]);
+    let to = schema(
+        &[],
+        vec![table("pipeline", vec![col("name", SqlType::Text)])],
+    );
+    let found = problems(plan(&from, &to, &Hints::default()));
+    assert_eq!(
+        found,
+        ["dropping table `job` loses every row in it\n\
+          help: if that is intended, confirm it with `--allow-destructive`\n\
+          help: if table `job` was renamed to `pipeline`, add `renamed_from = \"job\"` to the \
+          `#[watcher_table]` of `pipeline`"]
+    );
+}
+
+#[test]
+fn every_problem_is_listed_at_once() {
+    let from = schema(
+        &[],
+        vec![
+            table("a", vec![col("x", SqlType::Text)]),
+            table("gone", vec![]),
+        ],
+    );
+    let to = schema(
+        &[],
+        vec![table(
+            "a",
+            vec![
+                not_null("y", SqlType::Integer),
+                not_null("z", SqlType::Date),
+            ],
+        )],
+    );
+    let error = plan(&from, &to, &Hints::default()).expect_err("three problems");
+    let kinds: Vec<&str> = error
+        .problems
+        .iter()
+        .map(|p| match p {
+            Problem::MissingBackfill { column, .. } => column.as_str(),
+            Problem::Destructive { change, .. } => match change {
+                Destructive::DropTable { table } => table.as_str(),
+                Destructive::DropColumn { column, .. } => column.as_str(),
+                other => panic!("unexpected {other:?}"),
+            },
+            Problem::InvalidRename { .. } => "rename",
+        })
+        .collect();
+    assert_eq!(kinds, ["x", "gone", "y", "z"]);
+    assert_eq!(error.to_string().matches("\n\n").count(), 3);
+}
+
+#[test]
+fn setting_not_null_on_an_existing_column_uses_the_backfill_or_warns() {
+    let from = pipeline(vec![col("owner", SqlType::Text)]);
+    let to = pipeline(vec![not_null("owner", SqlType::Text)]);
+    let plan_without = plan(&from, &to, &Hints::default()).expect("a warning only");
+    assert_eq!(
+        plan_without.warnings,
+        [
+            "`pipeline.owner` becomes NOT NULL, which fails if a row holds NULL; add \
           `#[watcher(backfill = \"<sql expression>\")]` to fill those rows"
         ]
     );
-}
-
-#[test]
-fn refuses_dropping_a_column_until_confirmed_in_code_or_by_flag() {
-    let change = "ALTER TABLE pipeline DROP COLUMN full_load;";
-    assert_eq!(
-        refused(change, &Hints::default()),
-        ["dropping column `pipeline.full_load` loses its values\n\
-          help: if that is intended, confirm it with \
-          `#[watcher_table(allow_destructive(drop_column(full_load)))]` on the struct of \
-          `pipeline`, or for the whole migration with `--allow-destructive`"]
-    );
-    let confirmed = planned(
-        change,
-        &Hints::default().allow(drop_column("pipeline", "full_load")),
-    );
-    let flagged = planned(
-        change,
-        &Hints {
-            allow_destructive: true,
-            ..Hints::default()
-        },
-    );
-    assert_eq!(confirmed, flagged);
-    assert_eq!(
-        render(&confirmed.up),
-        "-- destructive: dropping column `pipeline.full_load` loses its values\n\
-         ALTER TABLE pipeline DROP COLUMN full_load;\n"
-    );
-    assert_eq!(
-        render(&confirmed.down),
-        "-- restores column `pipeline.full_load` dropped by the upgrade: its old values cannot \
-         come back\n\
-         ALTER TABLE pipeline ADD COLUMN full_load boolean;\n"
-    );
-}
-
-#[test]
-fn a_dropped_not_null_column_comes_back_filled_on_the_way_down() {
-    let hints = Hints::default().allow(drop_column("pipeline", "deprecated"));
-    let plan = planned("ALTER TABLE pipeline DROP COLUMN deprecated;", &hints);
-    assert_eq!(
-        render(&plan.down),
-        "-- restores column `pipeline.deprecated` dropped by the upgrade: its old values cannot \
-         come back\n\
-         ALTER TABLE pipeline ADD COLUMN deprecated boolean NOT NULL DEFAULT false;\n"
-    );
-    // Without a default, rows get a typed zero between ADD and SET NOT NULL; the index
-    // PostgreSQL dropped with the column comes back too.
-    let plan = planned(
-        "ALTER TABLE pipeline DROP COLUMN name;",
-        &Hints::default().allow(drop_column("pipeline", "name")),
-    );
-    assert_eq!(
-        render(&plan.down),
-        "-- restores column `pipeline.name` dropped by the upgrade, with '' in existing rows: \
-         its old values cannot come back\n\
-         ALTER TABLE pipeline ADD COLUMN name varchar(150);\n\n\
-         UPDATE pipeline SET name = '' WHERE name IS NULL;\n\n\
-         ALTER TABLE pipeline ALTER COLUMN name SET NOT NULL;\n\n\
-         CREATE INDEX ix_pipeline_name ON pipeline (name) INCLUDE (id);\n"
-    );
-}
-
-#[test]
-fn refuses_dropping_a_table_with_the_flag_as_the_only_consent() {
-    let change = "DROP TABLE closure;";
-    assert_eq!(
-        refused(change, &Hints::default()),
-        ["dropping table `closure` loses every row in it\n\
-          help: if that is intended, confirm it with `--allow-destructive`"]
-    );
-    let plan = planned(
-        change,
-        &Hints {
-            allow_destructive: true,
-            ..Hints::default()
-        },
-    );
+    let hints = Hints::default().backfill("pipeline", "owner", "'nobody'");
+    let plan = plan(&from, &to, &hints).expect("filled");
     assert_eq!(
         render(&plan.up),
-        "-- destructive: dropping table `closure` loses every row in it\nDROP TABLE closure;\n"
+        "\
+UPDATE pipeline SET owner = 'nobody' WHERE owner IS NULL;
+
+ALTER TABLE pipeline ALTER COLUMN owner SET NOT NULL;
+"
     );
-    assert!(render(&plan.down).starts_with(
-        "-- restores table `closure` dropped by the upgrade, empty: its rows cannot come back\n\
-         CREATE TABLE closure ("
-    ));
 }
 
 #[test]
-fn a_confirmation_that_confirms_nothing_is_a_warning() {
-    let hints = Hints::default()
-        .allow(drop_column("pipeline", "full_load"))
-        .allow(Destructive::ChangePrimaryKey {
-            table: "closure".into(),
-        });
-    let plan = planned("ALTER TABLE pipeline DROP COLUMN full_load;", &hints);
+fn the_way_back_fills_nulls_before_setting_not_null_again() {
+    let from = pipeline(vec![not_null("owner", SqlType::Text)]);
+    let to = pipeline(vec![col("owner", SqlType::Text)]);
+    let plan = plan(&from, &to, &Hints::default()).expect("nothing destructive");
     assert_eq!(
-        plan.warnings,
-        [
-            "`#[watcher_table(allow_destructive(change_primary_key))]` on the struct of `closure` \
-          confirms no change of this migration; remove it, so that it cannot confirm a later \
-          one unread"
-        ]
+        render(&plan.down),
+        "\
+-- rows that hold NULL in `pipeline.owner` get ''
+UPDATE pipeline SET owner = '' WHERE owner IS NULL;
+
+ALTER TABLE pipeline ALTER COLUMN owner SET NOT NULL;
+"
     );
 }
 
 #[test]
-fn type_change_alters_in_place_with_a_cast_where_postgres_has_none() {
-    let change = "ALTER TABLE pipeline ALTER COLUMN code TYPE integer USING code::integer;";
-    let change_type = Destructive::ChangeType {
-        table: "pipeline".into(),
-        column: "code".into(),
+fn concurrent_indexes_run_outside_a_transaction() {
+    let base = || {
+        table(
+            "pipeline",
+            vec![col("a", SqlType::Text), col("b", SqlType::Text)],
+        )
     };
-    assert_eq!(
-        refused(change, &Hints::default()),
-        [
-            "changing `pipeline.code` from `varchar(20)` to `integer` can reject or alter its \
-          values\n\
-          help: if that is intended, confirm it with \
-          `#[watcher_table(allow_destructive(change_type(code)))]` on the struct of `pipeline`, \
-          or for the whole migration with `--allow-destructive`"
-        ]
+    let from = schema(&[], vec![with_index(base(), "ix_a", &["a"], &[])]);
+    let mut to = schema(&[], vec![with_index(base(), "ix_a", &["a"], &["b"])]);
+    let fresh = with_index(
+        table("fresh", vec![col("a", SqlType::Text)]),
+        "ix_fresh_a",
+        &["a"],
+        &[],
     );
-    let plan = planned(change, &Hints::default().allow(change_type));
-    assert_eq!(
-        render(&plan.up),
-        "-- destructive: changing `pipeline.code` from `varchar(20)` to `integer` can reject or \
-         alter its values\n\
-         ALTER TABLE pipeline ALTER COLUMN code TYPE integer USING code::integer;\n"
-    );
-    assert_eq!(
-        render(&plan.down),
-        "-- `pipeline.code` returns to `varchar(20)`: values the upgrade altered cannot come back\n\
-         ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(20);\n"
-    );
-}
-
-#[test]
-fn widening_a_type_needs_no_consent_and_narrowing_back_says_it_may_fail() {
-    let plan = planned(
-        "ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(50);",
-        &Hints::default(),
-    );
-    assert_eq!(
-        render(&plan.up),
-        "ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(50);\n"
-    );
-    // No USING: the assignment cast rejects a value too long instead of cutting it.
-    assert_eq!(
-        render(&plan.down),
-        "-- `pipeline.code` narrows back to `varchar(20)`, which fails on values that do not fit\n\
-         ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(20);\n"
-    );
-}
-
-#[test]
-fn renamed_from_gives_rename_not_drop_and_add() {
-    let change = "ALTER TABLE pipeline RENAME COLUMN full_load TO is_full;";
-    let plan = planned(
-        change,
-        &Hints::default().rename_column("pipeline", "full_load", "is_full"),
-    );
-    assert_eq!(
-        render(&plan.up),
-        "ALTER TABLE pipeline RENAME COLUMN full_load TO is_full;\n"
-    );
-    assert_eq!(
-        render(&plan.down),
-        "ALTER TABLE pipeline RENAME COLUMN is_full TO full_load;\n"
-    );
-    let plan = planned(
-        "ALTER TABLE closure RENAME TO lineage_closure;",
-        &Hints::default().rename_table("closure", "lineage_closure"),
-    );
-    assert_eq!(
-        render(&plan.up),
-        "ALTER TABLE closure RENAME TO lineage_closure;\n"
-    );
-    assert_eq!(
-        render(&plan.down),
-        "ALTER TABLE lineage_closure RENAME TO closure;\n"
-    );
-}
-
-#[test]
-fn a_likely_rename_gets_a_hint() {
-    assert_eq!(
-        refused(
-            "ALTER TABLE pipeline RENAME COLUMN full_load TO is_full;",
-            &Hints::default()
-        ),
-        ["dropping column `pipeline.full_load` loses its values\n\
-          help: if that is intended, confirm it with \
-          `#[watcher_table(allow_destructive(drop_column(full_load)))]` on the struct of \
-          `pipeline`, or for the whole migration with `--allow-destructive`\n\
-          help: if `pipeline.full_load` was renamed to `is_full`, add \
-          `#[watcher(renamed_from = \"full_load\")]` to the field `is_full`"]
-    );
-    // Confirmed as a drop, it is still worth a word.
-    let plan = planned(
-        "ALTER TABLE pipeline RENAME COLUMN full_load TO is_full;",
-        &Hints::default().allow(drop_column("pipeline", "full_load")),
-    );
-    assert_eq!(
-        plan.warnings,
-        ["`pipeline.full_load` is dropped and `pipeline.is_full` added with the same type; if it \
-          is a rename, add `#[watcher(renamed_from = \"full_load\")]` to the field `is_full`"]
-    );
-}
-
-const WIDER_INCLUDE: &str = "DROP INDEX ix_pipeline_name;
-CREATE INDEX ix_pipeline_name ON pipeline USING btree (name) INCLUDE (id, code);";
-
-#[test]
-fn a_changed_index_is_dropped_and_recreated_under_its_name() {
-    let plan = planned(WIDER_INCLUDE, &Hints::default());
-    assert_eq!(
-        render(&plan.up),
-        "DROP INDEX ix_pipeline_name;\n\n\
-         CREATE INDEX ix_pipeline_name ON pipeline (name) INCLUDE (id, code);\n"
-    );
-    assert_eq!(
-        render(&plan.down),
-        "DROP INDEX ix_pipeline_name;\n\n\
-         CREATE INDEX ix_pipeline_name ON pipeline (name) INCLUDE (id);\n"
-    );
-    assert!(plan.run_in_transaction);
-    let predicate = planned(
-        "DROP INDEX ix_pipeline_name;
-         CREATE INDEX ix_pipeline_name ON pipeline USING btree (name) INCLUDE (id) WHERE code IS NOT NULL;",
-        &Hints::default(),
-    );
-    assert_eq!(
-        render(&predicate.up),
-        "DROP INDEX ix_pipeline_name;\n\n\
-         CREATE INDEX ix_pipeline_name ON pipeline (name) INCLUDE (id) WHERE code IS NOT NULL;\n"
-    );
-}
-
-#[test]
-fn concurrently_builds_indexes_outside_a_transaction() {
+    to.tables.insert("fresh".into(), fresh);
     let hints = Hints {
         concurrent_indexes: true,
         ..Hints::default()
     };
-    let plan = planned(WIDER_INCLUDE, &hints);
-    assert_eq!(
-        render(&plan.up),
-        "DROP INDEX CONCURRENTLY ix_pipeline_name;\n\n\
-         CREATE INDEX CONCURRENTLY ix_pipeline_name ON pipeline (name) INCLUDE (id, code);\n"
-    );
-    assert_eq!(
-        render(&plan.down),
-        "DROP INDEX CONCURRENTLY ix_pipeline_name;\n\n\
-         CREATE INDEX CONCURRENTLY ix_pipeline_name ON pipeline (name) INCLUDE (id);\n"
-    );
+    let plan = plan(&from, &to, &hints).expect("indexes are safe");
     assert!(!plan.run_in_transaction);
+    let sql = render(&plan.up);
+    assert!(sql.contains("DROP INDEX CONCURRENTLY ix_a;"), "{sql}");
+    assert!(
+        sql.contains("CREATE INDEX CONCURRENTLY ix_a ON pipeline (a) INCLUDE (b);"),
+        "{sql}"
+    );
+    // A new table is empty: its indexes are built at once.
+    assert!(
+        sql.contains("CREATE INDEX ix_fresh_a ON fresh (a);"),
+        "{sql}"
+    );
+    assert!(render(&plan.down).contains("CREATE INDEX CONCURRENTLY ix_a ON pipeline (a);"));
     assert_eq!(
         plan.warnings,
         [
@@ -410,185 +539,260 @@ fn concurrently_builds_indexes_outside_a_transaction() {
           outside a transaction"
         ]
     );
-    // A new table is empty: its indexes are built plainly, inside the transaction.
-    let plan = planned(
-        "CREATE TABLE t (id integer NOT NULL, CONSTRAINT t_pkey PRIMARY KEY (id));
-         CREATE INDEX ix_t ON t USING btree (id);",
-        &hints,
-    );
-    assert!(plan.run_in_transaction);
-    assert!(render(&plan.up).contains("CREATE INDEX ix_t ON t (id);"));
-}
-
-#[test]
-fn a_new_enum_is_created_before_use_and_dropped_on_the_way_down() {
-    let plan = planned(
-        "CREATE TYPE color AS ENUM ('red', 'blue');
-         ALTER TABLE pipeline ADD COLUMN color color;",
-        &Hints::default(),
-    );
-    assert_eq!(
-        render(&plan.up),
-        "CREATE TYPE color AS ENUM (\n  'red',\n  'blue'\n);\n\n\
-         ALTER TABLE pipeline ADD COLUMN color color;\n"
-    );
-    assert_eq!(
-        render(&plan.down),
-        "-- drops column `pipeline.color` added by the upgrade, with its values\n\
-         ALTER TABLE pipeline DROP COLUMN color;\n\n\
-         DROP TYPE color;\n"
+    assert!(
+        super::plan(&from, &to, &Hints::default())
+            .expect("plain")
+            .run_in_transaction
     );
 }
 
 #[test]
-fn an_added_label_is_used_only_outside_the_transaction_that_adds_it() {
-    let plan = planned(
-        "ALTER TYPE mood ADD VALUE 'angry' AFTER 'sad';",
-        &Hints::default(),
-    );
+fn a_new_enum_label_used_in_the_same_migration_runs_outside_a_transaction() {
+    let with = |labels: &'static [&'static str], default: Option<&str>| {
+        let mut c = not_null("part", SqlType::Enum("datepartenum".into()));
+        c.default = default.map(Expr::new);
+        schema(&[("datepartenum", labels)], vec![table("t", vec![c])])
+    };
+    let from = with(&["DAY"], None);
+    let to = with(&["DAY", "WEEK"], Some("'WEEK'::datepartenum"));
+    let plan = plan(&from, &to, &Hints::default()).expect("nothing destructive");
+    assert!(!plan.run_in_transaction);
     assert_eq!(
-        render(&plan.up),
-        "ALTER TYPE mood ADD VALUE 'angry' AFTER 'sad';\n"
-    );
-    // Adding alone runs in a transaction (PostgreSQL 12 and later allow it).
-    assert!(plan.run_in_transaction);
-    // Its removal on the way down is a type swap, and says what it may hit.
-    assert_eq!(
-        render(&plan.down),
-        "-- removes label 'angry' from enum `mood`, added by the upgrade: fails on rows that hold it\n\
-         ALTER TYPE mood RENAME TO mood__old;\n\n\
-         CREATE TYPE mood AS ENUM (\n  'sad',\n  'ok',\n  'happy'\n);\n\n\
-         ALTER TABLE pipeline ALTER COLUMN mood TYPE mood USING mood::text::mood;\n\n\
-         DROP TYPE mood__old;\n"
-    );
-    let used = planned(
-        "ALTER TYPE mood ADD VALUE 'angry' AFTER 'sad';
-         ALTER TABLE pipeline ALTER COLUMN mood SET DEFAULT 'angry';",
-        &Hints::default(),
-    );
-    assert!(!used.run_in_transaction);
-    assert_eq!(
-        used.warnings,
+        plan.warnings,
         [
-            "enum `mood` gains label 'angry' and this migration uses it; PostgreSQL cannot use a \
-          label in the transaction that adds it, so the migration runs outside a transaction"
+            "enum `datepartenum` gains label 'WEEK' and this migration uses it; PostgreSQL cannot \
+          use a label in the transaction that adds it, so the migration runs outside a transaction"
         ]
     );
+    let unused = super::plan(&from, &with(&["DAY", "WEEK"], None), &Hints::default());
+    assert!(unused.expect("nothing destructive").run_in_transaction);
 }
 
-const WITHOUT_OK: &str = "ALTER TYPE mood RENAME TO mood__old;
-CREATE TYPE mood AS ENUM ('happy', 'sad');
-ALTER TABLE pipeline ALTER COLUMN mood TYPE mood USING mood::text::mood;
-DROP TYPE mood__old;";
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
-#[test]
-fn removing_or_reordering_labels_swaps_the_type_with_a_cast() {
-    assert_eq!(
-        refused(WITHOUT_OK, &Hints::default()),
-        [
-            "removing label 'ok' from enum `mood` fails on rows that hold it\n\
-          help: if that is intended, confirm it with \
-          `#[watcher_enum(allow_destructive(remove_label(\"ok\")))]` on the enum of `mood`, or \
-          for the whole migration with `--allow-destructive`"
-        ]
-    );
-    let hints = Hints::default().allow(Destructive::RemoveEnumLabel {
-        name: "mood".into(),
-        label: "ok".into(),
-    });
-    let plan = planned(WITHOUT_OK, &hints);
-    let swap = |labels: &str| {
-        format!(
-            "ALTER TYPE mood RENAME TO mood__old;\n\n\
-             CREATE TYPE mood AS ENUM (\n{labels}\n);\n\n\
-             ALTER TABLE pipeline ALTER COLUMN mood TYPE mood USING mood::text::mood;\n\n\
-             DROP TYPE mood__old;\n"
-        )
-    };
-    assert_eq!(
-        render(&plan.up),
-        format!(
-            "-- destructive: removing label 'ok' from enum `mood` fails on rows that hold it\n{}",
-            swap("  'happy',\n  'sad'")
-        )
-    );
-    assert_eq!(render(&plan.down), swap("  'sad',\n  'ok',\n  'happy'"));
-}
-
-const WIDER_KEY: &str = "ALTER TABLE closure DROP CONSTRAINT closure_pkey;
-ALTER TABLE closure ADD CONSTRAINT closure_pkey PRIMARY KEY (source, target, depth);";
-
-#[test]
-fn changing_a_primary_key_needs_consent_and_says_what_the_way_back_risks() {
-    assert_eq!(
-        refused(WIDER_KEY, &Hints::default()),
-        ["changing the primary key of `closure` from (source, target) to (source, target, depth) \
-          drops the old key's guarantee and fails on duplicate rows\n\
-          help: if that is intended, confirm it with \
-          `#[watcher_table(allow_destructive(change_primary_key))]` on the struct of `closure`, \
-          or for the whole migration with `--allow-destructive`"]
-    );
-    let hints = Hints::default().allow(Destructive::ChangePrimaryKey {
-        table: "closure".into(),
-    });
-    let plan = planned(WIDER_KEY, &hints);
-    assert_eq!(
-        render(&plan.up),
-        "-- destructive: changing the primary key of `closure` from (source, target) to (source, \
-         target, depth) drops the old key's guarantee and fails on duplicate rows\n\
-         ALTER TABLE closure DROP CONSTRAINT closure_pkey;\n\n\
-         ALTER TABLE closure ADD CONSTRAINT closure_pkey PRIMARY KEY (source, target, depth);\n"
-    );
-    assert_eq!(
-        render(&plan.down),
-        "-- restores the primary key (source, target) of `closure`: fails if rows written since \
-         the upgrade share a key\n\
-         ALTER TABLE closure DROP CONSTRAINT closure_pkey;\n\n\
-         ALTER TABLE closure ADD CONSTRAINT closure_pkey PRIMARY KEY (source, target);\n"
-    );
-}
-
-#[test]
-fn every_problem_is_reported_at_once() {
-    let problems = refused(
-        "ALTER TABLE pipeline DROP COLUMN full_load;
-         ALTER TABLE pipeline ADD COLUMN input_hash varchar(20) NOT NULL;",
-        &Hints::default(),
-    );
-    assert_eq!(problems.len(), 2, "{problems:#?}");
-    assert!(problems[0].starts_with("dropping column `pipeline.full_load`"));
-    assert!(problems[1].starts_with("column `pipeline.input_hash` is NOT NULL"));
-}
-
-#[test]
-fn a_renamed_table_keeps_its_key_and_renames_the_default_names() {
-    // The structs of a renamed table derive `lineage_closure_pkey`; PostgreSQL's RENAME TO
-    // keeps `closure_pkey`. Renaming the constraint keeps the key (and needs no consent).
-    let to = {
-        let mut schema = Schema::default();
-        replay(
-            &mut schema,
-            &BASE.replace("closure", "lineage_closure"),
-            "to",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        schema
-    };
-    let hints = Hints::default().rename_table("closure", "lineage_closure");
-    let plan = plan(&base(), &to, &hints).unwrap_or_else(|e| panic!("refused: {e}"));
-    assert_eq!(
-        render(&plan.up),
-        "ALTER TABLE closure RENAME TO lineage_closure;\n\n\
-         ALTER TABLE lineage_closure RENAME CONSTRAINT closure_pkey TO lineage_closure_pkey;\n"
-    );
-    assert_eq!(
-        render(&plan.down),
-        "ALTER TABLE lineage_closure RENAME CONSTRAINT lineage_closure_pkey TO closure_pkey;\n\n\
-         ALTER TABLE lineage_closure RENAME TO closure;\n"
-    );
-    let mut back = to;
-    for op in &plan.down {
-        apply(&mut back, op).unwrap_or_else(|e| panic!("down: {e}"));
+    #[test]
+    fn a_confirmed_plan_goes_up_and_back_down((a, b) in strategy::schema_pair()) {
+        let mut hints = allow_all();
+        for t in b.tables.values() {
+            for c in &t.columns {
+                hints.backfills.insert((t.name.clone(), c.name.clone()), Expr::new("NULL"));
+            }
+        }
+        let plan = plan(&a, &b, &hints).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let upgraded = migrate(&a, &plan.up);
+        prop_assert_eq!(upgraded.describe_difference(&after_migration(&a, &b)), None);
+        let downgraded = migrate(&upgraded, &plan.down);
+        prop_assert_eq!(downgraded.describe_difference(&after_migration(&upgraded, &a)), None);
+        // The SQL says the same: fills, comments and `setval` selects leave the shape alone.
+        let mut replayed = a.clone();
+        crate::replay::replay(&mut replayed, &render(&plan.up), "up.sql")
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(replayed.describe_difference(&upgraded), None);
+        crate::replay::replay(&mut replayed, &render(&plan.down), "down.sql")
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(replayed.describe_difference(&downgraded), None);
     }
-    assert_eq!(back.describe_difference(&base()), None);
+}
+
+/// Watcher's real history after the seed (`shared/reference/README.md`), as struct edits
+/// would state it: each step's plan, its exact SQL, and replay landing on both sides.
+mod history {
+    use super::*;
+    use crate::model::{Column, Schema, SqlType};
+    use crate::replay::replay;
+
+    const REFERENCE: &str = include_str!("../../../../tests/data/watcher-20251005124405.sql");
+
+    fn seed() -> Schema {
+        let mut s = Schema::default();
+        replay(&mut s, REFERENCE, "watcher-20251005124405.sql").expect("the reference replays");
+        s
+    }
+
+    fn edit(from: &Schema, change: impl FnOnce(&mut Schema)) -> Schema {
+        let mut to = from.clone();
+        change(&mut to);
+        to
+    }
+
+    fn table<'s>(s: &'s mut Schema, name: &str) -> &'s mut crate::model::Table {
+        s.tables.get_mut(name).expect("a reference table")
+    }
+
+    /// Plans `from` → `to`, checks both directions by replaying their SQL, and returns it.
+    fn step(from: &Schema, to: &Schema, hints: &Hints) -> (String, String) {
+        let plan = plan(from, to, hints).unwrap_or_else(|e| panic!("{e}"));
+        assert!(plan.run_in_transaction);
+        let (up, down) = (render(&plan.up), render(&plan.down));
+        let mut s = from.clone();
+        replay(&mut s, &up, "up.sql").unwrap_or_else(|e| panic!("{e}\n{up}"));
+        assert_schema_eq(&s, &after_migration(from, to));
+        replay(&mut s, &down, "down.sql").unwrap_or_else(|e| panic!("{e}\n{down}"));
+        assert_schema_eq(&s, &after_migration(&s, from));
+        (up, down)
+    }
+
+    #[test]
+    fn the_six_changes_after_the_seed() {
+        let s0 = seed();
+
+        // 20251007183231: `pipeline_execution.full_load` is dropped.
+        let s1 = edit(&s0, |s| {
+            table(s, "pipeline_execution")
+                .columns
+                .retain(|c| c.name != "full_load");
+        });
+        assert_eq!(
+            problems(plan(&s0, &s1, &Hints::default())),
+            [
+                "dropping column `pipeline_execution.full_load` loses its values\n\
+              help: if that is intended, confirm it with \
+              `#[watcher_table(allow_destructive(drop_column(full_load)))]` on the struct of \
+              `pipeline_execution`, or for the \
+              whole migration with `--allow-destructive`"
+            ]
+        );
+        let allow = Hints::default().allow(Destructive::DropColumn {
+            table: "pipeline_execution".into(),
+            column: "full_load".into(),
+        });
+        assert_eq!(
+            step(&s0, &s1, &allow),
+            (
+                "\
+-- destructive: dropping column `pipeline_execution.full_load` loses its values
+ALTER TABLE pipeline_execution DROP COLUMN full_load;
+"
+                .to_string(),
+                "\
+-- restores column `pipeline_execution.full_load` dropped by the upgrade: its old values cannot come back
+ALTER TABLE pipeline_execution ADD COLUMN full_load boolean;
+"
+                .to_string()
+            )
+        );
+
+        // 20251008100712: `pipeline.input_hash varchar(20) NOT NULL`, filled from the name.
+        let input_hash = Column {
+            nullable: false,
+            ..Column::new("input_hash", SqlType::Varchar(Some(20)))
+        };
+        let s2 = edit(&s1, |s| {
+            table(s, "pipeline").columns.push(input_hash.clone())
+        });
+        let fill = Hints::default().backfill("pipeline", "input_hash", "left(md5(name), 20)");
+        assert_eq!(
+            step(&s1, &s2, &fill).0,
+            "\
+ALTER TABLE pipeline ADD COLUMN input_hash varchar(20);
+
+UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE input_hash IS NULL;
+
+ALTER TABLE pipeline ALTER COLUMN input_hash SET NOT NULL;
+"
+        );
+
+        // 20251011103728: the same on `address`.
+        let s3 = edit(&s2, |s| {
+            table(s, "address").columns.push(input_hash.clone())
+        });
+        let fill = Hints::default().backfill("address", "input_hash", "left(md5(name), 20)");
+        assert_eq!(
+            step(&s2, &s3, &fill).1,
+            "\
+-- drops column `address.input_hash` added by the upgrade, with its values
+ALTER TABLE address DROP COLUMN input_hash;
+"
+        );
+
+        // 20251018195622: `address_lineage_closure.lineage_path integer[] NOT NULL`, and both
+        // depth indexes gain it at the end of their INCLUDE lists.
+        let s4 = edit(&s3, |s| {
+            let t = table(s, "address_lineage_closure");
+            t.columns.push(Column {
+                nullable: false,
+                ..Column::new("lineage_path", SqlType::Array(Box::new(SqlType::Integer)))
+            });
+            for ix in t.indexes.values_mut() {
+                ix.include.push("lineage_path".into());
+            }
+        });
+        let fill = Hints::default().backfill(
+            "address_lineage_closure",
+            "lineage_path",
+            "ARRAY[source_address_id, target_address_id]",
+        );
+        assert_eq!(
+            step(&s3, &s4, &fill).0,
+            "\
+DROP INDEX ix_address_lineage_closure_depth_source_include;
+
+DROP INDEX ix_address_lineage_closure_depth_target_include;
+
+ALTER TABLE address_lineage_closure ADD COLUMN lineage_path integer[];
+
+UPDATE address_lineage_closure SET lineage_path = ARRAY[source_address_id, target_address_id] WHERE lineage_path IS NULL;
+
+ALTER TABLE address_lineage_closure ALTER COLUMN lineage_path SET NOT NULL;
+
+CREATE INDEX ix_address_lineage_closure_depth_source_include ON address_lineage_closure (source_address_id, depth) INCLUDE (target_address_id, lineage_path);
+
+CREATE INDEX ix_address_lineage_closure_depth_target_include ON address_lineage_closure (target_address_id, depth) INCLUDE (source_address_id, lineage_path);
+"
+        );
+
+        // 20251019142513: `address.deprecated` goes, `address.address_metadata jsonb` comes.
+        let s5 = edit(&s4, |s| {
+            let t = table(s, "address");
+            t.columns.retain(|c| c.name != "deprecated");
+            t.columns
+                .push(Column::new("address_metadata", SqlType::Jsonb));
+        });
+        let allow = Hints::default().allow(Destructive::DropColumn {
+            table: "address".into(),
+            column: "deprecated".into(),
+        });
+        assert_eq!(
+            step(&s4, &s5, &allow),
+            (
+                "\
+ALTER TABLE address ADD COLUMN address_metadata jsonb;
+
+-- destructive: dropping column `address.deprecated` loses its values
+ALTER TABLE address DROP COLUMN deprecated;
+"
+                .to_string(),
+                "\
+-- restores column `address.deprecated` dropped by the upgrade: its old values cannot come back
+ALTER TABLE address ADD COLUMN deprecated boolean NOT NULL DEFAULT false;
+
+-- drops column `address.address_metadata` added by the upgrade, with its values
+ALTER TABLE address DROP COLUMN address_metadata;
+"
+                .to_string()
+            )
+        );
+
+        // 20251021195850: the closure's primary key gains `depth`.
+        let s6 = edit(&s5, |s| {
+            let pk = table(s, "address_lineage_closure")
+                .primary_key
+                .as_mut()
+                .expect("a key");
+            pk.columns.push("depth".into());
+        });
+        let allow = Hints::default().allow(Destructive::ChangePrimaryKey {
+            table: "address_lineage_closure".into(),
+        });
+        assert_eq!(
+            step(&s5, &s6, &allow).1,
+            "\
+-- restores the primary key (source_address_id, target_address_id) of `address_lineage_closure`: fails if rows written since the upgrade share a key
+ALTER TABLE address_lineage_closure DROP CONSTRAINT address_lineage_closure_pkey;
+
+ALTER TABLE address_lineage_closure ADD CONSTRAINT address_lineage_closure_pkey PRIMARY KEY (source_address_id, target_address_id);
+"
+        );
+    }
 }
