@@ -57,11 +57,13 @@ impl<T> Default for EnumSql<T> {
     }
 }
 
-impl<T: WatcherEnum + 'static> SqlType for EnumSql<T> {
+// No `T: WatcherEnum` bound here: a field whose type is not a `#[watcher_enum]` then fails
+// once, at `assert_enum` and the label mappings, instead of at every Diesel operator.
+impl<T: 'static> SqlType for EnumSql<T> {
     type IsNull = is_nullable::NotNull;
 }
 
-impl<T: WatcherEnum + 'static> SingleValue for EnumSql<T> {}
+impl<T: 'static> SingleValue for EnumSql<T> {}
 
 impl<T: WatcherEnum + 'static> HasSqlType<EnumSql<T>> for Pg {
     fn metadata(lookup: &mut Self::MetadataLookup) -> PgTypeMetadata {

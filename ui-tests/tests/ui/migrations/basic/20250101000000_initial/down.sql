@@ -1,0 +1,4 @@
+DROP TABLE closure;
+DROP TABLE pipeline;
+DROP TABLE pipeline_type;
+DROP TYPE datepartenum;

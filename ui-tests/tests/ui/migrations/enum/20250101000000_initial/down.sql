@@ -1,0 +1,2 @@
+DROP TABLE reading;
+DROP TYPE datepartenum;
