@@ -59,6 +59,8 @@
 //! 5. The next deploy applies the migration at boot; operators use the `watcher-schema`
 //!    CLI (`current`, `history`, `upgrade`, `downgrade`, ...) as they used Alembic.
 
+#![warn(missing_docs)]
+
 // The macros name this crate's items as `::watcher_schema::…`, also when it expands them.
 extern crate self as watcher_schema;
 
