@@ -61,6 +61,11 @@ pub struct Address {
     pub created_at: DateTime<Utc>,
     /// When the row was last updated.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Hash of the address's input, to tell a changed registration from a repeated one.
+    /// Rows from before 20251011103728 get a deterministic stand-in that fits the column:
+    /// the first 20 hex digits of the md5 of their (unique) name.
+    #[watcher(max_length = 20, backfill = "left(md5(name), 20)")]
+    pub input_hash: String,
 }
 
 /// A direct source → target edge reported by a pipeline.
