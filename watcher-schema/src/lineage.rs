@@ -101,12 +101,12 @@ pub struct AddressLineage {
     index(
         name = "ix_address_lineage_closure_depth_source_include",
         columns(source_address_id, depth),
-        include(target_address_id)
+        include(target_address_id, lineage_path)
     ),
     index(
         name = "ix_address_lineage_closure_depth_target_include",
         columns(target_address_id, depth),
-        include(source_address_id)
+        include(source_address_id, lineage_path)
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
@@ -119,4 +119,10 @@ pub struct AddressLineageClosure {
     pub target_address_id: i32,
     /// Number of edges between them (0 for an address and itself).
     pub depth: i32,
+    /// The addresses from source to target. Rows from before 20251018195622 hold the empty
+    /// path: a closure row knows its ends and depth but not the addresses in between, so
+    /// any other value would claim a path that may be false; a real path is never empty
+    /// (it holds at least its source), so readers can tell "not recorded" apart.
+    #[watcher(backfill = "'{}'")]
+    pub lineage_path: Vec<i32>,
 }
