@@ -53,9 +53,6 @@ pub struct Address {
     /// The table's primary key column(s).
     #[watcher(max_length = 50)]
     pub primary_key: Option<String>,
-    /// Deprecated addresses are kept for history.
-    #[watcher(default = "false")]
-    pub deprecated: bool,
     /// When the row was created.
     #[watcher(default = "CURRENT_TIMESTAMP")]
     pub created_at: DateTime<Utc>,
@@ -66,6 +63,8 @@ pub struct Address {
     /// the first 20 hex digits of the md5 of their (unique) name.
     #[watcher(max_length = 20, backfill = "left(md5(name), 20)")]
     pub input_hash: String,
+    /// Free-form settings.
+    pub address_metadata: Option<serde_json::Value>,
 }
 
 /// A direct source → target edge reported by a pipeline.
