@@ -116,7 +116,9 @@ pub struct AddressLineageClosure {
     /// Downstream address.
     #[watcher(primary_key, references = Address)]
     pub target_address_id: i32,
-    /// Number of edges between them (0 for an address and itself).
+    /// Number of edges between them (0 for an address and itself); part of the key, so
+    /// that one pair can be linked along paths of different lengths.
+    #[watcher(primary_key)]
     pub depth: i32,
     /// The addresses from source to target. Rows from before 20251018195622 hold the empty
     /// path: a closure row knows its ends and depth but not the addresses in between, so
