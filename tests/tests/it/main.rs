@@ -3,6 +3,7 @@
 
 mod generated;
 mod harness;
+mod history;
 mod introspect;
 mod random;
 mod replay;
