@@ -199,7 +199,10 @@ fn downgrading_from_head_passes_through_every_state_and_ends_empty() {
     let mut conn = connect(&db);
     let mut states = Vec::new();
     for version in &all {
-        assert_eq!(upgrade_to(&mut conn, version), [version.clone()]);
+        assert_eq!(
+            upgrade_to(&mut conn, version),
+            std::slice::from_ref(version)
+        );
         states.push(catalog(&db));
     }
 
