@@ -5,15 +5,17 @@
 //! 1. new enum types, label additions, and the first half of enum type swaps;
 //! 2. new free-standing sequences, and owners released that are about to change;
 //! 3. foreign keys that go away or change, then dropped tables (referencing tables first),
-//!    then indexes and other constraints that go away or change;
+//!    then indexes and other constraints that go away or change, then renames of those
+//!    whose only change is their name (a renamed table or column leaves old names behind);
 //! 4. new tables in foreign-key order (ties by name), each followed by its indexes;
 //! 5. per kept table: columns added, altered, dropped;
 //! 6. new or changed primary keys, unique constraints, checks and indexes; then every new
 //!    foreign key, once every table and key it needs exists;
 //! 7. sequence owners, sequences dropped, and last enum types dropped.
 //!
-//! Anything that changes is dropped and recreated under the same name; column order is
-//! ignored (a column added to a kept table is physically last, as in PostgreSQL).
+//! Anything else that changes is dropped and recreated under the same name, and so is
+//! what depends on it (a foreign key on a rebuilt key, a check naming a swapped enum);
+//! column order is ignored (a column added to a kept table is physically last).
 
 mod column;
 mod order;

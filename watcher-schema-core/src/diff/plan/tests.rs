@@ -583,3 +583,201 @@ proptest! {
         prop_assert_eq!(replayed.describe_difference(&downgraded), None);
     }
 }
+
+/// Watcher's real history after the seed (`shared/reference/README.md`), as struct edits
+/// would state it: each step's plan, its exact SQL, and replay landing on both sides.
+mod history {
+    use super::*;
+    use crate::model::{Column, Schema, SqlType};
+    use crate::replay::replay;
+
+    const REFERENCE: &str = include_str!("../../../../tests/data/watcher-20251005124405.sql");
+
+    fn seed() -> Schema {
+        let mut s = Schema::default();
+        replay(&mut s, REFERENCE, "watcher-20251005124405.sql").expect("the reference replays");
+        s
+    }
+
+    fn edit(from: &Schema, change: impl FnOnce(&mut Schema)) -> Schema {
+        let mut to = from.clone();
+        change(&mut to);
+        to
+    }
+
+    fn table<'s>(s: &'s mut Schema, name: &str) -> &'s mut crate::model::Table {
+        s.tables.get_mut(name).expect("a reference table")
+    }
+
+    /// Plans `from` → `to`, checks both directions by replaying their SQL, and returns it.
+    fn step(from: &Schema, to: &Schema, hints: &Hints) -> (String, String) {
+        let plan = plan(from, to, hints).unwrap_or_else(|e| panic!("{e}"));
+        assert!(plan.run_in_transaction);
+        let (up, down) = (render(&plan.up), render(&plan.down));
+        let mut s = from.clone();
+        replay(&mut s, &up, "up.sql").unwrap_or_else(|e| panic!("{e}\n{up}"));
+        assert_schema_eq(&s, &after_migration(from, to));
+        replay(&mut s, &down, "down.sql").unwrap_or_else(|e| panic!("{e}\n{down}"));
+        assert_schema_eq(&s, &after_migration(&s, from));
+        (up, down)
+    }
+
+    #[test]
+    fn the_six_changes_after_the_seed() {
+        let s0 = seed();
+
+        // 20251007183231: `pipeline_execution.full_load` is dropped.
+        let s1 = edit(&s0, |s| {
+            table(s, "pipeline_execution")
+                .columns
+                .retain(|c| c.name != "full_load");
+        });
+        assert_eq!(
+            problems(plan(&s0, &s1, &Hints::default())),
+            [
+                "dropping column `pipeline_execution.full_load` loses its values\n\
+              help: if that is intended, confirm it with `--allow-destructive`"
+            ]
+        );
+        let allow = Hints::default().allow(Destructive::DropColumn {
+            table: "pipeline_execution".into(),
+            column: "full_load".into(),
+        });
+        assert_eq!(
+            step(&s0, &s1, &allow),
+            (
+                "\
+-- destructive: dropping column `pipeline_execution.full_load` loses its values
+ALTER TABLE pipeline_execution DROP COLUMN full_load;
+"
+                .to_string(),
+                "\
+-- restores column `pipeline_execution.full_load` dropped by the upgrade: its old values cannot come back
+ALTER TABLE pipeline_execution ADD COLUMN full_load boolean;
+"
+                .to_string()
+            )
+        );
+
+        // 20251008100712: `pipeline.input_hash varchar(20) NOT NULL`, filled from the name.
+        let input_hash = Column {
+            nullable: false,
+            ..Column::new("input_hash", SqlType::Varchar(Some(20)))
+        };
+        let s2 = edit(&s1, |s| {
+            table(s, "pipeline").columns.push(input_hash.clone())
+        });
+        let fill = Hints::default().backfill("pipeline", "input_hash", "left(md5(name), 20)");
+        assert_eq!(
+            step(&s1, &s2, &fill).0,
+            "\
+ALTER TABLE pipeline ADD COLUMN input_hash varchar(20);
+
+UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE input_hash IS NULL;
+
+ALTER TABLE pipeline ALTER COLUMN input_hash SET NOT NULL;
+"
+        );
+
+        // 20251011103728: the same on `address`.
+        let s3 = edit(&s2, |s| {
+            table(s, "address").columns.push(input_hash.clone())
+        });
+        let fill = Hints::default().backfill("address", "input_hash", "left(md5(name), 20)");
+        assert_eq!(
+            step(&s2, &s3, &fill).1,
+            "\
+-- drops column `address.input_hash` added by the upgrade, with its values
+ALTER TABLE address DROP COLUMN input_hash;
+"
+        );
+
+        // 20251018195622: `address_lineage_closure.lineage_path integer[] NOT NULL`, and both
+        // depth indexes gain it at the end of their INCLUDE lists.
+        let s4 = edit(&s3, |s| {
+            let t = table(s, "address_lineage_closure");
+            t.columns.push(Column {
+                nullable: false,
+                ..Column::new("lineage_path", SqlType::Array(Box::new(SqlType::Integer)))
+            });
+            for ix in t.indexes.values_mut() {
+                ix.include.push("lineage_path".into());
+            }
+        });
+        let fill = Hints::default().backfill(
+            "address_lineage_closure",
+            "lineage_path",
+            "ARRAY[source_address_id, target_address_id]",
+        );
+        assert_eq!(
+            step(&s3, &s4, &fill).0,
+            "\
+DROP INDEX ix_address_lineage_closure_depth_source_include;
+
+DROP INDEX ix_address_lineage_closure_depth_target_include;
+
+ALTER TABLE address_lineage_closure ADD COLUMN lineage_path integer[];
+
+UPDATE address_lineage_closure SET lineage_path = ARRAY[source_address_id, target_address_id] WHERE lineage_path IS NULL;
+
+ALTER TABLE address_lineage_closure ALTER COLUMN lineage_path SET NOT NULL;
+
+CREATE INDEX ix_address_lineage_closure_depth_source_include ON address_lineage_closure (source_address_id, depth) INCLUDE (target_address_id, lineage_path);
+
+CREATE INDEX ix_address_lineage_closure_depth_target_include ON address_lineage_closure (target_address_id, depth) INCLUDE (source_address_id, lineage_path);
+"
+        );
+
+        // 20251019142513: `address.deprecated` goes, `address.address_metadata jsonb` comes.
+        let s5 = edit(&s4, |s| {
+            let t = table(s, "address");
+            t.columns.retain(|c| c.name != "deprecated");
+            t.columns
+                .push(Column::new("address_metadata", SqlType::Jsonb));
+        });
+        let allow = Hints::default().allow(Destructive::DropColumn {
+            table: "address".into(),
+            column: "deprecated".into(),
+        });
+        assert_eq!(
+            step(&s4, &s5, &allow),
+            (
+                "\
+ALTER TABLE address ADD COLUMN address_metadata jsonb;
+
+-- destructive: dropping column `address.deprecated` loses its values
+ALTER TABLE address DROP COLUMN deprecated;
+"
+                .to_string(),
+                "\
+-- restores column `address.deprecated` dropped by the upgrade: its old values cannot come back
+ALTER TABLE address ADD COLUMN deprecated boolean NOT NULL DEFAULT false;
+
+-- drops column `address.address_metadata` added by the upgrade, with its values
+ALTER TABLE address DROP COLUMN address_metadata;
+"
+                .to_string()
+            )
+        );
+
+        // 20251021195850: the closure's primary key gains `depth`.
+        let s6 = edit(&s5, |s| {
+            let pk = table(s, "address_lineage_closure")
+                .primary_key
+                .as_mut()
+                .expect("a key");
+            pk.columns.push("depth".into());
+        });
+        let allow = Hints::default().allow(Destructive::ChangePrimaryKey {
+            table: "address_lineage_closure".into(),
+        });
+        assert_eq!(
+            step(&s5, &s6, &allow).1,
+            "\
+ALTER TABLE address_lineage_closure DROP CONSTRAINT address_lineage_closure_pkey;
+
+ALTER TABLE address_lineage_closure ADD CONSTRAINT address_lineage_closure_pkey PRIMARY KEY (source_address_id, target_address_id);
+"
+        );
+    }
+}
