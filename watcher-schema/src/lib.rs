@@ -80,6 +80,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 pub mod __private;
 
 pub mod anomalies;
+pub mod guide;
 pub mod executions;
 pub mod lineage;
 pub mod monitoring;
