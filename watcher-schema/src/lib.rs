@@ -62,7 +62,13 @@
 // The macros name this crate's items as `::watcher_schema::…`, also when it expands them.
 extern crate self as watcher_schema;
 
-pub use watcher_schema_macros::{schema, watcher_enum, watcher_table};
+// A compiled example on each macro's page, before the grammar its own crate documents.
+#[doc = include_str!("docs/schema.md")]
+pub use watcher_schema_macros::schema;
+#[doc = include_str!("docs/watcher_enum.md")]
+pub use watcher_schema_macros::watcher_enum;
+#[doc = include_str!("docs/watcher_table.md")]
+pub use watcher_schema_macros::watcher_table;
 pub use watcher_schema_runner::{
     Action, AppliedMigration, RanMigration, Report, RunError, Runner, Target,
 };
