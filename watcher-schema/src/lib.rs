@@ -1,12 +1,23 @@
 //! The Watcher database schema as Rust: twelve `#[watcher_table]` structs and two
 //! `#[watcher_enum]` enums, their Diesel code, and the migrations that build them, embedded
-//! in the binary and applied at boot.
+//! in the binary and applied at boot. A struct that differs from the migrations does not
+//! compile.
+//!
+//! | module | tables and enums |
+//! | --- | --- |
+//! | [`pipelines`] | `pipeline_type`, `pipeline`; [`DatePartEnum`](pipelines::DatePartEnum) |
+//! | [`executions`] | `pipeline_execution`, `pipeline_execution_closure` |
+//! | [`lineage`] | `address_type`, `address`, `address_lineage`, `address_lineage_closure` |
+//! | [`monitoring`] | `freshness_pipeline_log`, `timeliness_pipeline_execution_log` |
+//! | [`anomalies`] | `anomaly_detection_rule`, `anomaly_detection_result`; [`AnomalyMetricFieldEnum`](anomalies::AnomalyMetricFieldEnum) |
+//!
+//! The [`guide`] explains how to declare and change tables, with examples that compile.
 //!
 //! # At boot
 //!
 //! Bring the database to the head of the embedded migrations before serving. This is safe
 //! when many replicas start at once: one applies, the others wait on an advisory lock and
-//! then find nothing to do.
+//! then find nothing to do. [`guide::boot`] has the details and the errors.
 //!
 //! ```no_run
 //! fn main() -> Result<(), watcher_schema::RunError> {
@@ -58,6 +69,8 @@
 //!    that the structs equal its head.
 //! 5. The next deploy applies the migration at boot; operators use the `watcher-schema`
 //!    CLI (`current`, `history`, `upgrade`, `downgrade`, ...) as they used Alembic.
+//!
+//! [`guide::drift`] lists what the compiler compares and shows its messages.
 
 // The macros name this crate's items as `::watcher_schema::…`, also when it expands them.
 extern crate self as watcher_schema;
@@ -86,8 +99,8 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 pub mod __private;
 
 pub mod anomalies;
-pub mod guide;
 pub mod executions;
+pub mod guide;
 pub mod lineage;
 pub mod monitoring;
 pub mod pipelines;
