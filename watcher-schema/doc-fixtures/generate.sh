@@ -3,7 +3,8 @@
 # watcher-schema/src/docs/*.md that says `migrations = "doc-fixtures/NAME"` is written out
 # (hidden `# ` lines included) as a scratch source tree, and doc-fixtures/NAME is rebuilt
 # from it with `watcher-schema revision --autogenerate`: generated, never written by hand.
-# The fixed version and message keep the output byte-for-byte stable.
+# The fixed version and message keep the output byte-for-byte stable. After editing an
+# example, run this: until then its doc test fails with the drift it introduced.
 # Usage: watcher-schema/doc-fixtures/generate.sh [NAME...]   (default: every example)
 set -euo pipefail
 crate=$(cd "$(dirname "$0")/.." && pwd)
