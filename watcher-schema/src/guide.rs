@@ -1,5 +1,5 @@
-//! The user's guide, docs only: one page per part of the attribute grammar, each ending
-//! with an example that runs as a doc test, followed by the migration generated from it.
+// The user's guide, docs only (`docs/*.md`): one page per part of the attribute grammar,
+// each ending with an example that runs as a doc test and the migration generated from it.
 #![doc = include_str!("docs/guide.md")]
 #![doc = generated_sql!("first_schema")]
 #![doc = include_str!("docs/generated.md")]
