@@ -117,6 +117,11 @@ fn render_op(op: &Op) -> Vec<Chunk> {
         Op::SetSequenceOwner { name, owned_by } => {
             vec![set_sequence_owner(name, owned_by.as_ref())]
         }
+        Op::RenameSequence { from, to } => vec![stmt(format!(
+            "ALTER SEQUENCE {} RENAME TO {}",
+            quote_ident(from),
+            quote_ident(to)
+        ))],
         Op::DropSequence { name } => vec![stmt(format!("DROP SEQUENCE {}", quote_ident(name)))],
         Op::CreateTable(table) => create_table(table),
         Op::DropTable { name } => vec![stmt(format!("DROP TABLE {}", quote_ident(name)))],

@@ -72,6 +72,8 @@
 //!
 //! [`guide::drift`] lists what the compiler compares and shows its messages.
 
+#![warn(missing_docs)]
+
 // The macros name this crate's items as `::watcher_schema::…`, also when it expands them.
 extern crate self as watcher_schema;
 

@@ -10,4 +10,5 @@ mod roundtrip;
 mod schema_array;
 mod schema_catalog;
 mod schema_diesel;
+mod schema_generated;
 mod support;

@@ -30,6 +30,19 @@ pub(super) fn alter_column(
     // A serial's sequence has the column's type, so a serial that changes type is rebuilt.
     let serial_retyped = retyped && matches!(cur.generated, Some(Generated::Serial { .. }));
 
+    // 0. A serial whose sequence only changes name (its table or column was renamed).
+    if let (Some(Generated::Serial { sequence: old }), Some(Generated::Serial { sequence: new })) =
+        (&cur.generated, &to.generated)
+    {
+        if old != new && !retyped {
+            ops.push(Op::RenameSequence {
+                from: old.clone(),
+                to: new.clone(),
+            });
+            cur.generated = to.generated.clone();
+        }
+    }
+
     // 1. Give up a generation that does not survive.
     if cur.generated != to.generated || serial_retyped {
         match cur.generated.take() {
