@@ -1,5 +1,6 @@
 //! Step: two [`Schema`]s → the ordered [`Op`]s that turn one into the other. Hands them
-//! to [`crate::sql`] for text, and to [`plan`] for the rules that keep real data safe.
+//! to [`crate::sql`] for text, and to [`plan`](mod@plan) for the rules that keep real
+//! data safe.
 //!
 //! The order is one PostgreSQL accepts, whatever the data:
 //! 1. new enum types, label additions, and the first half of enum type swaps;

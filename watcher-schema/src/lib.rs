@@ -1,12 +1,23 @@
 //! The Watcher database schema as Rust: twelve `#[watcher_table]` structs and two
 //! `#[watcher_enum]` enums, their Diesel code, and the migrations that build them, embedded
-//! in the binary and applied at boot.
+//! in the binary and applied at boot. A struct that differs from the migrations does not
+//! compile.
+//!
+//! | module | tables and enums |
+//! | --- | --- |
+//! | [`pipelines`] | `pipeline_type`, `pipeline`; [`DatePartEnum`](pipelines::DatePartEnum) |
+//! | [`executions`] | `pipeline_execution`, `pipeline_execution_closure` |
+//! | [`lineage`] | `address_type`, `address`, `address_lineage`, `address_lineage_closure` |
+//! | [`monitoring`] | `freshness_pipeline_log`, `timeliness_pipeline_execution_log` |
+//! | [`anomalies`] | `anomaly_detection_rule`, `anomaly_detection_result`; [`AnomalyMetricFieldEnum`](anomalies::AnomalyMetricFieldEnum) |
+//!
+//! The [`guide`] explains how to declare and change tables, with examples that compile.
 //!
 //! # At boot
 //!
 //! Bring the database to the head of the embedded migrations before serving. This is safe
 //! when many replicas start at once: one applies, the others wait on an advisory lock and
-//! then find nothing to do.
+//! then find nothing to do. [`guide::boot`] has the details and the errors.
 //!
 //! ```no_run
 //! fn main() -> Result<(), watcher_schema::RunError> {
@@ -58,13 +69,21 @@
 //!    that the structs equal its head.
 //! 5. The next deploy applies the migration at boot; operators use the `watcher-schema`
 //!    CLI (`current`, `history`, `upgrade`, `downgrade`, ...) as they used Alembic.
+//!
+//! [`guide::drift`] lists what the compiler compares and shows its messages.
 
 #![warn(missing_docs)]
 
 // The macros name this crate's items as `::watcher_schema::…`, also when it expands them.
 extern crate self as watcher_schema;
 
-pub use watcher_schema_macros::{schema, watcher_enum, watcher_table};
+// A compiled example on each macro's page, before the grammar its own crate documents.
+#[doc = include_str!("docs/schema.md")]
+pub use watcher_schema_macros::schema;
+#[doc = include_str!("docs/watcher_enum.md")]
+pub use watcher_schema_macros::watcher_enum;
+#[doc = include_str!("docs/watcher_table.md")]
+pub use watcher_schema_macros::watcher_table;
 pub use watcher_schema_runner::{
     Action, AppliedMigration, RanMigration, Report, RunError, Runner, Target,
 };
@@ -83,6 +102,7 @@ pub mod __private;
 
 pub mod anomalies;
 pub mod executions;
+pub mod guide;
 pub mod lineage;
 pub mod monitoring;
 pub mod pipelines;

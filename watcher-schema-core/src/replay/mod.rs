@@ -1,5 +1,5 @@
 //! Migration SQL → [`Schema`]: a hand-written lexer and recursive-descent parser read
-//! PostgreSQL DDL into [`Op`](crate::op::Op)s, which [`op::apply`] applies one by one.
+//! PostgreSQL DDL into [`Op`]s, which [`op::apply`] applies one by one.
 //!
 //! The stages: `lexer` (text → tokens), `parser` (the cursor the grammar is written
 //! with), `statement` (which statement is this), `definition` (columns and
