@@ -602,8 +602,9 @@ pub fn compare_table_in(migrations: &Schema, structs: &Table) -> Vec<Drift> {
             },
         ),
         Some(old) => out.extend(compare_table(old, structs).into_iter().filter(|d| {
-            // A key to an unknown table is reported once, as such.
-            !matches!(d, Drift::ForeignKey { name, migrations: None, .. } if unknown_targets.contains(name))
+            // A key to an unknown table is reported once, as such, whether the migrations
+            // lack the key or have it pointing elsewhere.
+            !matches!(d, Drift::ForeignKey { name, .. } if unknown_targets.contains(name))
         })),
     }
     out
@@ -864,6 +865,19 @@ mod tests {
         schema.tables.insert("pipeline".into(), pipeline());
         // The unknown target is reported once, not also as a missing foreign key.
         assert_eq!(compare_table_in(&schema, &table).len(), 1);
+        // Nor as a changed one, when the migrations have the key pointing elsewhere.
+        let mut old = pipeline();
+        let mut fk = table.foreign_keys["pipeline_type_fkey"].clone();
+        fk.ref_table = "address".into();
+        old.foreign_keys.insert(fk.name.clone(), fk);
+        schema.tables.insert("pipeline".into(), old);
+        schema
+            .tables
+            .insert("address".into(), Table::new("address"));
+        assert!(matches!(
+            compare_table_in(&schema, &table).as_slice(),
+            [Drift::ForeignKeyTarget { target, .. }] if target == "pipeline_type"
+        ));
         assert_eq!(
             Drift::TableUnclaimed {
                 table: "x".into()
