@@ -57,11 +57,14 @@ impl<T> Default for EnumSql<T> {
     }
 }
 
-impl<T: WatcherEnum + 'static> SqlType for EnumSql<T> {
+// No `WatcherEnum` bound here: a field whose enum lacks `#[watcher_enum]` then fails only
+// where a label is read or written (and at the macro's own check), not in every impl that
+// `table!` generates for the whole table.
+impl<T: 'static> SqlType for EnumSql<T> {
     type IsNull = is_nullable::NotNull;
 }
 
-impl<T: WatcherEnum + 'static> SingleValue for EnumSql<T> {}
+impl<T: 'static> SingleValue for EnumSql<T> {}
 
 impl<T: WatcherEnum + 'static> HasSqlType<EnumSql<T>> for Pg {
     fn metadata(lookup: &mut Self::MetadataLookup) -> PgTypeMetadata {
