@@ -282,14 +282,22 @@ impl Drift {
                 table,
                 migrations,
                 structs,
-            } => (
+            } => {
+                // The constraint name only matters when it is what differs.
+                let same_name = matches!((migrations, structs), (Some(m), Some(s)) if m.name == s.name);
+                let describe = |key: Option<&PrimaryKey>| match key {
+                    Some(key) if same_name => format!("({})", key.columns.join(", ")),
+                    key => describe_key(key),
+                };
+                (
                 format!(
                     "primary key of `{table}` is {} in the migrations {head} but {} in the struct",
-                    describe_key(migrations.as_ref()),
-                    describe_key(structs.as_ref()),
+                    describe(migrations.as_ref()),
+                    describe(structs.as_ref()),
                 ),
                 revision(format!("alter primary key of {table}")),
-            ),
+            )
+            }
             Drift::Index {
                 table,
                 name,
@@ -827,13 +835,26 @@ mod tests {
         assert_eq!(
             messages(&compare_table(&old_with_check, &new)),
             [
-                "primary key of `pipeline` is `pipeline_pkey` (id) in the migrations (head 20251005124405) but `pipeline_pkey` (id, name) in the struct\nhelp: run `watcher-schema revision --autogenerate -m \"alter primary key of pipeline\"`",
+                "primary key of `pipeline` is (id) in the migrations (head 20251005124405) but (id, name) in the struct\nhelp: run `watcher-schema revision --autogenerate -m \"alter primary key of pipeline\"`",
                 "foreign key `pipeline_owner_fkey` on `pipeline` is not in the migrations (head 20251005124405)\nhelp: run `watcher-schema revision --autogenerate -m \"add foreign key pipeline_owner_fkey\"`",
                 "unique constraint `uq` on `pipeline` is not in the migrations (head 20251005124405)\nhelp: run `watcher-schema revision --autogenerate -m \"add unique uq\"`",
                 "check `ck_name` on `pipeline` is `CHECK (name <> 'x')` in the migrations (head 20251005124405) but `CHECK (name <> '')` in the struct\nhelp: run `watcher-schema revision --autogenerate -m \"alter check ck_name\"`",
                 "index `ix_partial` on `pipeline` is not in the migrations (head 20251005124405)\nhelp: run `watcher-schema revision --autogenerate -m \"add index ix_partial\"`",
                 "index `ux_pipeline_name_include` on `pipeline` is `UNIQUE USING btree (name) INCLUDE (active, id)` in the migrations (head 20251005124405) but `UNIQUE USING btree (name) INCLUDE (active)` in the struct\nhelp: run `watcher-schema revision --autogenerate -m \"alter index ux_pipeline_name_include\"`",
             ]
+        );
+        // A renamed key names both constraints; a missing one says so.
+        let mut renamed = old.clone();
+        renamed.primary_key.as_mut().unwrap().name = "pk_pipeline".into();
+        let mut keyless = old.clone();
+        keyless.primary_key = None;
+        assert_eq!(
+            messages(&compare_table(&old, &renamed))[0].lines().next(),
+            Some("primary key of `pipeline` is `pipeline_pkey` (id) in the migrations (head 20251005124405) but `pk_pipeline` (id) in the struct")
+        );
+        assert_eq!(
+            messages(&compare_table(&old, &keyless))[0].lines().next(),
+            Some("primary key of `pipeline` is `pipeline_pkey` (id) in the migrations (head 20251005124405) but absent in the struct")
         );
         let drifts = compare_table(&new, &old);
         assert!(drifts.iter().any(|d| d.message(HEAD)
