@@ -91,13 +91,26 @@ fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
                 .map(|u| u.name.as_ref().map_or(u.span, |n| n.span));
             span_or_struct(cx, table, declared, msg);
         }
-        Drift::ForeignKey { name, .. } => {
+        Drift::ForeignKey {
+            name, migrations, ..
+        } => {
             let declared = table.fields.iter().find(|f| {
                 f.attrs.references.is_some() && lower::foreign_key_name(table, f) == *name
             });
-            match declared.and_then(|f| f.attrs.references.as_ref()) {
-                Some(reference) => error_at_reference(cx, reference, msg),
-                None => cx.error_at(table.ident, msg),
+            // A key the struct lacks is written on the field of its column, so point there.
+            let column_field = || {
+                migrations
+                    .as_ref()
+                    .and_then(|fk| fk.columns.first())
+                    .and_then(|column| field(column))
+            };
+            match (
+                declared.and_then(|f| f.attrs.references.as_ref()),
+                column_field(),
+            ) {
+                (Some(reference), _) => error_at_reference(cx, reference, msg),
+                (None, Some(f)) => cx.error_at(f.ident, msg),
+                (None, None) => cx.error_at(table.ident, msg),
             }
         }
         Drift::ForeignKeyTarget { column, .. } => {
