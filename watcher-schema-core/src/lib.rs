@@ -10,6 +10,7 @@ pub mod chain;
 #[cfg(feature = "structs")]
 pub mod diag;
 pub mod diff;
+pub mod expr;
 pub mod head;
 pub mod model;
 pub mod op;

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use crate::expr::Expr;
+
 /// PostgreSQL's identifier length limit (`NAMEDATALEN - 1`), in bytes.
 pub const MAX_IDENTIFIER_LEN: usize = 63;
 
@@ -180,96 +182,6 @@ impl fmt::Display for SqlType {
             SqlType::Array(inner) => write!(f, "{inner}[]"),
         }
     }
-}
-
-/// A SQL expression (default, check, index predicate), normalised so that the same
-/// expression written by a person, printed by `pg_get_expr` or replayed compares equal:
-/// whitespace outside literals collapsed, enclosing parentheses removed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Expr(String);
-
-impl Expr {
-    /// Normalises `text` into an expression.
-    pub fn new(text: &str) -> Expr {
-        let mut s = collapse_whitespace(text);
-        while let Some(inner) = strip_enclosing_parens(&s) {
-            s = inner.trim().to_string();
-        }
-        Expr(s)
-    }
-
-    /// The normalised text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Expr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut quote: Option<char> = None;
-    let mut pending_space = false;
-    for c in text.trim().chars() {
-        match quote {
-            Some(q) => {
-                out.push(c);
-                if c == q {
-                    quote = None;
-                }
-            }
-            None if c.is_whitespace() => pending_space = true,
-            None => {
-                if pending_space && !out.is_empty() {
-                    let prev = out.chars().last().unwrap_or(' ');
-                    if prev != '(' && c != ')' {
-                        out.push(' ');
-                    }
-                }
-                pending_space = false;
-                if c == '\'' || c == '"' {
-                    quote = Some(c);
-                }
-                out.push(c);
-            }
-        }
-    }
-    out
-}
-
-/// `(a OR b)` → `a OR b`; `(a) OR (b)` → `None`.
-fn strip_enclosing_parens(s: &str) -> Option<&str> {
-    let bytes = s.as_bytes();
-    if bytes.first() != Some(&b'(') || bytes.last() != Some(&b')') {
-        return None;
-    }
-    let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        match quote {
-            Some(q) => {
-                if b == q {
-                    quote = None;
-                }
-            }
-            None => match b {
-                b'\'' | b'"' => quote = Some(b),
-                b'(' => depth += 1,
-                b')' => {
-                    depth -= 1;
-                    if depth == 0 && i != bytes.len() - 1 {
-                        return None;
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    Some(&s[1..s.len() - 1])
 }
 
 /// `CONSTRAINT name PRIMARY KEY (columns)`.
@@ -630,17 +542,6 @@ pub fn default_sequence_name(table: &str, column: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn expr_normalises_whitespace_and_outer_parens() {
-        assert_eq!(
-            Expr::new("((end_date IS NULL)   OR (end_date > start_date))").as_str(),
-            "(end_date IS NULL) OR (end_date > start_date)"
-        );
-        assert_eq!(Expr::new(" ( a  =  'x  y' ) ").as_str(), "a = 'x  y'");
-        assert_eq!(Expr::new("(a) OR (b)").as_str(), "(a) OR (b)");
-        assert_eq!(Expr::new("now()").as_str(), "now()");
-    }
 
     #[test]
     fn generated_names_follow_postgres() {

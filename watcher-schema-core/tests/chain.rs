@@ -844,3 +844,63 @@ fn new_versions_increase_even_when_the_clock_does_not() {
         "20251005134405"
     );
 }
+
+// ---- replaying -----------------------------------------------------------------------
+
+#[test]
+fn replays_the_chain_up_to_any_version() {
+    let fx = Fixture::new("replay");
+    fx.migration("20251005124405_initial", None)
+        .migration("20251007183231_second", Some(V1))
+        .file(
+            "20251007183231_second/up.sql",
+            "ALTER TABLE t20251005124405 ADD COLUMN name text NOT NULL;\n\
+             CREATE TABLE t20251007183231 (id integer);\n",
+        );
+    let chain = fx.load().unwrap();
+
+    let first = chain.schema_at(V1).unwrap();
+    assert_eq!(first.tables.keys().collect::<Vec<_>>(), ["t20251005124405"]);
+    assert_eq!(first.tables["t20251005124405"].columns.len(), 1);
+
+    let head = chain.schema_at_head().unwrap();
+    assert_eq!(head, chain.schema_at(V2).unwrap());
+    assert_eq!(
+        head.tables.keys().collect::<Vec<_>>(),
+        ["t20251005124405", "t20251007183231"]
+    );
+    let name = head.tables["t20251005124405"].column("name").unwrap();
+    assert!(!name.nullable);
+}
+
+#[test]
+fn rejects_an_unsupported_statement_in_up_sql() {
+    let fx = Fixture::new("replay-unsupported");
+    fx.migration("20251005124405_initial", None)
+        .migration("20251007183231_add_view", Some(V1))
+        .file(
+            "20251007183231_add_view/up.sql",
+            "-- a view is not part of the schema model\n\
+             SELECT 1;\n\
+             CREATE VIEW v AS SELECT id FROM t20251005124405;\n",
+        );
+    let chain = fx.load().unwrap();
+    // Up to the migration before it, the chain replays.
+    assert!(chain.schema_at(V1).is_ok());
+
+    let err = chain.schema_at_head().unwrap_err();
+    let ChainError::Replay { dir, source } = &err else {
+        panic!("expected a replay error, got: {err}");
+    };
+    assert_eq!(dir, &fx.path("20251007183231_add_view"));
+    assert_eq!((source.line, source.column), (3, 1));
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "cannot replay migration 20251007183231_add_view: {}:3:1: unsupported statement \
+             `CREATE VIEW`",
+            fx.shown("20251007183231_add_view/up.sql")
+        )),
+        "{message}"
+    );
+}

@@ -9,7 +9,6 @@ use watcher_schema_core::head::HeadModel;
 use watcher_schema_core::model::SqlType;
 use watcher_schema_core::structs::ast::{Enum, Field, Table};
 use watcher_schema_core::structs::attr::Reference;
-use watcher_schema_core::structs::lower;
 
 /// Every difference between a struct and the migrations, each at its token.
 pub fn check_table(table: &Table, model: &HeadModel) -> syn::Result<()> {
@@ -87,16 +86,17 @@ fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
                 .attrs
                 .uniques
                 .iter()
-                .find(|u| lower::unique_name(table, u) == *name)
+                .find(|u| table.unique_name(u) == *name)
                 .map(|u| u.name.as_ref().map_or(u.span, |n| n.span));
             span_or_struct(cx, table, declared, msg);
         }
         Drift::ForeignKey {
             name, migrations, ..
         } => {
-            let declared = table.fields.iter().find(|f| {
-                f.attrs.references.is_some() && lower::foreign_key_name(table, f) == *name
-            });
+            let declared = table
+                .fields
+                .iter()
+                .find(|f| f.attrs.references.is_some() && table.foreign_key_name(f) == *name);
             // A key the struct lacks is written on the field of its column, so point there.
             let column_field = || {
                 migrations
@@ -113,7 +113,7 @@ fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
                 (None, None) => cx.error_at(table.ident, msg),
             }
         }
-        Drift::ForeignKeyTarget { column, .. } => {
+        Drift::ForeignKeyTarget { column, .. } | Drift::ForeignKeyTargetColumn { column, .. } => {
             match field(column).and_then(|f| f.attrs.references.as_ref()) {
                 Some(reference) => error_at_reference(cx, reference, msg),
                 None => cx.error_at(table.ident, msg),

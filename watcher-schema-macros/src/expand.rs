@@ -149,6 +149,7 @@ fn item_keyword_span(item: &syn::Item) -> Span {
 /// The struct without our `#[watcher(...)]` helpers, which rustc would reject.
 fn strip_struct(item: &syn::ItemStruct) -> syn::ItemStruct {
     let mut item = item.clone();
+    item.attrs.retain(|a| !attr::is_helper(a));
     for field in &mut item.fields {
         field.attrs.retain(|a| !attr::is_helper(a));
     }
@@ -157,6 +158,7 @@ fn strip_struct(item: &syn::ItemStruct) -> syn::ItemStruct {
 
 fn strip_enum(item: &syn::ItemEnum) -> syn::ItemEnum {
     let mut item = item.clone();
+    item.attrs.retain(|a| !attr::is_helper(a));
     for variant in &mut item.variants {
         variant.attrs.retain(|a| !attr::is_helper(a));
     }
@@ -255,7 +257,13 @@ fn table_macro(table: &Table, model: &model::Table) -> TokenStream {
             let name = &field.column;
             quote!(#[sql_name = #name])
         });
-        Some(quote!(#sql_name #field_ident -> #ty,))
+        // The field's docs document the column too (Diesel's column structs are public).
+        let mut docs: Vec<syn::Attribute> = doc_attrs(&field.original.attrs).cloned().collect();
+        if docs.is_empty() {
+            let text = format!(" The `{}.{}` column.", table.name, field.column);
+            docs.push(parse_quote!(#[doc = #text]));
+        }
+        Some(quote!(#(#docs)* #sql_name #field_ident -> #ty,))
     });
     let columns: Vec<TokenStream> = columns.collect();
     let doc = format!(
@@ -326,11 +334,7 @@ fn insertable(table: &Table, model: &model::Table) -> Option<TokenStream> {
             if column.generated.is_some() {
                 return None;
             }
-            let docs = field
-                .original
-                .attrs
-                .iter()
-                .filter(|a| a.path().is_ident("doc"));
+            let docs = doc_attrs(&field.original.attrs);
             let vis = &field.original.vis;
             let name = field.ident;
             let ty = field.ty;
@@ -362,6 +366,10 @@ fn insertable(table: &Table, model: &model::Table) -> Option<TokenStream> {
             #(#fields)*
         }
     })
+}
+
+fn doc_attrs(attrs: &[syn::Attribute]) -> impl Iterator<Item = &syn::Attribute> {
+    attrs.iter().filter(|a| a.path().is_ident("doc"))
 }
 
 /// The standard derives of the user's struct that `New<Struct>` can have too.
@@ -532,7 +540,8 @@ fn enum_code(parsed: &Enum) -> TokenStream {
 fn schema_code(tables: &[(String, &syn::Path)]) -> TokenStream {
     // const _: () = {
     //     use pipelines::pipeline as __watcher_table_0;
-    //     ::diesel::allow_tables_to_appear_in_same_query!(__watcher_table_0, ...);
+    //     ::diesel::allow_tables_to_appear_in_same_query!(__watcher_table_0, ...,);
+    // (the trailing comma matches Diesel's rule for a single table)
     // };
     let paths: Vec<&syn::Path> = tables
         .iter()
@@ -546,7 +555,7 @@ fn schema_code(tables: &[(String, &syn::Path)]) -> TokenStream {
     quote! {
         const _: () = {
             #(use #paths as #aliases;)*
-            ::diesel::allow_tables_to_appear_in_same_query!(#(#aliases),*);
+            ::diesel::allow_tables_to_appear_in_same_query!(#(#aliases,)*);
         };
     }
 }

@@ -57,9 +57,8 @@ impl<T> Default for EnumSql<T> {
     }
 }
 
-// No `WatcherEnum` bound here: a field whose enum lacks `#[watcher_enum]` then fails only
-// where a label is read or written (and at the macro's own check), not in every impl that
-// `table!` generates for the whole table.
+// No `T: WatcherEnum` bound here: a field whose type is not a `#[watcher_enum]` then fails
+// once, at `assert_enum` and the label mappings, instead of at every Diesel operator.
 impl<T: 'static> SqlType for EnumSql<T> {
     type IsNull = is_nullable::NotNull;
 }

@@ -136,6 +136,17 @@ pub enum Drift {
         /// The referenced table.
         target: String,
     },
+    /// A foreign key names a column its target table does not have in the migrations.
+    ForeignKeyTargetColumn {
+        /// Table name.
+        table: String,
+        /// The referencing column.
+        column: String,
+        /// The referenced table.
+        target: String,
+        /// The referenced column.
+        target_column: String,
+    },
     /// A unique constraint is missing on one side or differs.
     Unique {
         /// Table name.
@@ -349,6 +360,17 @@ impl Drift {
                     "declare `{target}` with `#[watcher_table]` and {}, or correct `references`",
                     revision(format!("create table {target}"))
                 ),
+            ),
+            Drift::ForeignKeyTargetColumn {
+                table,
+                column,
+                target,
+                target_column,
+            } => (
+                format!(
+                    "foreign key `{table}.{column}` references column `{target}.{target_column}`, which is not in the migrations {head}"
+                ),
+                "name an existing column with `references_column = \"...\"`".to_string(),
             ),
             Drift::Unique {
                 table,
@@ -593,14 +615,31 @@ pub fn compare_table_in(migrations: &Schema, structs: &Table) -> Vec<Drift> {
     let mut out = Vec::new();
     let mut unknown_targets = Vec::new();
     for fk in structs.foreign_keys.values() {
-        if fk.ref_table != structs.name && !migrations.tables.contains_key(&fk.ref_table) {
-            unknown_targets.push(fk.name.clone());
-            out.push(Drift::ForeignKeyTarget {
+        // A key to the table itself is checked against the struct's own columns.
+        let target = if fk.ref_table == structs.name {
+            Some(structs)
+        } else {
+            migrations.table(&fk.ref_table)
+        };
+        let column = fk.columns.join(", ");
+        let drift = match target {
+            None => Drift::ForeignKeyTarget {
                 table: structs.name.clone(),
-                column: fk.columns.join(", "),
+                column,
                 target: fk.ref_table.clone(),
-            });
-        }
+            },
+            Some(target) => match fk.ref_columns.iter().find(|c| target.column(c).is_none()) {
+                Some(missing) => Drift::ForeignKeyTargetColumn {
+                    table: structs.name.clone(),
+                    column,
+                    target: fk.ref_table.clone(),
+                    target_column: missing.clone(),
+                },
+                None => continue,
+            },
+        };
+        unknown_targets.push(fk.name.clone());
+        out.push(drift);
     }
     match migrations.table(&structs.name) {
         None => out.insert(
@@ -899,6 +938,17 @@ mod tests {
             compare_table_in(&schema, &table).as_slice(),
             [Drift::ForeignKeyTarget { target, .. }] if target == "pipeline_type"
         ));
+        let mut typo = table.clone();
+        typo.foreign_keys
+            .values_mut()
+            .for_each(|fk| fk.ref_table = "pipeline".into());
+        typo.foreign_keys
+            .values_mut()
+            .for_each(|fk| fk.ref_columns = vec!["uid".into()]);
+        assert_eq!(
+            messages(&compare_table_in(&schema, &typo))[0],
+            "foreign key `pipeline.type_id` references column `pipeline.uid`, which is not in the migrations (head 20251005124405)\nhelp: name an existing column with `references_column = \"...\"`"
+        );
         assert_eq!(
             Drift::TableUnclaimed {
                 table: "x".into()

@@ -6,9 +6,9 @@ use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::{GenericArgument, Ident, PathArguments, Type};
 
-use super::attr::{self, EnumAttrs, FieldAttrs, Spanned, TableAttrs};
+use super::attr::{self, EnumAttrs, FieldAttrs, Spanned, TableAttrs, UniqueAttr};
 use crate::diag::Ctxt;
-use crate::model::SqlType;
+use crate::model::{default_fkey_name, default_unique_name, SqlType};
 
 /// One `#[watcher_table]` struct.
 #[derive(Debug)]
@@ -274,6 +274,7 @@ impl<'a> Table<'a> {
     /// problem in `cx`.
     pub fn from_syn(cx: &Ctxt, args: TokenStream, item: &'a syn::ItemStruct) -> Table<'a> {
         let attrs = attr::table_attrs(cx, args);
+        misplaced_helpers(cx, &item.attrs, "#[watcher_table(...)]");
         if !item.generics.params.is_empty() {
             cx.error_at(
                 &item.generics,
@@ -324,6 +325,47 @@ impl<'a> Table<'a> {
             .as_ref()
             .map_or_else(|| self.ident.span(), |n| n.span)
     }
+
+    /// The column of the field called `ident` (the ident itself if there is no such field;
+    /// the check stage reports that).
+    pub fn column_of(&self, ident: &Ident) -> String {
+        self.field(ident)
+            .map_or_else(|| ident.to_string(), |f| f.column.clone())
+    }
+
+    /// The primary key's columns: the struct-level list, else flagged fields in field order.
+    pub fn primary_key_columns(&self) -> Vec<String> {
+        match &self.attrs.primary_key {
+            Some(list) => list.fields.iter().map(|i| self.column_of(i)).collect(),
+            None => self
+                .fields
+                .iter()
+                .filter(|f| f.attrs.primary_key.is_some())
+                .map(|f| f.column.clone())
+                .collect(),
+        }
+    }
+
+    /// The name of a field's foreign key: `foreign_key_name`, else PostgreSQL's
+    /// `<table>_<column>_fkey`.
+    pub fn foreign_key_name(&self, field: &Field) -> String {
+        match &field.attrs.foreign_key_name {
+            Some(name) => name.value.clone(),
+            None => default_fkey_name(&self.name, std::slice::from_ref(&field.column)),
+        }
+    }
+
+    /// The name of a unique constraint: `name`, else PostgreSQL's `<table>_<columns>_key`.
+    pub fn unique_name(&self, unique: &UniqueAttr) -> String {
+        match &unique.name {
+            Some(name) => name.value.clone(),
+            None => {
+                let columns: Vec<String> =
+                    unique.columns.iter().map(|i| self.column_of(i)).collect();
+                default_unique_name(&self.name, &columns)
+            }
+        }
+    }
 }
 
 impl<'a> Field<'a> {
@@ -359,6 +401,14 @@ impl<'a> Field<'a> {
         self.rust.as_ref().is_some_and(|r| r.nullable)
     }
 
+    /// The column a foreign key field points at: `references_column`, else `id`.
+    pub fn referenced_column(&self) -> String {
+        self.attrs
+            .references_column
+            .as_ref()
+            .map_or_else(|| "id".to_string(), |c| c.value.clone())
+    }
+
     /// Whether the Rust type is an integer (so the column may be serial or identity).
     pub fn is_integer(&self) -> bool {
         self.rust.as_ref().is_some_and(|r| r.base.is_integer())
@@ -377,6 +427,17 @@ fn apply_modifiers(ty: SqlType, attrs: &FieldAttrs) -> SqlType {
             SqlType::Numeric(Some((precision, scale)))
         }
         other => other,
+    }
+}
+
+/// `#[watcher(...)]` belongs on fields and variants; on the item itself it is a slip for the
+/// macro's own arguments.
+fn misplaced_helpers(cx: &Ctxt, attrs: &[syn::Attribute], place: &str) {
+    for attr in attrs.iter().filter(|a| attr::is_helper(a)) {
+        cx.error_at(
+            attr,
+            format!("`#[watcher(...)]` goes on fields and variants\nhelp: write this item's keys in `{place}`"),
+        );
     }
 }
 
@@ -410,6 +471,7 @@ impl<'a> Enum<'a> {
     /// Reads an enum and the arguments of its `#[watcher_enum(...)]`.
     pub fn from_syn(cx: &Ctxt, args: TokenStream, item: &'a syn::ItemEnum) -> Enum<'a> {
         let attrs = attr::enum_attrs(cx, args);
+        misplaced_helpers(cx, &item.attrs, "#[watcher_enum(...)]");
         if !item.generics.params.is_empty() {
             cx.error_at(
                 &item.generics,

@@ -54,6 +54,13 @@ pub struct TableAttrs {
     pub migrations: Option<Spanned<String>>,
 }
 
+impl TableAttrs {
+    /// How many `index`, `unique` and `check` lists have been read so far.
+    fn lists_written(&self) -> usize {
+        self.indexes.len() + self.uniques.len() + self.checks.len()
+    }
+}
+
 /// A key followed by a list of field names: `primary_key(a, b)`.
 #[derive(Debug, Clone)]
 pub struct ColumnList {
@@ -68,6 +75,9 @@ pub struct ColumnList {
 pub struct IndexAttr {
     /// The `index` / `unique_index` key.
     pub span: Span,
+    /// Where it stands among the struct's `index`, `unique` and `check` lists (0-based),
+    /// so that a repeated name is reported at its later occurrence.
+    pub position: usize,
     /// `name = "..."` (required; checked later).
     pub name: Option<Spanned<String>>,
     /// `unique_index(...)` or the `unique` flag.
@@ -96,6 +106,9 @@ pub enum IndexElem {
 pub struct UniqueAttr {
     /// The `unique` key.
     pub span: Span,
+    /// Where it stands among the struct's `index`, `unique` and `check` lists (0-based),
+    /// so that a repeated name is reported at its later occurrence.
+    pub position: usize,
     /// `name = "..."`, or PostgreSQL's default name.
     pub name: Option<Spanned<String>>,
     /// `columns(...)`.
@@ -107,6 +120,9 @@ pub struct UniqueAttr {
 pub struct CheckAttr {
     /// The `check` key.
     pub span: Span,
+    /// Where it stands among the struct's `index`, `unique` and `check` lists (0-based),
+    /// so that a repeated name is reported at its later occurrence.
+    pub position: usize,
     /// `name = "..."` (required; checked later).
     pub name: Option<Spanned<String>>,
     /// `expr = "..."` (required; checked later).
@@ -286,14 +302,17 @@ fn table_key(cx: &Ctxt, attrs: &mut TableAttrs, meta: &ParseNestedMeta) -> syn::
     } else if meta.path == keys::INDEX || meta.path == keys::UNIQUE_INDEX {
         // index(name = "ix", unique, columns(a, b), include(c), where = "...", method = "btree")
         // unique_index(...): the same keys, unique implied
-        let index = index_attr(cx, meta, meta.path == keys::UNIQUE_INDEX)?;
+        let position = attrs.lists_written();
+        let index = index_attr(cx, meta, meta.path == keys::UNIQUE_INDEX, position)?;
         attrs.indexes.push(index);
     } else if meta.path == keys::UNIQUE {
         // unique(name = "uq", columns(a, b))
-        attrs.uniques.push(unique_attr(cx, meta)?);
+        let position = attrs.lists_written();
+        attrs.uniques.push(unique_attr(cx, meta, position)?);
     } else if meta.path == keys::CHECK {
         // check(name = "ck", expr = "a > 0")
-        attrs.checks.push(check_attr(cx, meta)?);
+        let position = attrs.lists_written();
+        attrs.checks.push(check_attr(cx, meta, position)?);
     } else if meta.path == keys::MIGRATIONS {
         // migrations = "tests/fixtures/migrations"
         let dir = Spanned::from_lit(&lit_str(meta)?);
@@ -304,9 +323,15 @@ fn table_key(cx: &Ctxt, attrs: &mut TableAttrs, meta: &ParseNestedMeta) -> syn::
     Ok(())
 }
 
-fn index_attr(cx: &Ctxt, meta: &ParseNestedMeta, unique: bool) -> syn::Result<IndexAttr> {
+fn index_attr(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    unique: bool,
+    position: usize,
+) -> syn::Result<IndexAttr> {
     let mut index = IndexAttr {
         span: key_span(meta),
+        position,
         name: None,
         unique,
         columns: Vec::new(),
@@ -366,9 +391,10 @@ fn index_attr(cx: &Ctxt, meta: &ParseNestedMeta, unique: bool) -> syn::Result<In
     Ok(index)
 }
 
-fn unique_attr(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<UniqueAttr> {
+fn unique_attr(cx: &Ctxt, meta: &ParseNestedMeta, position: usize) -> syn::Result<UniqueAttr> {
     let mut unique = UniqueAttr {
         span: key_span(meta),
+        position,
         name: None,
         columns: Vec::new(),
     };
@@ -398,9 +424,10 @@ fn unique_attr(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<UniqueAttr> {
     Ok(unique)
 }
 
-fn check_attr(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<CheckAttr> {
+fn check_attr(cx: &Ctxt, meta: &ParseNestedMeta, position: usize) -> syn::Result<CheckAttr> {
     let mut check = CheckAttr {
         span: key_span(meta),
+        position,
         name: None,
         expr: None,
     };

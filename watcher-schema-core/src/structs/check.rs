@@ -9,7 +9,7 @@ use syn::Ident;
 use super::ast::{Enum, Field, RustTy, Table};
 use super::attr::{self, IndexElem, Reference};
 use crate::diag::Ctxt;
-use crate::model::{FkAction, MAX_IDENTIFIER_LEN};
+use crate::model::{default_pkey_name, FkAction, MAX_IDENTIFIER_LEN};
 
 /// Checks one table on its own.
 pub fn check_table(cx: &Ctxt, table: &Table) {
@@ -111,7 +111,7 @@ pub fn check_schema(cx: &Ctxt, tables: &[Table], enums: &[Enum]) {
                 );
                 continue;
             };
-            let column = referenced_column(field);
+            let column = field.referenced_column();
             if target.field_by_column(&column).is_none() {
                 error_at_reference(
                     cx,
@@ -144,15 +144,6 @@ pub fn check_schema(cx: &Ctxt, tables: &[Table], enums: &[Enum]) {
             }
         }
     }
-}
-
-/// The column a foreign key field points at: `references_column`, else `id`.
-pub fn referenced_column(field: &Field) -> String {
-    field
-        .attrs
-        .references_column
-        .as_ref()
-        .map_or_else(|| "id".to_string(), |c| c.value.clone())
 }
 
 /// Records `msg` at a `references = ...` value.
@@ -564,43 +555,41 @@ fn check_constraints(cx: &Ctxt, table: &Table) {
 /// Constraint names are unique per table; index names (and the indexes behind primary
 /// keys and unique constraints) per schema. Within one struct both must be distinct.
 fn check_names_unique(cx: &Ctxt, table: &Table) {
-    let mut seen: HashMap<String, ()> = HashMap::new();
-    let lowered = super::lower::table(table);
-    let pk = lowered
-        .primary_key
-        .iter()
-        .map(|pk| (pk.name.clone(), table.ident.span()));
-    let fks = table
-        .fields
-        .iter()
-        .filter(|f| f.attrs.references.is_some())
-        .map(|f| {
-            let name = super::lower::foreign_key_name(table, f);
-            let span = f
-                .attrs
-                .foreign_key_name
-                .as_ref()
-                .map_or_else(|| f.ident.span(), |n| n.span);
-            (name, span)
-        });
-    let uniques = table.attrs.uniques.iter().map(|u| {
-        let name = super::lower::unique_name(table, u);
-        (name, u.name.as_ref().map_or(u.span, |n| n.span))
-    });
-    let checks = table
-        .attrs
-        .checks
-        .iter()
-        .filter_map(|c| c.name.as_ref().map(|n| (n.value.clone(), n.span)));
-    let indexes = table
-        .attrs
-        .indexes
-        .iter()
-        .filter_map(|i| i.name.as_ref().map(|n| (n.value.clone(), n.span)));
-    for (name, span) in pk.chain(fks).chain(uniques).chain(checks).chain(indexes) {
-        if seen.insert(name.clone(), ()).is_some() {
+    // Implicit names (primary and foreign keys) first, then the struct's lists in the order
+    // written, so that a repeated name is reported where it is repeated.
+    let mut names: Vec<(String, Span, usize)> = Vec::new();
+    if let Some(name) = primary_key_name(table) {
+        names.push((name, table.ident.span(), 0));
+    }
+    for field in table.fields.iter().filter(|f| f.attrs.references.is_some()) {
+        let span = field
+            .attrs
+            .foreign_key_name
+            .as_ref()
+            .map_or_else(|| field.ident.span(), |n| n.span);
+        names.push((table.foreign_key_name(field), span, 0));
+    }
+    let attrs = &table.attrs;
+    for unique in &attrs.uniques {
+        let span = unique.name.as_ref().map_or(unique.span, |n| n.span);
+        names.push((table.unique_name(unique), span, 1 + unique.position));
+    }
+    for check in &attrs.checks {
+        if let Some(name) = &check.name {
+            names.push((name.value.clone(), name.span, 1 + check.position));
+        }
+    }
+    for index in &attrs.indexes {
+        if let Some(name) = &index.name {
+            names.push((name.value.clone(), name.span, 1 + index.position));
+        }
+    }
+    names.sort_by_key(|&(_, _, position)| position);
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for (name, span, _) in &names {
+        if seen.insert(name, ()).is_some() {
             cx.error_span(
-                span,
+                *span,
                 format!(
                     "duplicate index or constraint name `{name}` in table `{}`\nhelp: choose another `name`",
                     table.name
@@ -610,17 +599,23 @@ fn check_names_unique(cx: &Ctxt, table: &Table) {
     }
 }
 
+/// `<table>_pkey` when the table has a primary key.
+fn primary_key_name(table: &Table) -> Option<String> {
+    let has_key = table.attrs.primary_key.is_some()
+        || table.fields.iter().any(|f| f.attrs.primary_key.is_some());
+    has_key.then(|| default_pkey_name(&table.name))
+}
+
 /// Names that PostgreSQL creates relations for: indexes, and the indexes behind the
 /// primary key and unique constraints.
 fn relation_names(table: &Table) -> Vec<(String, Span)> {
-    let lowered = super::lower::table(table);
     let mut out = Vec::new();
-    if let Some(pk) = &lowered.primary_key {
-        out.push((pk.name.clone(), table.ident.span()));
+    if let Some(name) = primary_key_name(table) {
+        out.push((name, table.ident.span()));
     }
     for unique in &table.attrs.uniques {
         let span = unique.name.as_ref().map_or(unique.span, |n| n.span);
-        out.push((super::lower::unique_name(table, unique), span));
+        out.push((table.unique_name(unique), span));
     }
     for index in &table.attrs.indexes {
         if let Some(name) = &index.name {

@@ -4,18 +4,17 @@
 use std::collections::BTreeMap;
 
 use super::ast::{Enum, Field, Table};
-use super::attr::{IndexElem, UniqueAttr};
-use super::check::referenced_column;
+use super::attr::IndexElem;
 use crate::model::{
-    default_fkey_name, default_pkey_name, default_sequence_name, default_unique_name, Check,
-    Column, EnumType, Expr, ForeignKey, Generated, Index, PrimaryKey, SqlType, Unique,
+    default_pkey_name, default_sequence_name, Check, Column, EnumType, Expr, ForeignKey, Generated,
+    Index, PrimaryKey, Unique,
 };
 
 /// The table a struct declares. Fields whose type is unsupported are left out (the parse
 /// stage has reported them, so a checked struct has none).
 pub fn table(table: &Table) -> crate::model::Table {
     let mut out = crate::model::Table::new(table.name.clone());
-    let key = primary_key_columns(table);
+    let key = table.primary_key_columns();
     let serial_by_default = auto_serial_column(table, &key);
     for field in &table.fields {
         let Some(ty) = field.sql_type() else {
@@ -46,8 +45,8 @@ pub fn table(table: &Table) -> crate::model::Table {
     }
     for unique in &table.attrs.uniques {
         let unique = Unique {
-            name: unique_name(table, unique),
-            columns: unique.columns.iter().map(|i| column_of(table, i)).collect(),
+            name: table.unique_name(unique),
+            columns: unique.columns.iter().map(|i| table.column_of(i)).collect(),
         };
         out.uniques.insert(unique.name.clone(), unique);
     }
@@ -73,19 +72,6 @@ pub fn enum_type(item: &Enum) -> EnumType {
             .variants
             .iter()
             .map(|v| v.label.value.clone())
-            .collect(),
-    }
-}
-
-/// The primary key's columns: the struct-level list, else flagged fields in field order.
-pub fn primary_key_columns(table: &Table) -> Vec<String> {
-    match &table.attrs.primary_key {
-        Some(list) => list.fields.iter().map(|i| column_of(table, i)).collect(),
-        None => table
-            .fields
-            .iter()
-            .filter(|f| f.attrs.primary_key.is_some())
-            .map(|f| f.column.clone())
             .collect(),
     }
 }
@@ -125,10 +111,10 @@ fn foreign_key(table: &Table, field: &Field) -> ForeignKey {
         .as_ref()
         .expect("foreign_key is called for fields with `references`");
     ForeignKey {
-        name: foreign_key_name(table, field),
+        name: table.foreign_key_name(field),
         columns: vec![field.column.clone()],
         ref_table: reference.table(),
-        ref_columns: vec![referenced_column(field)],
+        ref_columns: vec![field.referenced_column()],
         on_delete: attrs
             .on_delete
             .as_ref()
@@ -142,25 +128,6 @@ fn foreign_key(table: &Table, field: &Field) -> ForeignKey {
     }
 }
 
-/// `foreign_key_name`, else PostgreSQL's `<table>_<column>_fkey`.
-pub fn foreign_key_name(table: &Table, field: &Field) -> String {
-    match &field.attrs.foreign_key_name {
-        Some(name) => name.value.clone(),
-        None => default_fkey_name(&table.name, std::slice::from_ref(&field.column)),
-    }
-}
-
-/// `name`, else PostgreSQL's `<table>_<columns>_key`.
-pub fn unique_name(table: &Table, unique: &UniqueAttr) -> String {
-    match &unique.name {
-        Some(name) => name.value.clone(),
-        None => {
-            let columns: Vec<String> = unique.columns.iter().map(|i| column_of(table, i)).collect();
-            default_unique_name(&table.name, &columns)
-        }
-    }
-}
-
 fn indexes(table: &Table) -> BTreeMap<String, Index> {
     let mut out = BTreeMap::new();
     for index in &table.attrs.indexes {
@@ -171,7 +138,7 @@ fn indexes(table: &Table) -> BTreeMap<String, Index> {
             .columns
             .iter()
             .map(|elem| match elem {
-                IndexElem::Field(ident) => column_of(table, ident),
+                IndexElem::Field(ident) => table.column_of(ident),
                 IndexElem::Expr(expr) => Expr::new(&expr.value).as_str().to_string(),
             })
             .collect();
@@ -183,27 +150,10 @@ fn indexes(table: &Table) -> BTreeMap<String, Index> {
                 .as_ref()
                 .map_or_else(|| "btree".to_string(), |m| m.value.clone()),
             columns,
-            include: index.include.iter().map(|i| column_of(table, i)).collect(),
+            include: index.include.iter().map(|i| table.column_of(i)).collect(),
             predicate: index.predicate.as_ref().map(|p| Expr::new(&p.value)),
         };
         out.insert(index.name.clone(), index);
     }
     out
-}
-
-/// The column of the field called `ident` (the ident itself if there is no such field; the
-/// check stage reports that).
-fn column_of(table: &Table, ident: &syn::Ident) -> String {
-    table
-        .field(ident)
-        .map_or_else(|| ident.to_string(), |f| f.column.clone())
-}
-
-/// Whether a column type is an enum (or array of one) called `name`.
-pub fn uses_enum(ty: &SqlType, name: &str) -> bool {
-    match ty {
-        SqlType::Enum(n) => n == name,
-        SqlType::Array(inner) => uses_enum(inner, name),
-        _ => false,
-    }
 }

@@ -579,8 +579,10 @@ fn index_and_constraint_rules() {
             "unknown index method `B-Tree`\nhelp: write a PostgreSQL access method such as `btree`, `hash`, `gin`, `gist`, `brin`",
             "a check constraint needs a name\nhelp: add `name = \"ck_...\"`",
             "a check constraint needs `expr = \"...\"`",
-            "duplicate index or constraint name `t_pkey` in table `t`\nhelp: choose another `name`",
+            // At the later occurrence in source order: `unique` repeats the index's name,
+            // then `check` repeats the primary key's.
             "duplicate index or constraint name `ix_b` in table `t`\nhelp: choose another `name`",
+            "duplicate index or constraint name `t_pkey` in table `t`\nhelp: choose another `name`",
         ]
     );
 }
@@ -653,4 +655,26 @@ fn table_names_name_modules() {
             [format!("table name `{name}` must be a lower-case identifier that is not a Rust keyword: it names the Diesel `table!` module\nhelp: choose a name such as `{suggestion}`")]
         );
     }
+}
+
+#[test]
+fn helpers_on_the_item_itself_are_misplaced() {
+    assert_eq!(
+        errors(
+            quote!(),
+            quote!(#[watcher(name = "t")] struct T { #[watcher(primary_key)] id: i32 })
+        ),
+        ["`#[watcher(...)]` goes on fields and variants\nhelp: write this item's keys in `#[watcher_table(...)]`"]
+    );
+    let item: syn::ItemEnum = syn::parse_quote!(
+        #[watcher(rename_all = "UPPERCASE")]
+        enum E {
+            A,
+        }
+    );
+    let err = parse_enum(quote!(), &item).unwrap_err();
+    assert_eq!(
+        messages(err),
+        ["`#[watcher(...)]` goes on fields and variants\nhelp: write this item's keys in `#[watcher_enum(...)]`"]
+    );
 }

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use proc_macro2::TokenStream;
 use quote::quote;
 use watcher_schema_core::head::HeadModel;
-use watcher_schema_core::model::Schema;
 use watcher_schema_core::structs::Definitions;
 
 use super::*;
@@ -353,6 +352,86 @@ fn drift_spans_point_at_the_offending_tokens() {
     );
 }
 
+/// First message line and start (line, column) of each error of an expansion.
+fn located_errors(output: TokenStream) -> Vec<(String, usize, usize)> {
+    let file: syn::File = syn::parse2(output).unwrap();
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Macro(m) if is_compile_error(&m.mac.path) => {
+                let lit: syn::LitStr = m.mac.parse_body().unwrap();
+                let start = m.mac.path.segments.last().unwrap().ident.span().start();
+                let first = lit.value().lines().next().unwrap().to_string();
+                Some((first, start.line, start.column))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn keys_indexes_and_constraints_drift_at_their_attributes() {
+    let old = quote! {
+        #[watcher_table(name = "o")]
+        pub struct O { #[watcher(primary_key)] pub id: i32 }
+        #[watcher_table(
+            name = "t",
+            index(name = "ix_a", columns(a)),
+            check(name = "ck_a", expr = "a > 0"),
+            unique(name = "uq_a", columns(a)),
+        )]
+        pub struct T {
+            #[watcher(primary_key, serial = false)]
+            pub id: i32,
+            pub a: i32,
+            #[watcher(references = O)]
+            pub o_id: i32,
+        }
+    };
+    let model = model_of(old, "3");
+    // Every struct-side difference sits on its own line so that spans are unambiguous.
+    let args: TokenStream = "name = \"t\",\nindex(name = \"ix_a\", columns(a, id)),\ncheck(name = \"ck_a\", expr = \"a > 1\"),\nunique(name = \"uq_a\", columns(id, a)),"
+        .parse()
+        .unwrap();
+    let item: TokenStream = "pub struct T {\n    #[watcher(primary_key, serial)]\n    pub id: i32,\n    pub a: i32,\n    #[watcher(references = \"o\", on_delete = \"cascade\")]\n    pub o_id: i32,\n}"
+        .parse()
+        .unwrap();
+    let found = located_errors(watcher_table(args, item, &loader(model)));
+    let cmd_free: Vec<(&str, usize, usize)> =
+        found.iter().map(|(m, l, c)| (m.as_str(), *l, *c)).collect();
+    assert_eq!(
+        cmd_free,
+        [
+            ("column `t.id` is not generated in the migrations (head 3) but serial in the struct", 2, 27),
+            ("foreign key `t_o_id_fkey` on `t` is `(o_id) REFERENCES o (id)` in the migrations (head 3) but `(o_id) REFERENCES o (id) ON DELETE CASCADE` in the struct", 5, 27),
+            ("unique constraint `uq_a` on `t` is `UNIQUE (a)` in the migrations (head 3) but `UNIQUE (id, a)` in the struct", 4, 14),
+            ("check `ck_a` on `t` is `CHECK (a > 0)` in the migrations (head 3) but `CHECK (a > 1)` in the struct", 3, 13),
+            ("index `ix_a` on `t` is `USING btree (a)` in the migrations (head 3) but `USING btree (a, id)` in the struct", 2, 13),
+        ]
+    );
+}
+
+#[test]
+fn primary_key_drift_points_at_the_key() {
+    let old = quote! {
+        #[watcher_table(name = "c", primary_key(a))]
+        pub struct C { pub a: i32, pub b: i32 }
+    };
+    let model = model_of(old, "4");
+    let args: TokenStream = "name = \"c\",\nprimary_key(a, b)".parse().unwrap();
+    let item: TokenStream = "pub struct C { pub a: i32, pub b: i32 }".parse().unwrap();
+    let found = located_errors(watcher_table(args, item, &loader(model)));
+    assert_eq!(
+        found,
+        [
+            // A single integer key was serial; a composite key is not (at the field name).
+            ("column `c.a` is serial in the migrations (head 4) but not generated in the struct".to_string(), 1, 19),
+            // At the struct-level `primary_key` list.
+            ("primary key of `c` is (a) in the migrations (head 4) but (a, b) in the struct".to_string(), 2, 0),
+        ]
+    );
+}
+
 #[test]
 fn invalid_items_are_emitted_without_helpers_beside_their_errors() {
     let output = watcher_table(
@@ -454,7 +533,6 @@ fn a_missing_model_is_one_clear_error() {
     let output = watcher_table(args, item, &fail);
     assert_eq!(errors(&output), ["no model"]);
     assert!(output.to_string().contains("table !"));
-    let _ = Schema::default();
 }
 
 fn is_compile_error(path: &syn::Path) -> bool {

@@ -128,7 +128,7 @@ fn refuses_a_read_only_session_before_touching_anything() {
     db.client()
         .batch_execute(&format!(
             "ALTER DATABASE {} SET default_transaction_read_only = on",
-            db.url().rsplit('/').next().unwrap()
+            db.name()
         ))
         .unwrap();
     let error = runner(&fixture("basic"))

@@ -1,8 +1,5 @@
-//! Test support: a fresh database per test, fixture directories, catalog dumps.
-//!
-//! `TestDb` is a stand-in with the harness's API (`new`, `url`, `client`) until
-//! `watcher_schema_tests::TestDb` lands; it needs `DATABASE_URL` pointing at a server
-//! where it may create databases.
+//! Test support: fixture directories, a Diesel connection, catalog dumps. Databases come
+//! from the workspace harness, `watcher_schema_tests::TestDb`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,64 +7,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use diesel::PgConnection;
 use diesel_migrations::FileBasedMigrations;
-use postgres::{Client, NoTls};
+use postgres::Client;
 use watcher_schema_runner::Runner;
+pub use watcher_schema_tests::TestDb;
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-/// A database of its own for one test, dropped at the end.
-pub struct TestDb {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl TestDb {
-    pub fn new() -> TestDb {
-        let admin_url = std::env::var("DATABASE_URL").expect(
-            "runner tests need PostgreSQL: set DATABASE_URL to a server where databases \
-             can be created",
-        );
-        let name = format!(
-            "runner_{}_{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
-        let mut admin = Client::connect(&admin_url, NoTls)
-            .unwrap_or_else(|e| panic!("cannot connect to DATABASE_URL: {e}"));
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create test database");
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(base, _)| base);
-        let url = format!("{base}/{name}");
-        TestDb {
-            admin_url,
-            name,
-            url,
-        }
-    }
-
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    pub fn client(&self) -> Client {
-        Client::connect(&self.url, NoTls).expect("connect to test database")
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = Client::connect(&self.admin_url, NoTls) {
-            let _ = admin.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
 
 /// A Diesel connection to the test database.
 pub fn connect(db: &TestDb) -> PgConnection {

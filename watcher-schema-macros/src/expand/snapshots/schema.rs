@@ -7,6 +7,6 @@ const _: () = {
     use pipelines::pipeline_type as __watcher_table_0;
     use crate::pipelines::pipeline as __watcher_table_1;
     ::diesel::allow_tables_to_appear_in_same_query!(
-        __watcher_table_0, __watcher_table_1
+        __watcher_table_0, __watcher_table_1,
     );
 };

@@ -1,0 +1,402 @@
+//! SQL expressions (defaults, checks, index predicates) as the model holds them: the text as
+//! written, compared by a key that ignores what PostgreSQL adds when it stores an expression.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+/// A SQL expression. It keeps its text (whitespace collapsed, enclosing parentheses removed)
+/// for rendering, and compares by [`Expr::key`], so that `'n/a'` written in a struct equals
+/// `'n/a'::text` as `pg_get_expr` prints it, and `a OR b > 0` equals `((a) OR (b > 0))`.
+///
+/// The key drops casts (`::type`), grouping parentheses and letter case outside quotes. Two
+/// expressions that differ only in those compare equal even where the grouping would change
+/// their meaning; write them as PostgreSQL prints them when that matters.
+#[derive(Clone)]
+pub struct Expr {
+    text: String,
+    key: String,
+}
+
+impl Expr {
+    /// Normalises `text` into an expression.
+    pub fn new(text: &str) -> Expr {
+        let mut s = collapse_whitespace(text);
+        while let Some(inner) = strip_enclosing_parens(&s) {
+            s = inner.trim().to_string();
+        }
+        let key = comparison_key(&s);
+        Expr { text: s, key }
+    }
+
+    /// The normalised text, for rendering.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// What equality compares.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Expr {}
+
+impl Hash for Expr {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+impl PartialOrd for Expr {
+    fn partial_cmp(&self, other: &Expr) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Expr {
+    fn cmp(&self, other: &Expr) -> Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl fmt::Debug for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Expr({:?})", self.text)
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut pending_space = false;
+    for c in text.trim().chars() {
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c.is_whitespace() => pending_space = true,
+            None => {
+                if pending_space && !out.is_empty() {
+                    let prev = out.chars().last().unwrap_or(' ');
+                    if prev != '(' && c != ')' {
+                        out.push(' ');
+                    }
+                }
+                pending_space = false;
+                if c == '\'' || c == '"' {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// `(a OR b)` → `a OR b`; `(a) OR (b)` → `None`.
+fn strip_enclosing_parens(s: &str) -> Option<&str> {
+    let bytes = s.as_bytes();
+    if bytes.first() != Some(&b'(') || bytes.last() != Some(&b')') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match quote {
+            Some(q) => {
+                if b == q {
+                    quote = None;
+                }
+            }
+            None => match b {
+                b'\'' | b'"' => quote = Some(b),
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 && i != bytes.len() - 1 {
+                        return None;
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    Some(&s[1..s.len() - 1])
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    /// An unquoted word, lower-cased.
+    Word(String),
+    /// A quoted identifier, quotes included.
+    Quoted(String),
+    /// A string literal, quotes included.
+    Literal(String),
+    /// A number.
+    Number(String),
+    /// `::`.
+    Cast,
+    Open,
+    Close,
+    /// Any other operator or punctuation.
+    Punct(String),
+}
+
+fn tokenize(s: &str) -> Vec<Token> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '\'' || c == '"' {
+            let start = i;
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == c {
+                    if chars.get(i + 1) == Some(&c) {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                i += 1;
+            }
+            i = (i + 1).min(chars.len());
+            let text: String = chars[start..i].iter().collect();
+            tokens.push(if c == '"' {
+                Token::Quoted(text)
+            } else {
+                Token::Literal(text)
+            });
+        } else if c.is_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            // E'...' and similar prefixed literals: keep the prefix with the literal.
+            if i < chars.len() && chars[i] == '\'' && word.len() == 1 {
+                let lit_start = i;
+                i += 1;
+                while i < chars.len() && chars[i] != '\'' {
+                    i += if chars[i] == '\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(chars.len());
+                let lit: String = chars[lit_start..i].iter().collect();
+                tokens.push(Token::Literal(format!("{}{lit}", word.to_lowercase())));
+            } else {
+                tokens.push(Token::Word(word.to_lowercase()));
+            }
+        } else if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
+                i += 1;
+            }
+            tokens.push(Token::Number(chars[start..i].iter().collect()));
+        } else if c == ':' && chars.get(i + 1) == Some(&':') {
+            tokens.push(Token::Cast);
+            i += 2;
+        } else if c == '(' {
+            tokens.push(Token::Open);
+            i += 1;
+        } else if c == ')' {
+            tokens.push(Token::Close);
+            i += 1;
+        } else {
+            let start = i;
+            const OPERATOR: &str = "+-*/<>=~!@#%^&|`?";
+            if OPERATOR.contains(c) {
+                while i < chars.len() && OPERATOR.contains(chars[i]) {
+                    i += 1;
+                }
+            } else {
+                i += 1;
+            }
+            tokens.push(Token::Punct(chars[start..i].iter().collect()));
+        }
+    }
+    tokens
+}
+
+/// Words after which `(` opens a group rather than a call's arguments.
+const GROUPING_WORDS: &[&str] = &["and", "or", "not", "when", "then", "else", "case", "is"];
+
+/// Type names that take more than one word.
+const TYPE_SECOND_WORDS: &[&str] = &["varying", "precision", "with", "without", "time", "zone"];
+
+fn comparison_key(s: &str) -> String {
+    let tokens = tokenize(s);
+    // Drop casts: `::` and the type name after it (`character varying(10)[]`, `public.x`).
+    let mut kept: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        if tokens[i] != Token::Cast {
+            kept.push(tokens[i].clone());
+            i += 1;
+            continue;
+        }
+        i += 1;
+        if matches!(tokens.get(i), Some(Token::Word(_) | Token::Quoted(_))) {
+            i += 1;
+        }
+        loop {
+            match (tokens.get(i), tokens.get(i + 1)) {
+                (Some(Token::Punct(p)), Some(Token::Word(_) | Token::Quoted(_))) if p == "." => {
+                    i += 2
+                }
+                (Some(Token::Word(w)), _) if TYPE_SECOND_WORDS.contains(&w.as_str()) => i += 1,
+                (Some(Token::Open), Some(Token::Number(_))) => {
+                    while i < tokens.len() && tokens[i] != Token::Close {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                (Some(Token::Punct(p)), _) if p == "[" || p == "]" => i += 1,
+                _ => break,
+            }
+        }
+        // A cast literal that reads as a number is that number: `'-1'::integer` is `-1`.
+        if let Some(Token::Literal(lit)) = kept.last() {
+            let inner = lit.trim_matches('\'');
+            if lit.starts_with('\'') && inner.parse::<f64>().is_ok() {
+                let number = inner.to_string();
+                kept.pop();
+                if let Some(rest) = number.strip_prefix('-') {
+                    kept.push(Token::Punct("-".into()));
+                    kept.push(Token::Number(rest.to_string()));
+                } else {
+                    kept.push(Token::Number(number));
+                }
+            }
+        }
+    }
+    // Drop grouping parentheses, keep those of calls and lists.
+    let mut out: Vec<&Token> = Vec::with_capacity(kept.len());
+    let mut stack: Vec<bool> = Vec::new();
+    for (k, token) in kept.iter().enumerate() {
+        match token {
+            Token::Open => {
+                let call = match k.checked_sub(1).map(|p| &kept[p]) {
+                    Some(Token::Word(w)) => !GROUPING_WORDS.contains(&w.as_str()),
+                    Some(Token::Quoted(_)) => true,
+                    _ => false,
+                };
+                stack.push(call);
+                if call {
+                    out.push(token);
+                }
+            }
+            Token::Close => {
+                if stack.pop().unwrap_or(true) {
+                    out.push(token);
+                }
+            }
+            _ => out.push(token),
+        }
+    }
+    let mut key = String::with_capacity(s.len());
+    for token in out {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        match token {
+            Token::Word(t)
+            | Token::Quoted(t)
+            | Token::Literal(t)
+            | Token::Number(t)
+            | Token::Punct(t) => key.push_str(t),
+            Token::Cast => key.push_str("::"),
+            Token::Open => key.push('('),
+            Token::Close => key.push(')'),
+        }
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_text_with_whitespace_collapsed_and_outer_parens_removed() {
+        assert_eq!(
+            Expr::new("((end_date IS NULL)   OR (end_date > start_date))").as_str(),
+            "(end_date IS NULL) OR (end_date > start_date)"
+        );
+        assert_eq!(Expr::new(" ( a  =  'x  y' ) ").as_str(), "a = 'x  y'");
+        assert_eq!(Expr::new("(a) OR (b)").as_str(), "(a) OR (b)");
+        assert_eq!(Expr::new("now()").as_str(), "now()");
+    }
+
+    #[test]
+    fn equals_what_postgres_stores() {
+        let same = [
+            ("'n/a'", "'n/a'::text"),
+            ("'x'", "'x'::character varying"),
+            ("-1", "'-1'::integer"),
+            ("'DAY'", "'DAY'::datepartenum"),
+            ("'{}'", "'{}'::integer[]"),
+            ("'{}'::jsonb", "'{}'::jsonb"),
+            ("now()", "now()"),
+            ("CURRENT_TIMESTAMP", "current_timestamp"),
+            ("a OR b > 0", "((a) OR (b > 0))"),
+            ("end_date IS NOT NULL", "(end_date IS NOT NULL)"),
+            ("status = 'x'", "((status)::text = 'x'::text)"),
+            (
+                "'2020-01-01'::timestamp with time zone",
+                "'2020-01-01 00:00:00+00'::timestamptz",
+            ),
+        ];
+        for (written, stored) in same.iter().take(11) {
+            assert_eq!(
+                Expr::new(written),
+                Expr::new(stored),
+                "{written} vs {stored}"
+            );
+        }
+        let (a, b) = same[11];
+        assert_ne!(
+            Expr::new(a),
+            Expr::new(b),
+            "literal text is compared as written"
+        );
+    }
+
+    #[test]
+    fn tells_different_expressions_apart() {
+        let different = [
+            ("false", "true"),
+            ("'a'", "'A'"),
+            ("lower(name)", "upper(name)"),
+            ("f(a, b)", "f(a)"),
+            ("a > 0", "a >= 0"),
+            ("\"Name\" = 1", "name = 1"),
+            ("nextval('a_seq'::regclass)", "nextval('b_seq'::regclass)"),
+        ];
+        for (a, b) in different {
+            assert_ne!(Expr::new(a), Expr::new(b), "{a} vs {b}");
+        }
+    }
+}
