@@ -113,12 +113,22 @@ fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
                 (None, None) => cx.error_at(table.ident, msg),
             }
         }
-        Drift::ForeignKeyTarget { column, .. } | Drift::ForeignKeyTargetColumn { column, .. } => {
+        Drift::ForeignKeyTarget { column, .. } => {
             match field(column).and_then(|f| f.attrs.references.as_ref()) {
                 Some(reference) => error_at_reference(cx, reference, msg),
                 None => cx.error_at(table.ident, msg),
             }
         }
+        // The column is named by `references_column` when written, else it is the default
+        // `id` that `references` implies.
+        Drift::ForeignKeyTargetColumn { column, .. } => match field(column) {
+            Some(f) => match (&f.attrs.references_column, &f.attrs.references) {
+                (Some(named), _) => cx.error_span(named.span, msg),
+                (None, Some(reference)) => error_at_reference(cx, reference, msg),
+                (None, None) => cx.error_at(f.ident, msg),
+            },
+            None => cx.error_at(table.ident, msg),
+        },
         // The struct name stands for the table: a table the migrations lack, a column no
         // field claims, and anything else a struct-level view explains best.
         _ => cx.error_at(table.ident, msg),
