@@ -1,6 +1,9 @@
 use watcher_schema::{watcher_enum, watcher_table};
 
-#[watcher_enum(name = "datepartenum", migrations = "tests/ui/fixtures/enum/migrations")]
+#[watcher_enum(
+    name = "datepartenum",
+    migrations = "tests/ui/fixtures/enum/migrations"
+)]
 #[derive(Debug)]
 pub enum DatePart {
     MINUTE,
