@@ -138,6 +138,13 @@ pub struct CheckArgs {
     /// Compare the structs with the migration chain instead of the live database
     #[arg(long)]
     pub offline: bool,
+    /// Report the migrations' risky statements instead (table locks and rewrites, lost
+    /// data); needs neither a database nor the structs
+    #[arg(long, conflicts_with = "offline")]
+    pub lint: bool,
+    /// With --lint: fail on warnings too, not only on errors
+    #[arg(long, requires = "lint")]
+    pub strict: bool,
     /// Struct sources [default: watcher-schema/src beside the migrations directory]
     #[arg(long, value_name = "DIR")]
     pub schema_src: Option<PathBuf>,

@@ -21,6 +21,10 @@ impl ExitCode {
     /// the migration chain).
     pub const CHECK_DRIFT: i32 = 4;
 
+    /// `check --lint`: a migration fails at run time (a lint error), or with `--strict`, a
+    /// statement is risky (a lint warning).
+    pub const CHECK_LINT: i32 = 5;
+
     /// A revision named on the command line (or in `alembic_version`) is not in the chain.
     pub const UNKNOWN_REVISION: i32 = 10;
 
@@ -71,6 +75,7 @@ Exit codes:
    2  usage error (unknown flag, bad argument)
    3  check: migrations are pending
    4  check: the schema differs from the structs
+   5  check --lint: a lint error (with --strict, a warning too)
   10  unknown revision
   11  invalid migration chain
   12  invalid struct sources

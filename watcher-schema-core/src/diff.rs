@@ -22,6 +22,8 @@ pub mod plan;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use plan::{plan, Destructive, Hints, Plan, PlanError, Problem};
+// Lint judges type changes by the same rule the plan asks consent by.
+pub(crate) use column::is_widening;
 
 use crate::model::{
     Column, Generated, Index, Schema, Sequence, SqlType, Table, MAX_IDENTIFIER_LEN,

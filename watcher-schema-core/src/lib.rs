@@ -3,7 +3,8 @@
 //!
 //! Data flows one way: struct source ([`structs`]) or migration SQL ([`replay`]) →
 //! [`model::Schema`] → [`diff`] → [`op::Op`]s → [`sql`] text. [`chain`] reads and
-//! validates the migration directory.
+//! validates the migration directory; [`lint`] finds its statements that are risky on a
+//! database that holds data.
 #![warn(missing_docs)]
 
 pub mod chain;
@@ -12,6 +13,7 @@ pub mod diag;
 pub mod diff;
 pub mod expr;
 pub mod head;
+pub mod lint;
 pub mod model;
 pub mod op;
 pub mod replay;

@@ -1,6 +1,7 @@
 //! `check`: for CI and alerting. Live: fails when migrations are pending or the database
 //! (catalog → model) differs from the structs. `--offline`: when the structs differ from
-//! the chain's head. Differences print one per line, by name.
+//! the chain's head. Differences print one per line, by name. `--lint` is its own report
+//! (the `lint` module).
 
 use serde_json::json;
 
@@ -14,6 +15,9 @@ use crate::exit_codes::ExitCode;
 use crate::source::Sources;
 
 pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
+    if args.lint {
+        return super::lint::run(ctx, args);
+    }
     let project = ctx.project(args.schema_src.as_deref())?;
     let migrations = Migrations::load(&project)?;
     let desired = Sources::read(&project.schema_src)?.schema()?;

@@ -6,6 +6,7 @@ mod current;
 mod downgrade;
 mod heads;
 mod history;
+mod lint;
 mod merge;
 mod revision;
 mod show;

@@ -4,11 +4,12 @@
 //! structs. Works while the schema crate does not compile: it reads the sources, not the crate.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use watcher_schema_core::chain::{write_migration, Chain, NewMigration};
+use watcher_schema_core::chain::{write_migration, Chain, ChainError, Migration, NewMigration};
 use watcher_schema_core::diff::{plan, Hints};
+use watcher_schema_core::lint::lint_migration;
 use watcher_schema_core::sql::render;
 
 use super::Context;
@@ -76,6 +77,7 @@ pub(super) fn run(ctx: &Context, args: &RevisionArgs) -> Result<(), CliError> {
     let dir = write_migration(&project.migrations, &spec)?;
     if args.autogenerate {
         verify(&project.migrations, &project.schema_src, &dir)?;
+        warn_risky_statements(&chain, spec, dir.clone())?;
     }
     println!(
         "{} {} (up.sql, down.sql, metadata.toml)",
@@ -113,6 +115,31 @@ fn verify(migrations: &Path, schema_src: &Path, dir: &Path) -> Result<(), CliErr
         dir: dir.to_path_buf(),
         differences: problems,
     })
+}
+
+/// Prints lint's findings on the new migration as warnings: what the generated SQL does
+/// that is risky on a populated database, and the safer form. `chain` is the chain before it.
+fn warn_risky_statements(chain: &Chain, spec: NewMigration, dir: PathBuf) -> Result<(), CliError> {
+    let before = chain.schema_at_head()?;
+    let migration = Migration {
+        version: spec.version,
+        name: spec.name,
+        dir: dir.clone(),
+        parent: spec.parent,
+        up_sql: spec.up_sql,
+        down_sql: spec.down_sql,
+        run_in_transaction: spec.run_in_transaction,
+    };
+    let findings = lint_migration(&before, &migration)
+        .map_err(|source| CliError::Chain(ChainError::Replay { dir, source }))?;
+    for finding in &findings {
+        eprintln!(
+            "{}
+",
+            super::lint::render(finding, Styles::detect_stderr())
+        );
+    }
+    Ok(())
 }
 
 /// `-m "Add pipeline.owner"` → `add_pipeline_owner`: lower case, runs of anything other than

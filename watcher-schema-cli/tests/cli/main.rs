@@ -8,5 +8,6 @@ mod crash;
 mod errors;
 mod generate;
 mod help;
+mod lint;
 mod merge;
 mod migrate;

@@ -23,9 +23,9 @@ mod tests;
 use std::fmt;
 
 use crate::model::Schema;
-use crate::op;
+use crate::op::{self, Op};
 
-use lexer::{Lexer, Pos, Token, TokenKind};
+pub(crate) use lexer::{LexError, Lexer, Pos, Token, TokenKind};
 use parser::{Parser, SyntaxError};
 
 /// A statement that replay could not parse or apply, with where it is.
@@ -182,6 +182,28 @@ fn meta_command(token: &Token, sql: &str, origin: &str) -> Result<(), ReplayErro
 /// # Ok::<(), watcher_schema_core::replay::ReplayError>(())
 /// ```
 pub fn replay(schema: &mut Schema, sql: &str, origin: &str) -> Result<(), ReplayError> {
+    replay_each(schema, sql, origin, |_, _| {})
+}
+
+/// One statement as replay read it, shown to [`replay_each`]'s visitor before its ops are
+/// applied: for passes that judge how a statement changes the schema (lint).
+pub(crate) struct Replayed<'a> {
+    /// The whole script the statement is part of.
+    pub src: &'a str,
+    /// The statement's tokens, without its `;`.
+    pub tokens: &'a [Token],
+    /// The ops it stands for, in the order they are applied, each at the token it comes from.
+    pub steps: &'a [(Pos, Op)],
+}
+
+/// [`replay`], calling `visit` with the schema as it is before each statement that
+/// parsed, and the statement.
+pub(crate) fn replay_each(
+    schema: &mut Schema,
+    sql: &str,
+    origin: &str,
+    mut visit: impl FnMut(&Schema, &Replayed<'_>),
+) -> Result<(), ReplayError> {
     let mut lexer = Lexer::new(sql);
     let mut tokens = Vec::new();
     let mut steps = Vec::new();
@@ -212,6 +234,14 @@ pub fn replay(schema: &mut Schema, sql: &str, origin: &str) -> Result<(), Replay
             steps.clear();
             statement::parse(&mut p, schema, &mut steps)
                 .map_err(|SyntaxError { pos, message }| ReplayError::new(origin, pos, message))?;
+            visit(
+                schema,
+                &Replayed {
+                    src: sql,
+                    tokens: &tokens,
+                    steps: &steps,
+                },
+            );
             for (pos, op) in steps.drain(..) {
                 op::apply(schema, &op).map_err(|e| ReplayError::new(origin, pos, e.0))?;
             }
