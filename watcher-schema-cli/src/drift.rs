@@ -65,6 +65,9 @@ fn describe(op: &Op, from: &Schema, s: Sides<'_>) -> Option<String> {
         }
         Op::CreateSequence(seq) => format!("sequence `{}` is in {b} but not in {a}", seq.name),
         Op::DropSequence { name } => format!("sequence `{name}` is in {a} but not in {b}"),
+        Op::RenameSequence { from, to } => {
+            format!("sequence `{from}` in {a} is called `{to}` in {b}")
+        }
         Op::SetSequenceOwner { name, .. } => {
             format!("sequence `{name}` has a different owner in {b} than in {a}")
         }

@@ -26,7 +26,7 @@ pub use plan::{plan, Destructive, Hints, Plan, PlanError, Problem};
 pub(crate) use column::is_widening;
 
 use crate::model::{
-    Column, Generated, Index, Schema, Sequence, SqlType, Table, MAX_IDENTIFIER_LEN,
+    Column, Generated, Index, PrimaryKey, Schema, Sequence, SqlType, Table, MAX_IDENTIFIER_LEN,
 };
 use crate::op::{expr_mentions, is_plain_identifier, LabelPosition, Op};
 
@@ -103,6 +103,14 @@ struct Differ<'a> {
     /// Serial sequences by name → `(table, column)`.
     from_serials: BTreeMap<&'a str, (&'a str, &'a str)>,
     to_serials: BTreeMap<&'a str, (&'a str, &'a str)>,
+    /// Constraints `(table, old name)` → new name, and indexes old → new name, whose
+    /// definition is unchanged but for the name (a renamed table or column leaves its old
+    /// names behind): renamed, not rebuilt.
+    renamed_constraints: BTreeMap<Key<'a>, &'a str>,
+    renamed_indexes: BTreeMap<&'a str, &'a str>,
+    /// The new names of those renames: `(table, new name)` and new index names.
+    constraint_targets: BTreeSet<Key<'a>>,
+    index_targets: BTreeSet<&'a str>,
     /// Unchanged constraints and indexes that still must be dropped and recreated around
     /// a change of something they depend on.
     rebuilt_fks: BTreeSet<Key<'a>>,
@@ -133,6 +141,27 @@ fn serials_by_name(schema: &Schema) -> BTreeMap<&str, (&str, &str)> {
         }
     }
     out
+}
+
+/// Pairs entries only `from` has with entries only `to` has that `same` holds for,
+/// each at most once, in name order: `(old name, new name)`.
+fn pair_by<'m, T>(
+    from: &'m BTreeMap<String, T>,
+    to: &'m BTreeMap<String, T>,
+    same: impl Fn(&T, &T) -> bool,
+) -> Vec<(&'m str, &'m str)> {
+    let mut taken = BTreeSet::new();
+    let mut pairs = Vec::new();
+    for (old, a) in from.iter().filter(|(name, _)| !to.contains_key(*name)) {
+        let found = to
+            .iter()
+            .find(|(new, b)| !from.contains_key(*new) && !taken.contains(new) && same(a, b));
+        if let Some((new, _)) = found {
+            taken.insert(new);
+            pairs.push((old.as_str(), new.as_str()));
+        }
+    }
+    pairs
 }
 
 fn sorted(columns: &[String]) -> Vec<&str> {
@@ -191,12 +220,23 @@ impl<'a> Differ<'a> {
             to_indexes: indexes_by_name(to),
             from_serials: serials_by_name(from),
             to_serials: serials_by_name(to),
+            renamed_constraints: BTreeMap::new(),
+            renamed_indexes: BTreeMap::new(),
+            constraint_targets: BTreeSet::new(),
+            index_targets: BTreeSet::new(),
             rebuilt_fks: BTreeSet::new(),
             rebuilt_checks: BTreeSet::new(),
             rebuilt_indexes: BTreeSet::new(),
             ops: Vec::new(),
         };
+        differ.find_renames();
         differ.find_rebuilds();
+        differ.constraint_targets = differ
+            .renamed_constraints
+            .iter()
+            .map(|(&(table, _), &new)| (table, new))
+            .collect();
+        differ.index_targets = differ.renamed_indexes.values().copied().collect();
         differ
     }
 
@@ -206,6 +246,7 @@ impl<'a> Differ<'a> {
         self.drop_foreign_keys();
         self.drop_tables();
         self.drop_indexes_and_constraints();
+        self.rename_constraints_and_indexes();
         self.create_tables();
         self.alter_columns();
         self.add_keys_checks_and_indexes();
@@ -232,6 +273,82 @@ impl<'a> Differ<'a> {
         from != self.to_indexes.get(name) || self.rebuilt_indexes.contains(name)
     }
 
+    /// Whether the `from` index `name` is dropped (changed, rebuilt, or gone, not renamed).
+    fn index_dropped(&self, name: &str) -> bool {
+        self.index_changed(name) && !self.renamed_indexes.contains_key(name)
+    }
+
+    /// Whether the `to` index `name` is created (new, changed or rebuilt, not renamed).
+    fn index_created(&self, name: &str) -> bool {
+        self.index_changed(name) && !self.index_targets.contains(name)
+    }
+
+    fn constraint_renamed(&self, table: &str, name: &str) -> bool {
+        self.renamed_constraints.contains_key(&(table, name))
+    }
+
+    fn constraint_renamed_to(&self, table: &str, name: &str) -> bool {
+        self.constraint_targets.contains(&(table, name))
+    }
+
+    /// Pairs, per kept table, the constraints and indexes only `from` has with those only
+    /// `to` has that are the same but for their name.
+    fn find_renames(&mut self) {
+        for &(f, t) in &self.kept {
+            let table = t.name.as_str();
+            if let (Some(a), Some(b)) = (&f.primary_key, &t.primary_key) {
+                if a.name != b.name && a.columns == b.columns {
+                    self.renamed_constraints.insert((table, &a.name), &b.name);
+                }
+            }
+            let uniques = pair_by(&f.uniques, &t.uniques, |a, b| a.columns == b.columns);
+            let checks = pair_by(&f.checks, &t.checks, |a, b| a.expr == b.expr);
+            let fks = pair_by(&f.foreign_keys, &t.foreign_keys, |a, b| {
+                (
+                    &a.columns,
+                    &a.ref_table,
+                    &a.ref_columns,
+                    a.on_delete,
+                    a.on_update,
+                ) == (
+                    &b.columns,
+                    &b.ref_table,
+                    &b.ref_columns,
+                    b.on_delete,
+                    b.on_update,
+                )
+            });
+            for (old, new) in uniques.into_iter().chain(checks).chain(fks) {
+                self.renamed_constraints.insert((table, old), new);
+            }
+            // Index names are schema-wide: only names neither side has elsewhere pair up.
+            let from_only: BTreeMap<String, &Index> = f
+                .indexes
+                .iter()
+                .filter(|(name, _)| !self.to_indexes.contains_key(name.as_str()))
+                .map(|(name, ix)| (name.clone(), ix))
+                .collect();
+            let to_only: BTreeMap<String, &Index> = t
+                .indexes
+                .iter()
+                .filter(|(name, _)| !self.from_indexes.contains_key(name.as_str()))
+                .map(|(name, ix)| (name.clone(), ix))
+                .collect();
+            let same = |a: &&Index, b: &&Index| {
+                let renamed = Index {
+                    name: b.name.clone(),
+                    ..(*a).clone()
+                };
+                renamed == **b
+            };
+            for (old, new) in pair_by(&from_only, &to_only, same) {
+                let old = &f.indexes.get_key_value(old).expect("from `f`").0;
+                let new = &t.indexes.get_key_value(new).expect("from `t`").0;
+                self.renamed_indexes.insert(old.as_str(), new.as_str());
+            }
+        }
+    }
+
     /// Finds the unchanged constraints PostgreSQL would refuse to keep across this diff:
     /// a foreign key whose columns change type or whose referenced key is rebuilt, and a
     /// check or index predicate over a column moving to a swapped enum (its text still
@@ -252,18 +369,16 @@ impl<'a> Differ<'a> {
                     }
                 }
             }
-            if let Some(pk) = f
-                .primary_key
-                .as_ref()
-                .filter(|pk| t.primary_key.as_ref() != Some(*pk))
-            {
+            let pk_changes =
+                |pk: &&PrimaryKey| t.primary_key.as_ref().map(|k| &k.columns) != Some(&pk.columns);
+            if let Some(pk) = f.primary_key.as_ref().filter(pk_changes) {
                 changed_keys
                     .entry(&f.name)
                     .or_default()
                     .push(sorted(&pk.columns));
             }
             for (name, u) in &f.uniques {
-                if t.uniques.get(name) != Some(u) {
+                if t.uniques.get(name) != Some(u) && !self.constraint_renamed(&f.name, name) {
                     changed_keys
                         .entry(&f.name)
                         .or_default()
@@ -276,6 +391,7 @@ impl<'a> Differ<'a> {
             for (name, ck) in &f.checks {
                 if mentions_any(ck.expr.as_str(), &swap_columns) {
                     self.rebuilt_checks.insert((&f.name, name));
+                    self.renamed_constraints.remove(&(&f.name, name));
                 }
             }
             for (name, ix) in &f.indexes {
@@ -289,11 +405,12 @@ impl<'a> Differ<'a> {
                     .is_some_and(|p| mentions_any(p.as_str(), &swap_columns));
                 if expression || predicate {
                     self.rebuilt_indexes.insert(name);
+                    self.renamed_indexes.remove(name.as_str());
                 }
             }
         }
         for (name, (table, ix)) in &self.from_indexes {
-            if ix.unique && self.kept_names.contains(table) && self.index_changed(name) {
+            if ix.unique && self.kept_names.contains(table) && self.index_dropped(name) {
                 changed_keys
                     .entry(table)
                     .or_default()
@@ -302,7 +419,8 @@ impl<'a> Differ<'a> {
         }
         for &(f, t) in &self.kept {
             for (name, fk) in &f.foreign_keys {
-                if t.foreign_keys.get(name) != Some(fk) {
+                let renamed = self.constraint_renamed(&f.name, name);
+                if t.foreign_keys.get(name) != Some(fk) && !renamed {
                     continue;
                 }
                 let key_changes = changed_keys
@@ -313,7 +431,10 @@ impl<'a> Differ<'a> {
                         .ref_columns
                         .iter()
                         .any(|c| retyped.contains(&(&fk.ref_table, c)));
-                if key_changes || type_changes {
+                if (key_changes || type_changes) && renamed {
+                    // Dropped under the old name and added under the new one instead.
+                    self.renamed_constraints.remove(&(&f.name, name));
+                } else if key_changes || type_changes {
                     self.rebuilt_fks.insert((&f.name, name));
                 }
             }
@@ -386,9 +507,9 @@ impl<'a> Differ<'a> {
     fn drop_foreign_keys(&mut self) {
         for &(f, t) in &self.kept {
             for (name, fk) in &f.foreign_keys {
-                if t.foreign_keys.get(name) != Some(fk)
-                    || self.rebuilt_fks.contains(&(&f.name, name))
-                {
+                let changed = t.foreign_keys.get(name) != Some(fk)
+                    || self.rebuilt_fks.contains(&(&f.name, name));
+                if changed && !self.constraint_renamed(&f.name, name) {
                     self.ops.push(Op::DropConstraint {
                         table: f.name.clone(),
                         name: name.clone(),
@@ -415,33 +536,54 @@ impl<'a> Differ<'a> {
     fn drop_indexes_and_constraints(&mut self) {
         for &(f, t) in &self.kept {
             for name in f.indexes.keys() {
-                if self.index_changed(name) {
+                if self.index_dropped(name) {
                     self.ops.push(Op::DropIndex {
                         name: name.clone(),
                         concurrently: false,
                     });
                 }
             }
-            let drop = |name: &str| Op::DropConstraint {
-                table: f.name.clone(),
-                name: name.to_string(),
-            };
+            let mut drops = Vec::new();
             for (name, ck) in &f.checks {
-                if t.checks.get(name) != Some(ck) || self.rebuilt_checks.contains(&(&f.name, name))
-                {
-                    self.ops.push(drop(name));
+                let rebuilt = self.rebuilt_checks.contains(&(&f.name, name));
+                if t.checks.get(name) != Some(ck) || rebuilt {
+                    drops.push(name);
                 }
             }
             for (name, u) in &f.uniques {
                 if t.uniques.get(name) != Some(u) {
-                    self.ops.push(drop(name));
+                    drops.push(name);
                 }
             }
             if let Some(pk) = &f.primary_key {
                 if t.primary_key.as_ref() != Some(pk) {
-                    self.ops.push(drop(&pk.name));
+                    drops.push(&pk.name);
                 }
             }
+            for name in drops {
+                if !self.constraint_renamed(&f.name, name) {
+                    self.ops.push(Op::DropConstraint {
+                        table: f.name.clone(),
+                        name: name.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn rename_constraints_and_indexes(&mut self) {
+        for (&(table, from), &to) in &self.renamed_constraints {
+            self.ops.push(Op::RenameConstraint {
+                table: table.to_string(),
+                from: from.to_string(),
+                to: to.to_string(),
+            });
+        }
+        for (&from, &to) in &self.renamed_indexes {
+            self.ops.push(Op::RenameIndex {
+                from: from.to_string(),
+                to: to.to_string(),
+            });
         }
     }
 
@@ -500,41 +642,48 @@ impl<'a> Differ<'a> {
 
     fn add_keys_checks_and_indexes(&mut self) {
         for &(f, t) in &self.kept {
-            let table = || t.name.clone();
+            let mut adds = Vec::new();
             if let Some(pk) = &t.primary_key {
                 if f.primary_key.as_ref() != Some(pk) {
-                    self.ops.push(Op::AddPrimaryKey {
-                        table: table(),
+                    adds.push(Op::AddPrimaryKey {
+                        table: t.name.clone(),
                         key: pk.clone(),
                     });
                 }
             }
             for (name, u) in &t.uniques {
                 if f.uniques.get(name) != Some(u) {
-                    self.ops.push(Op::AddUnique {
-                        table: table(),
+                    adds.push(Op::AddUnique {
+                        table: t.name.clone(),
                         unique: u.clone(),
                     });
                 }
             }
             for (name, ck) in &t.checks {
-                if f.checks.get(name) != Some(ck) || self.rebuilt_checks.contains(&(&t.name, name))
-                {
-                    self.ops.push(Op::AddCheck {
-                        table: table(),
+                let rebuilt = self.rebuilt_checks.contains(&(&t.name, name));
+                if f.checks.get(name) != Some(ck) || rebuilt {
+                    adds.push(Op::AddCheck {
+                        table: t.name.clone(),
                         check: ck.clone(),
                     });
                 }
             }
+            adds.retain(|op| match op {
+                Op::AddPrimaryKey { key, .. } => !self.constraint_renamed_to(&t.name, &key.name),
+                Op::AddUnique { unique, .. } => !self.constraint_renamed_to(&t.name, &unique.name),
+                Op::AddCheck { check, .. } => !self.constraint_renamed_to(&t.name, &check.name),
+                _ => true,
+            });
             for (name, ix) in &t.indexes {
-                if self.index_changed(name) {
-                    self.ops.push(Op::CreateIndex {
-                        table: table(),
+                if self.index_created(name) {
+                    adds.push(Op::CreateIndex {
+                        table: t.name.clone(),
                         index: ix.clone(),
                         concurrently: false,
                     });
                 }
             }
+            self.ops.append(&mut adds);
         }
     }
 
@@ -543,7 +692,8 @@ impl<'a> Differ<'a> {
             let old = self.from.tables.get(name);
             for (fk_name, fk) in &t.foreign_keys {
                 let unchanged = old.is_some_and(|f| f.foreign_keys.get(fk_name) == Some(fk));
-                if !unchanged || self.rebuilt_fks.contains(&(name, fk_name)) {
+                let changed = !unchanged || self.rebuilt_fks.contains(&(name, fk_name));
+                if changed && !self.constraint_renamed_to(name, fk_name) {
                     self.ops.push(Op::AddForeignKey {
                         table: name.clone(),
                         key: fk.clone(),

@@ -52,6 +52,13 @@ pub enum Op {
         /// New owner.
         owned_by: Option<(String, String)>,
     },
+    /// `ALTER SEQUENCE from RENAME TO to`: a free-standing sequence, or a serial column's.
+    RenameSequence {
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
     /// `DROP SEQUENCE name`.
     DropSequence {
         /// Sequence name.
@@ -427,6 +434,40 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
                 fail!("sequence `{name}` does not exist");
             };
             s.owned_by = owned_by.clone();
+        }
+        Op::RenameSequence { from, to } => {
+            check_new_relation(schema, to)?;
+            if let Some(mut s) = schema.sequences.remove(from) {
+                s.name = to.clone();
+                schema.sequences.insert(to.clone(), s);
+            } else if let Some(c) = schema
+                .tables
+                .values_mut()
+                .flat_map(|t| t.columns.iter_mut())
+                .find(|c| matches!(&c.generated, Some(Generated::Serial { sequence }) if sequence == from))
+            {
+                c.generated = Some(Generated::Serial {
+                    sequence: to.clone(),
+                });
+            } else {
+                fail!("sequence `{from}` does not exist");
+            }
+            // Defaults point at the sequence itself (regclass), so they follow the rename.
+            let new = crate::sql::nextval(to);
+            for c in schema
+                .tables
+                .values_mut()
+                .flat_map(|t| t.columns.iter_mut())
+            {
+                if c.default
+                    .as_ref()
+                    .and_then(crate::model::nextval_target)
+                    .as_deref()
+                    == Some(from)
+                {
+                    c.default = Some(new.clone());
+                }
+            }
         }
         Op::DropSequence { name } => {
             if schema.sequences.remove(name).is_none() {

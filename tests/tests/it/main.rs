@@ -7,4 +7,8 @@ mod introspect;
 mod random;
 mod replay;
 mod roundtrip;
+mod schema_array;
+mod schema_catalog;
+mod schema_diesel;
+mod schema_generated;
 mod support;

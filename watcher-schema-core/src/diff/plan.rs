@@ -409,7 +409,8 @@ fn destructive_changes(from: &Schema, to: &Schema) -> Vec<(Destructive, String)>
             }
         }
         if let Some(pk) = &f.primary_key {
-            if t.primary_key.as_ref() != Some(pk) {
+            // Under another name with the same columns it is renamed, which loses nothing.
+            if t.primary_key.as_ref().map(|k| &k.columns) != Some(&pk.columns) {
                 let new = t.primary_key.as_ref().map_or("none".to_string(), |k| {
                     format!("({})", k.columns.join(", "))
                 });

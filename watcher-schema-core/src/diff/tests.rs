@@ -5,18 +5,18 @@ use crate::model::{Check, Expr, FkAction, ForeignKey, PrimaryKey, Unique};
 use crate::op::apply;
 use crate::testing::{after_migration, assert_schema_eq, strategy};
 
-fn col(name: &str, ty: SqlType) -> Column {
+pub(super) fn col(name: &str, ty: SqlType) -> Column {
     Column::new(name, ty)
 }
 
-fn not_null(name: &str, ty: SqlType) -> Column {
+pub(super) fn not_null(name: &str, ty: SqlType) -> Column {
     Column {
         nullable: false,
         ..Column::new(name, ty)
     }
 }
 
-fn serial(table: &str, name: &str) -> Column {
+pub(super) fn serial(table: &str, name: &str) -> Column {
     Column {
         nullable: false,
         generated: Some(Generated::Serial {
@@ -27,7 +27,7 @@ fn serial(table: &str, name: &str) -> Column {
 }
 
 /// `name (id serial primary key, columns...)`.
-fn table(name: &str, columns: Vec<Column>) -> Table {
+pub(super) fn table(name: &str, columns: Vec<Column>) -> Table {
     let mut t = Table::new(name);
     t.columns.push(serial(name, "id"));
     t.columns.extend(columns);
@@ -38,7 +38,7 @@ fn table(name: &str, columns: Vec<Column>) -> Table {
     t
 }
 
-fn with_fk(mut t: Table, column: &str, target: &str) -> Table {
+pub(super) fn with_fk(mut t: Table, column: &str, target: &str) -> Table {
     let fk = ForeignKey {
         name: format!("{}_{column}_fkey", t.name),
         columns: vec![column.into()],
@@ -51,7 +51,7 @@ fn with_fk(mut t: Table, column: &str, target: &str) -> Table {
     t
 }
 
-fn with_index(mut t: Table, name: &str, columns: &[&str], include: &[&str]) -> Table {
+pub(super) fn with_index(mut t: Table, name: &str, columns: &[&str], include: &[&str]) -> Table {
     let ix = Index {
         name: name.into(),
         unique: false,
@@ -64,7 +64,7 @@ fn with_index(mut t: Table, name: &str, columns: &[&str], include: &[&str]) -> T
     t
 }
 
-fn schema(enums: &[(&str, &[&str])], tables: Vec<Table>) -> Schema {
+pub(super) fn schema(enums: &[(&str, &[&str])], tables: Vec<Table>) -> Schema {
     let mut s = Schema::default();
     for (name, labels) in enums {
         s.enums.insert(
@@ -82,7 +82,7 @@ fn schema(enums: &[(&str, &[&str])], tables: Vec<Table>) -> Schema {
 }
 
 /// Applies `ops` to a copy of `from`, panicking with the op that fails.
-fn migrate(from: &Schema, ops: &[Op]) -> Schema {
+pub(super) fn migrate(from: &Schema, ops: &[Op]) -> Schema {
     let mut s = from.clone();
     for op in ops {
         if let Err(e) = apply(&mut s, op) {
@@ -662,5 +662,33 @@ fn check_same(actual: &Schema, expected: &Schema) -> Result<(), TestCaseError> {
         Some(d) => Err(TestCaseError::fail(format!(
             "schemas differ (- actual, + expected):\n{d}"
         ))),
+    }
+}
+
+/// Replays `ops` as the SQL `render` writes for them, on a copy of `from`.
+fn try_replay(from: &Schema, ops: &[Op], origin: &str) -> Result<Schema, TestCaseError> {
+    let sql = crate::sql::render(ops);
+    let mut s = from.clone();
+    crate::replay::replay(&mut s, &sql, origin)
+        .map_err(|e| TestCaseError::fail(format!("{e}\n--- {origin} ---\n{sql}")))?;
+    Ok(s)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn replaying_the_rendered_diff_reaches_the_target((a, b) in strategy::schema_pair()) {
+        let upgraded = try_replay(&a, &diff(&a, &b), "up.sql")?;
+        check_same(&upgraded, &after_migration(&a, &b))?;
+        let downgraded = try_replay(&upgraded, &diff(&b, &a), "down.sql")?;
+        check_same(&downgraded, &after_migration(&upgraded, &a))?;
+    }
+
+    #[test]
+    fn replaying_the_rendered_schema_gives_the_schema(s in strategy::schema()) {
+        let created = try_replay(&Schema::default(), &diff(&Schema::default(), &s), "up.sql")?;
+        check_same(&created, &s)?;
+        prop_assert_eq!(crate::sql::render_schema(&s), crate::sql::render(&diff(&Schema::default(), &s)));
     }
 }

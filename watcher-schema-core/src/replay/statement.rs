@@ -505,7 +505,7 @@ fn create_sequence(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps) -> PR
     Ok(())
 }
 
-/// `ALTER SEQUENCE [IF EXISTS] name options`, `OWNER TO r`.
+/// `ALTER SEQUENCE [IF EXISTS] name options`, `RENAME TO n`, `OWNER TO r`.
 fn alter_sequence(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps) -> PResult<()> {
     p.expect_kw("ALTER")?;
     p.expect_kw("SEQUENCE")?;
@@ -515,11 +515,26 @@ fn alter_sequence(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps) -> PRe
         p.ident("a role name")?;
         return p.expect_end();
     }
+    if p.eat_kws(&["RENAME", "TO"]) {
+        let to = p.ident("a sequence name")?.value;
+        p.expect_end()?;
+        if if_exists && !sequence_exists(schema, &name.value) {
+            return Ok(());
+        }
+        steps.push((
+            name.pos,
+            Op::RenameSequence {
+                from: name.value,
+                to,
+            },
+        ));
+        return Ok(());
+    }
     if p.peek_kw_in(&["RENAME", "SET"]).is_some() {
         return Err(p.error(
             p.here(),
             "unsupported `ALTER SEQUENCE` action: replay understands sequence options, \
-             `OWNED BY` and `OWNER TO`"
+             `OWNED BY`, `RENAME TO` and `OWNER TO`"
                 .to_string(),
         ));
     }

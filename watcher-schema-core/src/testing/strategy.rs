@@ -35,6 +35,9 @@ struct RawColumn {
 
 #[derive(Debug, Clone)]
 struct RawIndex {
+    /// Names come from a pool of three per table, so that two schemas often hold the
+    /// same index under another name: a rename.
+    name: u8,
     columns: Vec<u8>,
     include: Vec<u8>,
     unique: bool,
@@ -46,12 +49,18 @@ struct RawTable {
     name: usize,
     columns: Vec<RawColumn>,
     primary_key: Vec<u8>,
-    uniques: Vec<Vec<u8>>,
-    checks: Vec<u8>,
+    /// A primary key named `<table>_pkey` or `pk_<table>`.
+    custom_pkey_name: bool,
+    /// `(name, columns)`.
+    uniques: Vec<(u8, Vec<u8>)>,
+    /// `(name, column)`.
+    checks: Vec<(u8, u8)>,
     indexes: Vec<RawIndex>,
-    /// `(target table, column, cascade)`.
-    foreign_keys: Vec<(u8, u8, bool)>,
+    foreign_keys: Vec<RawForeignKey>,
 }
+
+/// `(target table, column, ON DELETE CASCADE)`.
+type RawForeignKey = (u8, u8, bool);
 
 /// `(bigint, owner (table, column))` per pooled sequence name.
 type RawSequence = (bool, Option<(u8, u8)>);
@@ -75,12 +84,14 @@ fn raw_column() -> impl Strategy<Value = RawColumn> {
 
 fn raw_index() -> impl Strategy<Value = RawIndex> {
     (
+        any::<u8>(),
         vec(any::<u8>(), 1..3),
         vec(any::<u8>(), 0..2),
         any::<bool>(),
         option::of(any::<u8>()),
     )
-        .prop_map(|(columns, include, unique, predicate)| RawIndex {
+        .prop_map(|(name, columns, include, unique, predicate)| RawIndex {
+            name,
             columns,
             include,
             unique,
@@ -92,17 +103,26 @@ fn raw_table() -> impl Strategy<Value = RawTable> {
     (
         0..TABLES.len(),
         vec(raw_column(), 1..6),
-        vec(any::<u8>(), 0..3),
-        vec(vec(any::<u8>(), 1..3), 0..2),
-        vec(any::<u8>(), 0..2),
+        (vec(any::<u8>(), 0..3), prop::bool::weighted(0.2)),
+        vec((any::<u8>(), vec(any::<u8>(), 1..3)), 0..2),
+        vec((any::<u8>(), any::<u8>()), 0..2),
         vec(raw_index(), 0..3),
         vec((any::<u8>(), any::<u8>(), any::<bool>()), 0..3),
     )
         .prop_map(
-            |(name, columns, primary_key, uniques, checks, indexes, foreign_keys)| RawTable {
+            |(
+                name,
+                columns,
+                (primary_key, custom_pkey_name),
+                uniques,
+                checks,
+                indexes,
+                foreign_keys,
+            )| RawTable {
                 name,
                 columns,
                 primary_key,
+                custom_pkey_name,
                 uniques,
                 checks,
                 indexes,
@@ -272,17 +292,22 @@ fn build_table(name: &str, raw: &RawTable, types: &[SqlType], schema: &Schema) -
                 column.nullable = false;
             }
         }
+        let pkey = if raw.custom_pkey_name {
+            format!("pk_{name}")
+        } else {
+            default_pkey_name(name)
+        };
         table.primary_key = Some(PrimaryKey {
-            name: default_pkey_name(name),
+            name: pkey,
             columns: key,
         });
     }
-    for (i, raws) in raw.uniques.iter().enumerate() {
+    for (n, raws) in &raw.uniques {
         let unique = Unique {
-            name: format!("uq_{name}_{i}"),
+            name: format!("uq_{name}_{}", n % 3),
             columns: pick_distinct(&names, raws),
         };
-        table.uniques.insert(unique.name.clone(), unique);
+        table.uniques.entry(unique.name.clone()).or_insert(unique);
     }
     let numeric: Vec<String> = table
         .columns
@@ -290,16 +315,16 @@ fn build_table(name: &str, raw: &RawTable, types: &[SqlType], schema: &Schema) -
         .filter(|c| c.ty.is_integer())
         .map(|c| c.name.clone())
         .collect();
-    for (i, raw) in raw.checks.iter().enumerate() {
+    for (n, raw) in &raw.checks {
         if let Some(column) = pick(&numeric, *raw) {
             let check = Check {
-                name: format!("ck_{name}_{i}"),
+                name: format!("ck_{name}_{}", n % 3),
                 expr: Expr::new(&format!("{} >= 0", quote_ident(column))),
             };
-            table.checks.insert(check.name.clone(), check);
+            table.checks.entry(check.name.clone()).or_insert(check);
         }
     }
-    for (i, raw) in raw.indexes.iter().enumerate() {
+    for raw in &raw.indexes {
         let columns = pick_distinct(&names, &raw.columns);
         let include = pick_distinct(&names, &raw.include)
             .into_iter()
@@ -310,20 +335,20 @@ fn build_table(name: &str, raw: &RawTable, types: &[SqlType], schema: &Schema) -
             .and_then(|p| pick(&names, p))
             .map(|c| Expr::new(&format!("{} IS NOT NULL", quote_ident(c))));
         let index = Index {
-            name: format!("ix_{name}_{i}"),
+            name: format!("ix_{name}_{}", raw.name % 3),
             unique: raw.unique,
             method: "btree".to_string(),
             columns,
             include,
             predicate,
         };
-        table.indexes.insert(index.name.clone(), index);
+        table.indexes.entry(index.name.clone()).or_insert(index);
     }
     table
 }
 
 /// Foreign keys last, once every table (and its primary key) exists.
-fn add_foreign_keys(schema: &mut Schema, raw: Vec<(&str, Vec<(u8, u8, bool)>)>) {
+fn add_foreign_keys(schema: &mut Schema, raw: Vec<(&str, Vec<RawForeignKey>)>) {
     let targets: Vec<(String, String, SqlType)> = schema
         .tables
         .values()
