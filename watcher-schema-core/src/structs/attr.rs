@@ -318,7 +318,7 @@ fn table_key(cx: &Ctxt, attrs: &mut TableAttrs, meta: &ParseNestedMeta) -> syn::
         let dir = Spanned::from_lit(&lit_str(meta)?);
         set_once(cx, meta, keys::MIGRATIONS, &mut attrs.migrations, dir);
     } else {
-        unknown_key(cx, meta, "#[watcher_table(...)]", keys::TABLE_KEYS)?;
+        unknown_key(cx, meta, "`#[watcher_table(...)]`", keys::TABLE_KEYS)?;
     }
     Ok(())
 }
@@ -382,7 +382,7 @@ fn index_attr(
                 let method = Spanned::from_lit(&lit_str(&inner)?);
                 set_once(cx, &inner, keys::METHOD, &mut index.method, method);
             } else {
-                unknown_key(cx, &inner, "index(...)", keys::INDEX_KEYS)?;
+                unknown_key(cx, &inner, "`index(...)`", keys::INDEX_KEYS)?;
             }
             Ok(())
         })();
@@ -415,7 +415,7 @@ fn unique_attr(cx: &Ctxt, meta: &ParseNestedMeta, position: usize) -> syn::Resul
                     unique.columns = fields;
                 }
             } else {
-                unknown_key(cx, &inner, "unique(...)", keys::UNIQUE_KEYS)?;
+                unknown_key(cx, &inner, "`unique(...)`", keys::UNIQUE_KEYS)?;
             }
             Ok(())
         })();
@@ -443,7 +443,7 @@ fn check_attr(cx: &Ctxt, meta: &ParseNestedMeta, position: usize) -> syn::Result
                 let expr = Spanned::from_lit(&lit_str(&inner)?);
                 set_once(cx, &inner, keys::EXPR, &mut check.expr, expr);
             } else {
-                unknown_key(cx, &inner, "check(...)", keys::CHECK_KEYS)?;
+                unknown_key(cx, &inner, "`check(...)`", keys::CHECK_KEYS)?;
             }
             Ok(())
         })();
@@ -596,7 +596,7 @@ fn field_key(cx: &Ctxt, attrs: &mut FieldAttrs, meta: &ParseNestedMeta) -> syn::
         let lit = Spanned::from_lit(&lit_str(meta)?);
         set_once(cx, meta, keys::COLUMN, &mut attrs.column, lit);
     } else {
-        unknown_key(cx, meta, "#[watcher(...)]", keys::FIELD_KEYS)?;
+        unknown_key(cx, meta, "`#[watcher(...)]` on a field", keys::FIELD_KEYS)?;
     }
     Ok(())
 }
@@ -639,7 +639,7 @@ pub fn enum_attrs(cx: &Ctxt, args: TokenStream) -> EnumAttrs {
                 let dir = Spanned::from_lit(&lit_str(&meta)?);
                 set_once(cx, &meta, keys::MIGRATIONS, &mut attrs.migrations, dir);
             } else {
-                unknown_key(cx, &meta, "#[watcher_enum(...)]", keys::ENUM_KEYS)?;
+                unknown_key(cx, &meta, "`#[watcher_enum(...)]`", keys::ENUM_KEYS)?;
             }
             Ok(())
         })();
@@ -665,7 +665,7 @@ pub fn variant_attrs(cx: &Ctxt, attrs: &[Attribute]) -> VariantAttrs {
                     unknown_key(
                         cx,
                         &meta,
-                        "#[watcher(...)] on a variant",
+                        "`#[watcher(...)]` on a variant",
                         keys::VARIANT_KEYS,
                     )?;
                 }
@@ -727,7 +727,7 @@ fn unknown_key(
     };
     cx.error_at(
         &meta.path,
-        format!("unknown key `{word}` in `{place}`\nhelp: {hint}"),
+        format!("unknown key `{word}` in {place}\nhelp: {hint}"),
     );
     // Skip its value so that the keys after it are still read.
     if meta.input.peek(Token![=]) {
@@ -1003,10 +1003,11 @@ mod tests {
             field(syn::parse_quote!(#[watcher(max_lenght = 10, nullable, default = "1")]));
         assert_eq!(errors.len(), 2);
         assert!(errors[0].starts_with(
-            "unknown key `max_lenght` in `#[watcher(...)]`\nhelp: did you mean `max_length`? known keys: `primary_key`, `serial`"
+            "unknown key `max_lenght` in `#[watcher(...)]` on a field\nhelp: did you mean `max_length`? known keys: `primary_key`, `serial`"
         ));
-        assert!(errors[1]
-            .starts_with("unknown key `nullable` in `#[watcher(...)]`\nhelp: known keys: "));
+        assert!(errors[1].starts_with(
+            "unknown key `nullable` in `#[watcher(...)]` on a field\nhelp: known keys: "
+        ));
         assert_eq!(attrs.default.unwrap().value, "1");
         let (_, errors) = table(quote!(index(name = "ix", colums(a))));
         assert!(errors[0]
