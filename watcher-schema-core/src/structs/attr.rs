@@ -365,7 +365,7 @@ fn table_key(cx: &Ctxt, attrs: &mut TableAttrs, meta: &ParseNestedMeta) -> syn::
             confirmations,
         );
     } else {
-        unknown_key(cx, meta, "#[watcher_table(...)]", keys::TABLE_KEYS)?;
+        unknown_key(cx, meta, "`#[watcher_table(...)]`", keys::TABLE_KEYS)?;
     }
     Ok(())
 }
@@ -525,7 +525,7 @@ fn index_attr(
                 let method = Spanned::from_lit(&lit_str(&inner)?);
                 set_once(cx, &inner, keys::METHOD, &mut index.method, method);
             } else {
-                unknown_key(cx, &inner, "index(...)", keys::INDEX_KEYS)?;
+                unknown_key(cx, &inner, "`index(...)`", keys::INDEX_KEYS)?;
             }
             Ok(())
         })();
@@ -558,7 +558,7 @@ fn unique_attr(cx: &Ctxt, meta: &ParseNestedMeta, position: usize) -> syn::Resul
                     unique.columns = fields;
                 }
             } else {
-                unknown_key(cx, &inner, "unique(...)", keys::UNIQUE_KEYS)?;
+                unknown_key(cx, &inner, "`unique(...)`", keys::UNIQUE_KEYS)?;
             }
             Ok(())
         })();
@@ -586,7 +586,7 @@ fn check_attr(cx: &Ctxt, meta: &ParseNestedMeta, position: usize) -> syn::Result
                 let expr = Spanned::from_lit(&lit_str(&inner)?);
                 set_once(cx, &inner, keys::EXPR, &mut check.expr, expr);
             } else {
-                unknown_key(cx, &inner, "check(...)", keys::CHECK_KEYS)?;
+                unknown_key(cx, &inner, "`check(...)`", keys::CHECK_KEYS)?;
             }
             Ok(())
         })();
@@ -747,7 +747,7 @@ fn field_key(cx: &Ctxt, attrs: &mut FieldAttrs, meta: &ParseNestedMeta) -> syn::
         let lit = name_str(meta, keys::RENAMED_FROM)?;
         set_once(cx, meta, keys::RENAMED_FROM, &mut attrs.renamed_from, lit);
     } else {
-        unknown_key(cx, meta, "#[watcher(...)]", keys::FIELD_KEYS)?;
+        unknown_key(cx, meta, "`#[watcher(...)]` on a field", keys::FIELD_KEYS)?;
     }
     Ok(())
 }
@@ -800,7 +800,7 @@ pub fn enum_attrs(cx: &Ctxt, args: TokenStream) -> EnumAttrs {
                     confirmations,
                 );
             } else {
-                unknown_key(cx, &meta, "#[watcher_enum(...)]", keys::ENUM_KEYS)?;
+                unknown_key(cx, &meta, "`#[watcher_enum(...)]`", keys::ENUM_KEYS)?;
             }
             Ok(())
         })();
@@ -826,7 +826,7 @@ pub fn variant_attrs(cx: &Ctxt, attrs: &[Attribute]) -> VariantAttrs {
                     unknown_key(
                         cx,
                         &meta,
-                        "#[watcher(...)] on a variant",
+                        "`#[watcher(...)]` on a variant",
                         keys::VARIANT_KEYS,
                     )?;
                 }
@@ -888,7 +888,7 @@ fn unknown_key(
     };
     cx.error_at(
         &meta.path,
-        format!("unknown key `{word}` in `{place}`\nhelp: {hint}"),
+        format!("unknown key `{word}` in {place}\nhelp: {hint}"),
     );
     // Skip its value so that the keys after it are still read.
     if meta.input.peek(Token![=]) {
@@ -1176,10 +1176,11 @@ mod tests {
             field(syn::parse_quote!(#[watcher(max_lenght = 10, nullable, default = "1")]));
         assert_eq!(errors.len(), 2);
         assert!(errors[0].starts_with(
-            "unknown key `max_lenght` in `#[watcher(...)]`\nhelp: did you mean `max_length`? known keys: `primary_key`, `serial`"
+            "unknown key `max_lenght` in `#[watcher(...)]` on a field\nhelp: did you mean `max_length`? known keys: `primary_key`, `serial`"
         ));
-        assert!(errors[1]
-            .starts_with("unknown key `nullable` in `#[watcher(...)]`\nhelp: known keys: "));
+        assert!(errors[1].starts_with(
+            "unknown key `nullable` in `#[watcher(...)]` on a field\nhelp: known keys: "
+        ));
         assert_eq!(attrs.default.unwrap().value, "1");
         let (_, errors) = table(quote!(index(name = "ix", colums(a))));
         assert!(errors[0]

@@ -345,7 +345,7 @@ fn check_generation(cx: &Ctxt, table: &Table, field: &Field) {
         if let Some(default) = &attrs.default {
             cx.error_span(
                 default.span,
-                format!("a `{key}` column gets its values from the server; it cannot also have a `default`"),
+                format!("`{key}` and `default` cannot be combined: the server generates this column's values\nhelp: remove one of them"),
             );
         }
     }
