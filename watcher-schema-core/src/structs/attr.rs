@@ -403,7 +403,7 @@ fn table_confirmations(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<TableCo
                 unknown_key(
                     cx,
                     &inner,
-                    "allow_destructive(...)",
+                    "`allow_destructive(...)`",
                     keys::TABLE_DESTRUCTIVE_KEYS,
                 )?;
             }
@@ -429,7 +429,7 @@ fn enum_confirmations(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<EnumConf
                 unknown_key(
                     cx,
                     &inner,
-                    "allow_destructive(...)",
+                    "`allow_destructive(...)`",
                     keys::ENUM_DESTRUCTIVE_KEYS,
                 )?;
             }
