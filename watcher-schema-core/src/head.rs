@@ -10,8 +10,10 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::chain::{Chain, ChainError};
 use crate::model::Schema;
 use crate::replay::{self, ReplayError};
+use crate::sql;
 
 /// The file name, inside `OUT_DIR`, that build scripts write and the macros read.
 pub const HEAD_MODEL_FILE: &str = "watcher_schema_head.sql";
@@ -44,6 +46,8 @@ pub enum HeadModelError {
     },
     /// The SQL in the file did not replay.
     Replay(ReplayError),
+    /// The migrations directory is not a valid chain.
+    Chain(ChainError),
 }
 
 impl fmt::Display for HeadModelError {
@@ -58,6 +62,7 @@ impl fmt::Display for HeadModelError {
                 path.display()
             ),
             HeadModelError::Replay(err) => write!(f, "the head model does not replay: {err}"),
+            HeadModelError::Chain(err) => err.fmt(f),
         }
     }
 }
@@ -68,8 +73,34 @@ impl std::error::Error for HeadModelError {
             HeadModelError::Io { source, .. } => Some(source),
             HeadModelError::MissingHead { .. } => None,
             HeadModelError::Replay(err) => Some(err),
+            HeadModelError::Chain(err) => Some(err),
         }
     }
+}
+
+/// The one call a build script makes: validates the chain in `migrations_dir`, replays it,
+/// and writes its head model into `out_dir` (the build script's `OUT_DIR`), where
+/// `#[watcher_table]` reads it. Returns the chain, for `cargo:rerun-if-changed` lines.
+///
+/// ```no_run
+/// // build.rs
+/// use std::path::Path;
+///
+/// let dir = Path::new("migrations");
+/// let out_dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
+/// let chain = watcher_schema_core::head::write_build_model(dir, Path::new(&out_dir))
+///     .unwrap_or_else(|err| panic!("{err}"));
+/// println!("cargo:rerun-if-changed={}", dir.display());
+/// for migration in &chain {
+///     println!("cargo:rerun-if-changed={}", migration.dir.display());
+/// }
+/// ```
+pub fn write_build_model(migrations_dir: &Path, out_dir: &Path) -> Result<Chain, HeadModelError> {
+    let chain = Chain::load(migrations_dir).map_err(HeadModelError::Chain)?;
+    let schema = chain.schema_at_head().map_err(HeadModelError::Chain)?;
+    let head = chain.head().map(|m| m.version.as_str());
+    write_head_model(out_dir, head, &sql::render_schema(&schema))?;
+    Ok(chain)
 }
 
 /// The file's text: the head line, then `schema_sql` (the schema rendered as SQL).
@@ -150,6 +181,41 @@ mod tests {
             err.to_string(),
             "`out/x.sql` has no `-- head: <version>` line; it was not written by `write_head_model`\nhelp: rebuild so that build.rs writes it again"
         );
+    }
+
+    #[test]
+    fn the_reference_schema_survives_render_and_replay() {
+        let reference = include_str!("replay/testdata/watcher-20251005124405.sql");
+        let mut schema = Schema::default();
+        replay::replay(&mut schema, reference, "reference").unwrap();
+        let text = render_head_model(Some("20251005124405"), &sql::render_schema(&schema));
+        let model = parse_head_model(&text, Path::new("head.sql")).unwrap();
+        assert_eq!(model.head.as_deref(), Some("20251005124405"));
+        assert_eq!(model.schema, schema);
+        assert_eq!(model.schema.tables.len(), 12);
+    }
+
+    #[test]
+    fn build_model_of_a_chain_is_its_head() {
+        let root = std::env::temp_dir().join(format!("watcher-build-model-{}", std::process::id()));
+        let migrations = root.join("migrations");
+        let initial = migrations.join("20250101000000_initial");
+        fs::create_dir_all(&initial).unwrap();
+        fs::write(
+            initial.join("up.sql"),
+            "CREATE TABLE t (id serial PRIMARY KEY);",
+        )
+        .unwrap();
+        fs::write(initial.join("down.sql"), "DROP TABLE t;").unwrap();
+        fs::write(initial.join("metadata.toml"), "run_in_transaction = true\n").unwrap();
+        let chain = write_build_model(&migrations, &root).unwrap();
+        assert_eq!(chain.len(), 1);
+        let model = read_head_model(&root.join(HEAD_MODEL_FILE)).unwrap();
+        assert_eq!(model.head.as_deref(), Some("20250101000000"));
+        assert_eq!(model.schema, chain.schema_at_head().unwrap());
+        let broken = write_build_model(&root.join("missing"), &root).unwrap_err();
+        assert!(matches!(broken, HeadModelError::Chain(_)), "{broken}");
+        fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

@@ -514,13 +514,30 @@ fn create_table(table: &Table) -> Vec<Chunk> {
         .map(|c| column_definition(name, c, true))
         .collect();
     lines.extend(table.primary_key.iter().map(primary_key));
-    lines.extend(table.uniques.values().map(unique));
+    // CREATE TABLE silently drops a unique constraint that repeats the primary key or an
+    // earlier one; ALTER TABLE keeps it, so such a constraint is added afterwards.
+    let mut keys: Vec<Vec<&String>> = table
+        .primary_key
+        .iter()
+        .map(|pk| sorted(&pk.columns))
+        .collect();
+    let mut repeated = Vec::new();
+    for u in table.uniques.values() {
+        let columns = sorted(&u.columns);
+        if keys.contains(&columns) {
+            repeated.push(add_constraint(name, &unique(u)));
+        } else {
+            keys.push(columns);
+            lines.push(unique(u));
+        }
+    }
     lines.extend(table.checks.values().map(check));
     out.push(stmt(format!(
         "CREATE TABLE {} {}",
         quote_ident(name),
         indented_list(&lines)
     )));
+    out.extend(repeated);
     for column in &table.columns {
         out.extend(finish_column(name, column, false));
     }
@@ -537,6 +554,12 @@ fn create_table(table: &Table) -> Vec<Chunk> {
             .map(|ix| create_index(name, ix, false)),
     );
     out
+}
+
+fn sorted(columns: &[String]) -> Vec<&String> {
+    let mut v: Vec<&String> = columns.iter().collect();
+    v.sort_unstable();
+    v
 }
 
 fn add_column(table: &str, column: &Column) -> Vec<Chunk> {

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use proc_macro2::Span;
+use watcher_schema_core::chain::Chain;
 use watcher_schema_core::head::{self, HeadModel, HEAD_MODEL_FILE};
 use watcher_schema_core::structs::attr::Spanned;
 
@@ -33,7 +34,7 @@ fn from_out_dir() -> Result<Arc<HeadModel>, syn::Error> {
         syn::Error::new(
             Span::call_site(),
             format!(
-                "no migration model to check this struct against: {why}\nhelp: in build.rs, call `watcher_schema_core::head::write_build_model(\"migrations\")`, or name a migrations directory: `#[watcher_table(migrations = \"migrations\")]`"
+                "no migration model to check this struct against: {why}\nhelp: in build.rs, call `watcher_schema_core::head::write_build_model(Path::new(\"migrations\"), out_dir)`, or name a migrations directory: `#[watcher_table(migrations = \"migrations\")]`"
             ),
         )
     };
@@ -60,11 +61,12 @@ fn from_migrations(dir: &Spanned<String>) -> Result<Arc<HeadModel>, syn::Error> 
     let path = base.join(&dir.value);
     let files = directory_files(&path);
     cached(&path, &files, || {
-        // Replaced by `Chain::load` + `schema_at_head` once core's chain reader is on main.
-        Err::<HeadModel, String>(
-            "reading a migrations directory needs core's chain reader, which is not merged yet"
-                .into(),
-        )
+        let chain = Chain::load(&path).map_err(|err| err.to_string())?;
+        let schema = chain.schema_at_head().map_err(|err| err.to_string())?;
+        Ok(HeadModel {
+            head: chain.head().map(|m| m.version.clone()),
+            schema,
+        })
     })
     .map_err(|msg| {
         syn::Error::new(

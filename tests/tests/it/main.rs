@@ -7,4 +7,6 @@ mod introspect;
 mod random;
 mod replay;
 mod roundtrip;
+mod schema_catalog;
+mod schema_diesel;
 mod support;

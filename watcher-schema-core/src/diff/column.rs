@@ -137,40 +137,51 @@ pub(super) fn alter_column(
 }
 
 /// The `USING` expression `ALTER COLUMN ... TYPE` needs to go from `from` to `to`, or
-/// `None` where PostgreSQL has an assignment cast of its own.
+/// `None` where PostgreSQL converts on its own. A direct cast where `pg_cast` has one,
+/// otherwise through text (I/O conversion), which is all enums and most pairs have.
 pub(crate) fn using(column: &str, from: &SqlType, to: &SqlType) -> Option<Expr> {
     if assignment_castable(from, to) {
         return None;
     }
     let c = quote_ident(column);
-    // Enums only cast through text, to anything but a string type.
-    let text = if matches!(from, SqlType::Array(_)) {
-        "text[]"
-    } else {
-        "text"
-    };
-    let expr = if involves_enum(from) && !is_string(base(to)) {
-        format!("{c}::{text}::{to}")
-    } else {
-        format!("{c}::{to}")
+    let expr = match (from, to) {
+        _ if castable(from, to) => format!("{c}::{to}"),
+        // Element by element through text, keeping the array.
+        (SqlType::Array(_), SqlType::Array(_)) => format!("{c}::text[]::{to}"),
+        _ => format!("{c}::text::{to}"),
     };
     Some(Expr::new(&expr))
 }
 
-/// Whether PostgreSQL converts `from` to `to` on its own in `ALTER COLUMN ... TYPE`.
+/// Whether PostgreSQL converts `from` to `to` on its own (an implicit or assignment
+/// cast), as `ALTER COLUMN ... TYPE` without `USING` requires.
 fn assignment_castable(from: &SqlType, to: &SqlType) -> bool {
     use SqlType::*;
     match (from, to) {
         (Array(a), Array(b)) => assignment_castable(a, b),
         (Array(_), _) | (_, Array(_)) => false,
-        // Enums convert to text only explicitly; say so rather than rely on I/O casts.
+        // Enums convert to text only by I/O; say so rather than rely on it.
         (Enum(_), _) | (_, Enum(_)) => false,
         (a, b) if is_string(a) && is_string(b) => true,
         (a, b) if is_number(a) && is_number(b) => true,
         (Date | Timestamp | Timestamptz, Date | Timestamp | Timestamptz) => true,
-        (Timestamp | Timestamptz | Interval, Time) => true,
+        (Timestamp | Timestamptz | Interval, Time) | (Time, Interval) => true,
+        (Json, Jsonb) | (Jsonb, Json) => true,
         // Anything prints to a string type in assignment context.
         (_, b) => is_string(b),
+    }
+}
+
+/// Whether `from::to` is a cast PostgreSQL has (`pg_cast`, or I/O to and from strings).
+fn castable(from: &SqlType, to: &SqlType) -> bool {
+    use SqlType::*;
+    match (from, to) {
+        (Array(a), Array(b)) => castable(a, b),
+        (a, b) if is_string(a) || is_string(b) => true,
+        (Array(_), _) | (_, Array(_)) => false,
+        (Boolean, Integer) | (Integer, Boolean) => true,
+        (Jsonb, b) => matches!(b, Boolean) || is_number(b),
+        _ => assignment_castable(from, to),
     }
 }
 
@@ -233,17 +244,6 @@ fn is_number(ty: &SqlType) -> bool {
     matches!(ty, SmallInt | Integer | BigInt | Real | Double | Numeric(_))
 }
 
-fn base(ty: &SqlType) -> &SqlType {
-    match ty {
-        SqlType::Array(inner) => base(inner),
-        other => other,
-    }
-}
-
-fn involves_enum(ty: &SqlType) -> bool {
-    matches!(base(ty), SqlType::Enum(_))
-}
-
 /// A value of `ty` to fill existing rows with when nothing better is known: the type's
 /// zero, or an enum's first label. `None` for an enum without labels.
 pub(crate) fn typed_zero(ty: &SqlType, enum_labels: Option<&[String]>) -> Option<Expr> {
@@ -288,6 +288,23 @@ mod tests {
             using("Mode", &Text, &Enum("mode".into())).map(|e| e.to_string()),
             Some("\"Mode\"::mode".to_string())
         );
+        assert_eq!(using("n", &Json, &Jsonb), None);
+        assert_eq!(
+            using("n", &Uuid, &Numeric(Some((12, 4)))).map(|e| e.to_string()),
+            Some("n::text::numeric(12,4)".to_string())
+        );
+        assert_eq!(
+            using("n", &SmallInt, &Boolean).map(|e| e.to_string()),
+            Some("n::text::boolean".to_string())
+        );
+        assert_eq!(
+            using("n", &Array(Box::new(Boolean)), &Array(Box::new(Integer))).map(|e| e.to_string()),
+            Some("n::integer[]".to_string())
+        );
+        assert_eq!(
+            using("n", &Array(Box::new(Text)), &Jsonb).map(|e| e.to_string()),
+            Some("n::text::jsonb".to_string())
+        );
     }
 
     #[test]
@@ -301,6 +318,10 @@ mod tests {
         assert_eq!(
             using("s", &Array(Box::new(old)), &Array(Box::new(new.clone()))).map(|e| e.to_string()),
             Some("s::text[]::state[]".to_string())
+        );
+        assert_eq!(
+            using("s", &Array(Box::new(new.clone())), &new).map(|e| e.to_string()),
+            Some("s::text::state".to_string())
         );
         assert_eq!(
             using("s", &new, &Text).map(|e| e.to_string()),
