@@ -138,8 +138,12 @@ for line in "${made[@]}"; do
 done
 
 # Rotate the order each round so that no candidate always follows the same one.
-echo "rounds: $rounds (interleaved, rotating order; no-op candidates ${noop_repeat}x per round)," \
-    "migrations: $count, tables built: $(tr ',' '\n' <<<"$first" | wc -l)" >&2
+# The machine's load says how far to trust the figures: other processes share its cores.
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "rounds: $rounds (interleaved, rotating order; no-op candidates ${noop_repeat}x per round)"
+echo "migrations: $count, tables built: $(tr ',' '\n' <<<"$first" | wc -l)," \
+    "server: $(psql -X -At "$admin" -c 'SHOW server_version'), cores: $(nproc)," \
+    "load average at start: $(load)"
 order=("${upgrades[@]}")
 for ((i = 0; i < noop_repeat; i++)); do order+=("${noops[@]}"); done
 for ((round = 0; round < rounds; round++)); do
@@ -182,4 +186,5 @@ diesel CLI / psql -1 -f    $(ratio diesel psql)   the issue measured about 0.67
 no-op boot / bare connect  $(ratio boot_embedded bare)   target <= 1.5 (embedded: the service's path)
 boot_dir / bare connect    $(ratio boot_dir bare)
 cli_noop / bare connect    $(ratio cli_noop bare)
+load average at end: $(load)
 EOF
