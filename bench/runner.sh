@@ -171,15 +171,22 @@ for name in reset "${upgrades[@]}" "${noops[@]}"; do
         "$med" "$p10" "$p25" "$p75" "$max"
 done
 
-# ratio A B: A/B by medians, then by 10th percentiles (the runs least disturbed by others).
+# ratio A B: A/B three ways: the ratio of the medians; the median of the ratios of paired
+# runs (the Nth run of A with the Nth of B, taken in the same round moments apart, so a slow
+# spell on the machine weighs on both); the ratio of the 10th percentiles (the runs that
+# others' work disturbed least).
 ratio() {
-    awk -v a="${median[$1]}" -v b="${median[$2]}" -v c="${fast[$1]}" -v d="${fast[$2]}" \
-        'BEGIN { printf "%5.2f %5.2f", a / b, c / d }'
+    local paired
+    paired=$(paste "$work/$1.us" "$work/$2.us" | awk '{ print $1 / $2 }' | sort -n |
+        awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+    awk -v a="${median[$1]}" -v b="${median[$2]}" -v p="$paired" \
+        -v c="${fast[$1]}" -v d="${fast[$2]}" \
+        'BEGIN { printf "%7.2f %7.2f %7.2f", a / b, p, c / d }'
 }
 cat <<EOF
 
 Upgrades are timed net of the reset before each (its own row); every row is a whole process.
-ratio                      median   p10
+ratio                      medians  paired    p10s
 ours / diesel CLI          $(ratio ours diesel)   target <= 1.15
 ours / psql -1 -f          $(ratio ours psql)
 diesel CLI / psql -1 -f    $(ratio diesel psql)   the issue measured about 0.67
