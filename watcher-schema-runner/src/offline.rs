@@ -48,13 +48,9 @@ pub(crate) fn render(
         "\n-- ledger (Diesel's table plus checksum and duration) and the migration lock\n\
          BEGIN;\n\
          DO $$ BEGIN PERFORM pg_advisory_lock({lock_key}); END $$;\n\
-         {};\n\
-         {};\n\
+         {}\
          COMMIT;\n",
-        diesel::migration::CREATE_MIGRATIONS_TABLE
-            .trim()
-            .trim_end_matches(';'),
-        crate::ledger::ADD_COLUMNS,
+        crate::ledger::SETUP,
     );
     for m in steps {
         let (sql, file, record) = match action {

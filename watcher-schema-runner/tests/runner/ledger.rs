@@ -40,6 +40,55 @@ fn records_checksum_and_duration_in_diesels_ledger() {
     assert!(runner.pending(&mut conn).unwrap().is_empty());
 }
 
+/// The ledger's columns (name, type, nullability, default) and constraints, from the catalog.
+fn ledger_shape(client: &mut postgres::Client) -> Vec<String> {
+    client
+        .query(
+            "SELECT column_name || ' ' || data_type || coalesce('(' || character_maximum_length \
+                    || ')', '') || ' null=' || is_nullable || ' default=' \
+                    || coalesce(column_default, '-') \
+             FROM information_schema.columns \
+             WHERE table_name = '__diesel_schema_migrations' \
+             UNION ALL \
+             SELECT 'constraint ' || pg_get_constraintdef(oid) FROM pg_constraint \
+             WHERE conrelid = '__diesel_schema_migrations'::regclass \
+             ORDER BY 1",
+            &[],
+        )
+        .expect("read the ledger's shape")
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+#[test]
+fn a_new_ledger_has_the_shape_of_diesels_with_the_runners_columns_added() {
+    let runner = runner(&fixture("basic"));
+    // Created by the runner on an empty database, in one statement.
+    let fresh = TestDb::new();
+    runner.run_pending(&mut connect(&fresh)).unwrap();
+    // Created by Diesel's own statement, then extended by the runner.
+    let adopted = TestDb::new();
+    adopted
+        .client()
+        .batch_execute(diesel::migration::CREATE_MIGRATIONS_TABLE)
+        .unwrap();
+    runner.run_pending(&mut connect(&adopted)).unwrap();
+
+    let shape = ledger_shape(&mut fresh.client());
+    assert_eq!(shape, ledger_shape(&mut adopted.client()));
+    assert_eq!(
+        shape,
+        [
+            "checksum text null=YES default=-",
+            "constraint PRIMARY KEY (version)",
+            "duration_ms bigint null=YES default=-",
+            "run_on timestamp without time zone null=NO default=CURRENT_TIMESTAMP",
+            "version character varying(50) null=NO default=-",
+        ]
+    );
+}
+
 #[test]
 fn refuses_to_run_when_an_applied_migration_was_edited() {
     let db = TestDb::new();
