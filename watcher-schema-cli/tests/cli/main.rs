@@ -11,3 +11,4 @@ mod help;
 mod lint;
 mod merge;
 mod migrate;
+mod real_chain;

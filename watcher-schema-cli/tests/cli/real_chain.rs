@@ -1,0 +1,278 @@
+//! Acceptance on Watcher's real migration chain (the workspace's `migrations/`, whatever it
+//! holds): many `upgrade head` processes at once, upgrade → downgrade → upgrade of every
+//! migration, the `--sql` script through `psql -1`, and adopting the Python service's
+//! database with `stamp --from-alembic`. Facts come from the catalog via `introspect`.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use watcher_schema_cli::drift::{differences, live_schema, Sides};
+use watcher_schema_cli::introspect::introspect;
+use watcher_schema_core::chain::{checksum, Chain};
+use watcher_schema_core::model::Schema;
+use watcher_schema_core::replay::replay;
+use watcher_schema_tests::TestDb;
+
+use crate::support::{workspace, Project};
+
+/// The seed revision: the reference dump's, and the one `alembic_version` names.
+const SEED: &str = "20251005124405";
+
+/// The project's chain as the CLI reads it.
+fn chain(p: &Project) -> Chain {
+    Chain::load(&p.migrations()).unwrap_or_else(|e| panic!("the real chain does not load: {e}"))
+}
+
+/// `(version, checksum of up.sql)` of every migration of `chain`, in order.
+fn expected_ledger(chain: &Chain) -> Vec<(String, Option<String>)> {
+    chain
+        .iter()
+        .map(|m| (m.version.clone(), Some(checksum(&m.up_sql))))
+        .collect()
+}
+
+/// The ledger rows of `db`, `(version, checksum)` in version order.
+fn ledger_rows(db: &TestDb) -> Vec<(String, Option<String>)> {
+    db.client()
+        .query(
+            "SELECT version, checksum FROM __diesel_schema_migrations ORDER BY version",
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("cannot read the ledger of {}: {e}", db.name()))
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect()
+}
+
+/// The catalog of `db` as a model (the runner's ledger left out).
+fn catalog(db: &TestDb) -> Schema {
+    introspect(&mut db.client()).unwrap_or_else(|e| panic!("introspection failed: {e}"))
+}
+
+/// The seed's reference dump as a model.
+fn reference() -> Schema {
+    let name = format!("watcher-{SEED}.sql");
+    let path = workspace().join("tests/data").join(&name);
+    let sql = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut schema = Schema::default();
+    replay(&mut schema, &sql, &name).unwrap_or_else(|e| panic!("{name} does not replay: {e}"));
+    schema
+}
+
+/// Asserts that `actual` (named `what`) equals `expected`, listing the differences.
+#[track_caller]
+fn assert_schema(what: &str, actual: &Schema, expected_name: &str, expected: &Schema) {
+    let found = differences(
+        actual,
+        expected,
+        Sides {
+            from: what,
+            to: expected_name,
+        },
+    );
+    assert!(
+        actual == expected,
+        "{what} differs from {expected_name}:\n{}",
+        found.join("\n")
+    );
+}
+
+/// Asserts that the catalog of `db` is the chain's head, and the reference dump while the
+/// head is the seed.
+#[track_caller]
+fn assert_at_head(live: &Schema, chain: &Chain) {
+    let head = chain
+        .schema_at_head()
+        .unwrap_or_else(|e| panic!("the real chain does not replay: {e}"));
+    assert_schema("the catalog", live, "the chain's head", &head);
+    if chain.head().is_some_and(|m| m.version == SEED) {
+        assert_schema("the catalog", live, "the reference dump", &reference());
+    }
+}
+
+#[test]
+fn sixteen_upgrade_head_processes_started_together_apply_each_migration_once() {
+    let p = Project::real_with_db();
+    let chain = chain(&p);
+    let replicas: Vec<_> = (0..16)
+        .map(|_| {
+            p.command(&["upgrade", "head"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start an upgrade process")
+        })
+        .collect();
+    let mut upgraded = Vec::new();
+    for replica in replicas {
+        let out = replica
+            .wait_with_output()
+            .expect("the upgrade process ends");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "a replica failed ({})\n--- stdout\n{stdout}\n--- stderr\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        upgraded.extend(stdout.lines().filter_map(|line| {
+            let name = line.strip_prefix("upgrade ")?.split_whitespace().next()?;
+            Some(name.to_owned())
+        }));
+    }
+    upgraded.sort();
+    let names: Vec<String> = chain.iter().map(|m| m.dir_name()).collect();
+    assert_eq!(
+        upgraded, names,
+        "each migration ran once across all processes"
+    );
+    assert_eq!(ledger_rows(p.db()), expected_ledger(&chain));
+    assert_at_head(&catalog(p.db()), &chain);
+}
+
+#[test]
+fn every_migration_upgrades_downgrades_and_upgrades_to_the_same_catalog() {
+    let p = Project::real_with_db();
+    let chain = chain(&p);
+    let mut before = catalog(p.db());
+    for m in chain.iter() {
+        let name = m.dir_name();
+        p.run(&["upgrade", &m.version])
+            .ok()
+            .stdout_has(&format!("upgrade   {name}  "));
+        let first = catalog(p.db());
+        let replayed = chain
+            .schema_at(&m.version)
+            .unwrap_or_else(|e| panic!("the chain does not replay to {}: {e}", m.version));
+        assert_schema(
+            &format!("the catalog after upgrading to {name}"),
+            &first,
+            "the chain replayed to it",
+            &replayed,
+        );
+
+        p.run(&["downgrade", "-1"])
+            .ok()
+            .stdout_has(&format!("downgrade {name}  "));
+        assert_schema(
+            &format!("the catalog after downgrading {name}"),
+            &catalog(p.db()),
+            "the catalog before its upgrade",
+            &before,
+        );
+
+        p.run(&["upgrade", &m.version]).ok();
+        assert_schema(
+            &format!("the catalog after upgrading to {name} again"),
+            &catalog(p.db()),
+            "the catalog after the first upgrade",
+            &first,
+        );
+        assert_eq!(p.ledger().last(), Some(&m.version));
+        before = first;
+    }
+    assert_eq!(ledger_rows(p.db()), expected_ledger(&chain));
+}
+
+#[test]
+fn upgrade_head_sql_through_psql_matches_upgrade_head() {
+    let p = Project::real_with_db();
+    let chain = chain(&p);
+    p.run(&["upgrade", "head"]).ok();
+
+    let script = p.run(&["upgrade", "head", "--sql"]);
+    script.ok();
+    let offline = TestDb::new();
+    let mut psql = Command::new("psql")
+        .args(["-q", "-1", "-v", "ON_ERROR_STOP=1", "-d", offline.url()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("psql runs (install the PostgreSQL client tools)");
+    psql.stdin
+        .take()
+        .expect("psql's stdin is piped")
+        .write_all(script.stdout.as_bytes())
+        .expect("psql reads the script");
+    let out = psql.wait_with_output().expect("psql ends");
+    assert!(
+        out.status.success(),
+        "psql -1 rejected the script ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    assert_schema(
+        "the catalog built by psql",
+        &catalog(&offline),
+        "the one built by `upgrade head`",
+        &catalog(p.db()),
+    );
+    assert_eq!(ledger_rows(&offline), ledger_rows(p.db()));
+    assert_eq!(ledger_rows(&offline), expected_ledger(&chain));
+    assert_at_head(&catalog(&offline), &chain);
+    // The runner accepts the script's ledger: its checksums are the files'.
+    p.run(&["upgrade", "head", "--database-url", offline.url()])
+        .ok()
+        .stdout_has("nothing to upgrade");
+}
+
+/// Builds the reference schema at the seed in the project's database and records the seed
+/// in `alembic_version`, as the Python service left its databases.
+fn python_service_database(p: &Project) {
+    let dump = workspace().join(format!("tests/data/watcher-{SEED}.sql"));
+    let sql = std::fs::read_to_string(&dump)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dump.display()));
+    p.db()
+        .client()
+        .batch_execute(&format!(
+            "{sql};\nCREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);\n\
+             INSERT INTO alembic_version VALUES ('{SEED}');"
+        ))
+        .unwrap_or_else(|e| panic!("the reference dump does not load: {e}"));
+}
+
+#[test]
+fn adopts_the_python_services_database_then_upgrades_to_head() {
+    let p = Project::real_with_db();
+    let chain = chain(&p);
+    python_service_database(&p);
+
+    p.run(&["stamp", "--from-alembic"])
+        .ok()
+        .stdout_has(&format!(
+            "adopt `alembic_version` says {SEED}, and the database matches it"
+        ))
+        .stdout_has(&format!("stamp     {SEED}_"));
+    assert_eq!(p.ledger(), [SEED]);
+
+    p.run(&["upgrade", "head"]).ok();
+    let applied: Vec<String> = chain.iter().map(|m| m.version.clone()).collect();
+    assert_eq!(p.ledger(), applied);
+    // Stamped rows carry the checksum too, so later runs can tell an edited seed.
+    assert_eq!(ledger_rows(p.db()), expected_ledger(&chain));
+    let live =
+        live_schema(&mut p.db().client()).unwrap_or_else(|e| panic!("introspection failed: {e}"));
+    assert_at_head(&live, &chain);
+    p.run(&["check"]).ok();
+}
+
+#[test]
+fn refuses_to_adopt_a_database_that_lacks_a_column_of_its_alembic_revision() {
+    let p = Project::real_with_db();
+    python_service_database(&p);
+    p.db()
+        .client()
+        .batch_execute("ALTER TABLE address DROP COLUMN updated_at")
+        .unwrap_or_else(|e| panic!("cannot drop the column: {e}"));
+
+    p.run(&["stamp", "--from-alembic"])
+        .code(24)
+        .stderr_has(&format!("the database does not match revision {SEED}"))
+        .stderr_has(&format!(
+            "column `address.updated_at` is in revision {SEED} but not in the database"
+        ));
+    assert!(p.ledger().is_empty(), "nothing was stamped");
+}
