@@ -91,19 +91,45 @@ fn assert_at_head(live: &Schema, chain: &Chain) {
     }
 }
 
+/// `cmd` held at the start line: a shell waits for its stdin to close, then execs it, so
+/// the replicas start together rather than one spawn apart.
+fn at_the_start_line(cmd: Command) -> Command {
+    let mut gated = Command::new("sh");
+    gated
+        .arg("-c")
+        .arg(r#"read -r _; exec "$0" "$@""#)
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    if let Some(dir) = cmd.get_current_dir() {
+        gated.current_dir(dir);
+    }
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => gated.env(key, value),
+            None => gated.env_remove(key),
+        };
+    }
+    gated
+}
+
 #[test]
 fn sixteen_upgrade_head_processes_started_together_apply_each_migration_once() {
     let p = Project::real_with_db();
     let chain = chain(&p);
-    let replicas: Vec<_> = (0..16)
+    let mut replicas: Vec<_> = (0..16)
         .map(|_| {
-            p.command(&["upgrade", "head"])
+            at_the_start_line(p.command(&["upgrade", "head"]))
+                .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
                 .expect("start an upgrade process")
         })
         .collect();
+    for replica in &mut replicas {
+        // Closing stdin ends the shell's `read`: go.
+        drop(replica.stdin.take());
+    }
     let mut upgraded = Vec::new();
     for replica in replicas {
         let out = replica
