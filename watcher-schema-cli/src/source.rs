@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use watcher_schema_core::diff::Hints;
 use watcher_schema_core::model::Schema;
 use watcher_schema_core::structs::Definitions;
 
@@ -178,13 +179,23 @@ impl Sources {
     /// The schema the `#[watcher_table]`/`#[watcher_enum]` items declare, parsed and checked
     /// by the macro's own parser; every error in every file is reported at once.
     pub fn schema(&self) -> Result<Schema, CliError> {
-        let defs = Definitions::from_files(self.files.iter().map(|f| &f.syntax)).map_err(|e| {
+        Ok(self.definitions()?.schema())
+    }
+
+    /// The schema, and the generator hints the history keys (`backfill`, `renamed_from`,
+    /// `allow_destructive(...)`) add to `hints` from the command line.
+    pub fn schema_and_hints(&self, hints: Hints) -> Result<(Schema, Hints), CliError> {
+        let defs = self.definitions()?;
+        Ok((defs.schema(), defs.hints(hints)))
+    }
+
+    fn definitions(&self) -> Result<Definitions<'_>, CliError> {
+        Definitions::from_files(self.files.iter().map(|f| &f.syntax)).map_err(|e| {
             CliError::InvalidSource {
                 count: e.clone().into_iter().count(),
                 report: self.render(e),
             }
-        })?;
-        Ok(defs.schema())
+        })
     }
 }
 

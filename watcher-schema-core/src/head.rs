@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn the_reference_schema_survives_render_and_replay() {
-        let reference = include_str!("replay/testdata/watcher-20251005124405.sql");
+        let reference = include_str!("../../tests/data/watcher-20251005124405.sql");
         let mut schema = Schema::default();
         replay::replay(&mut schema, reference, "reference").unwrap();
         let text = render_head_model(Some("20251005124405"), &sql::render_schema(&schema));

@@ -6,6 +6,7 @@ use syn::Path;
 use watcher_schema_core::diag::drift::{compare_enum, compare_table_in, Drift, Head};
 use watcher_schema_core::diag::Ctxt;
 use watcher_schema_core::head::HeadModel;
+use watcher_schema_core::model::SqlType;
 use watcher_schema_core::structs::ast::{Enum, Field, Table};
 use watcher_schema_core::structs::attr::Reference;
 
@@ -26,12 +27,22 @@ fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
             Some(f) => cx.error_at(f.ident, msg),
             None => cx.error_at(table.ident, msg),
         },
-        Drift::ColumnType { column, .. } | Drift::ColumnNullable { column, .. } => {
-            match field(column) {
-                Some(f) => cx.error_at(f.ty, msg),
-                None => cx.error_at(table.ident, msg),
-            }
-        }
+        Drift::ColumnType {
+            column,
+            migrations,
+            structs,
+            ..
+        } => match field(column) {
+            Some(f) => match type_key_span(f, migrations, structs) {
+                Some(span) => cx.error_span(span, msg),
+                None => cx.error_at(f.ty, msg),
+            },
+            None => cx.error_at(table.ident, msg),
+        },
+        Drift::ColumnNullable { column, .. } => match field(column) {
+            Some(f) => cx.error_at(f.ty, msg),
+            None => cx.error_at(table.ident, msg),
+        },
         Drift::ColumnDefault { column, .. } => match field(column) {
             Some(f) => match &f.attrs.default {
                 Some(default) => cx.error_span(default.span, msg),
@@ -79,25 +90,71 @@ fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
                 .map(|u| u.name.as_ref().map_or(u.span, |n| n.span));
             span_or_struct(cx, table, declared, msg);
         }
-        Drift::ForeignKey { name, .. } => {
+        Drift::ForeignKey {
+            name, migrations, ..
+        } => {
             let declared = table
                 .fields
                 .iter()
                 .find(|f| f.attrs.references.is_some() && table.foreign_key_name(f) == *name);
-            match declared.and_then(|f| f.attrs.references.as_ref()) {
-                Some(reference) => error_at_reference(cx, reference, msg),
-                None => cx.error_at(table.ident, msg),
+            // A key the struct lacks is written on the field of its column, so point there.
+            let column_field = || {
+                migrations
+                    .as_ref()
+                    .and_then(|fk| fk.columns.first())
+                    .and_then(|column| field(column))
+            };
+            match (
+                declared.and_then(|f| f.attrs.references.as_ref()),
+                column_field(),
+            ) {
+                (Some(reference), _) => error_at_reference(cx, reference, msg),
+                (None, Some(f)) => cx.error_at(f.ident, msg),
+                (None, None) => cx.error_at(table.ident, msg),
             }
         }
-        Drift::ForeignKeyTarget { column, .. } | Drift::ForeignKeyTargetColumn { column, .. } => {
+        Drift::ForeignKeyTarget { column, .. } => {
             match field(column).and_then(|f| f.attrs.references.as_ref()) {
                 Some(reference) => error_at_reference(cx, reference, msg),
                 None => cx.error_at(table.ident, msg),
             }
         }
+        // The column is named by `references_column` when written, else it is the default
+        // `id` that `references` implies.
+        Drift::ForeignKeyTargetColumn { column, .. } => match field(column) {
+            Some(f) => match (&f.attrs.references_column, &f.attrs.references) {
+                (Some(named), _) => cx.error_span(named.span, msg),
+                (None, Some(reference)) => error_at_reference(cx, reference, msg),
+                (None, None) => cx.error_at(f.ident, msg),
+            },
+            None => cx.error_at(table.ident, msg),
+        },
         // The struct name stands for the table: a table the migrations lack, a column no
         // field claims, and anything else a struct-level view explains best.
         _ => cx.error_at(table.ident, msg),
+    }
+}
+
+/// The key that decided a column's type when the Rust type alone did not: `sql_type`, or
+/// the `max_length`, `precision` or `scale` that differs from the migrations. `None` when
+/// the Rust type is what differs.
+fn type_key_span(field: &Field, migrations: &SqlType, structs: &SqlType) -> Option<Span> {
+    let attrs = &field.attrs;
+    if let Some(ty) = &attrs.sql_type {
+        return Some(ty.span);
+    }
+    match (migrations, structs) {
+        (SqlType::Varchar(_), SqlType::Varchar(_)) => attrs.max_length.as_ref().map(|m| m.span),
+        (SqlType::Numeric(old), SqlType::Numeric(new)) => {
+            let same_precision = matches!((old, new), (Some((p, _)), Some((q, _))) if p == q);
+            let key = if same_precision {
+                &attrs.scale
+            } else {
+                &attrs.precision
+            };
+            key.as_ref().map(|k| k.span)
+        }
+        _ => None,
     }
 }
 

@@ -92,7 +92,7 @@ pub fn schema(input: TokenStream, load: Loader) -> TokenStream {
             (name, path)
         })
         .collect();
-    let code = schema_code(&input);
+    let code = schema_code(&tables);
     let migrations = input.migrations.as_ref().map(|lit| Spanned {
         value: lit.value(),
         span: lit.span(),
@@ -534,17 +534,24 @@ fn enum_code(parsed: &Enum) -> TokenStream {
 }
 
 /// `allow_tables_to_appear_in_same_query!` over module paths: Diesel's macro takes
-/// identifiers, so each path is imported under a local name inside a `const` block.
-fn schema_code(input: &SchemaInput) -> TokenStream {
+/// identifiers, so each path is imported under a local name inside a `const` block. A table
+/// listed twice is an error of its own; it is named once here so Diesel's impls do not
+/// conflict on top of it.
+fn schema_code(tables: &[(String, &syn::Path)]) -> TokenStream {
     // const _: () = {
     //     use pipelines::pipeline as __watcher_table_0;
     //     ::diesel::allow_tables_to_appear_in_same_query!(__watcher_table_0, ...,);
     // (the trailing comma matches Diesel's rule for a single table)
     // };
-    let aliases: Vec<Ident> = (0..input.tables.len())
+    let paths: Vec<&syn::Path> = tables
+        .iter()
+        .enumerate()
+        .filter(|(i, (name, _))| !tables[..*i].iter().any(|(other, _)| other == name))
+        .map(|(_, (_, path))| *path)
+        .collect();
+    let aliases: Vec<Ident> = (0..paths.len())
         .map(|i| format_ident!("__watcher_table_{}", i))
         .collect();
-    let paths = input.tables.iter();
     quote! {
         const _: () = {
             #(use #paths as #aliases;)*

@@ -42,6 +42,8 @@ use proc_macro::TokenStream;
 /// | `unique(name = "uq", columns(a, b))` | a unique constraint (default name `<table>_<columns>_key`) |
 /// | `check(name = "ck", expr = "...")` | a named check constraint |
 /// | `migrations = "dir"` | compare with this migrations directory instead of the model build.rs wrote; relative to `$WATCHER_SCHEMA_ROOT` if set, else to the `CARGO_MANIFEST_DIR` of the crate being compiled (for doc tests, the crate under test) |
+/// | `renamed_from = "old"` | history: the table was called `old`; the generator writes `ALTER TABLE old RENAME TO ...` instead of drop + create |
+/// | `allow_destructive(drop_column(a), change_type(b), change_primary_key)` | history: confirms these data-losing changes for the next generated migration (see below) |
 ///
 /// # Field keys: `#[watcher(...)]`
 ///
@@ -59,6 +61,28 @@ use proc_macro::TokenStream;
 /// | `on_delete = "..."`, `on_update = "..."` | `cascade`, `set_null`, `set_default`, `restrict`, `no_action` |
 /// | `foreign_key_name = "..."` | default: PostgreSQL's `<table>_<column>_fkey` |
 /// | `column = "name"` | the column's name when it differs from the field's |
+/// | `backfill = "<sql>"` | history: how existing rows are filled when the column becomes NOT NULL without a default (added nullable, `UPDATE`d, then `SET NOT NULL`) |
+/// | `renamed_from = "old"` | history: the column was called `old`; the generator writes `RENAME COLUMN` instead of drop + add |
+///
+/// # History keys
+///
+/// `backfill`, `renamed_from` and `allow_destructive(...)` change nothing in the schema the
+/// struct declares, so they never cause drift: they tell `watcher-schema revision
+/// --autogenerate` how to get there safely on a database that holds rows. A backfill may
+/// stay as documentation; a rename stays harmless once applied. `allow_destructive` names
+/// each change it confirms (there is no bare flag: it would confirm every later loss on the
+/// table unread); once its migration is written the generator warns until it is removed.
+/// A dropped table has no struct left to carry a confirmation: pass `--allow-destructive`.
+///
+/// ```text
+/// #[watcher_table(allow_destructive(drop_column(deprecated)))]
+/// pub struct Address {
+///     #[watcher(max_length = 20, backfill = "left(md5(name), 20)")]
+///     pub input_hash: String,
+///     #[watcher(renamed_from = "metadata")]
+///     pub address_metadata: Option<serde_json::Value>,
+/// }
+/// ```
 ///
 /// # Types
 ///
@@ -101,7 +125,9 @@ pub fn watcher_table(args: TokenStream, input: TokenStream) -> TokenStream {
 /// Keys: `name = "..."` (default: the enum's name lower-cased, SQLAlchemy's convention),
 /// `rename_all = "..."` (`lowercase`, `UPPERCASE`, `snake_case`, `SCREAMING_SNAKE_CASE`,
 /// `kebab-case`, `SCREAMING-KEBAB-CASE`, `camelCase`, `PascalCase`; default: variant names as
-/// written), `migrations = "dir"`; on a variant, `#[watcher(rename = "LABEL")]`.
+/// written), `migrations = "dir"`, `allow_destructive(remove_label("A", "B"))` (history:
+/// confirms removing labels rows may hold, for the next generated migration); on a variant,
+/// `#[watcher(rename = "LABEL")]`.
 ///
 /// Generates `<Enum>Sql`, the Diesel SQL type (an alias of a type looked up by name at run
 /// time), `AsExpression`/`FromSqlRow`, and `ToSql`/`FromSql` for PostgreSQL mapping labels.

@@ -68,12 +68,14 @@ fn from_migrations(dir: &Spanned<String>) -> Result<Arc<HeadModel>, syn::Error> 
             schema,
         })
     })
-    .map_err(|msg| {
-        syn::Error::new(
-            dir.span,
-            format!("cannot read the migrations in `{}`: {msg}", path.display()),
-        )
-    })
+    .map_err(|msg| syn::Error::new(dir.span, unindent(&msg)))
+}
+
+/// A chain error names its directory and files itself, and indents its `help:` line for a
+/// terminal; rustc indents the lines of a message on its own, so the indent goes.
+fn unindent(msg: &str) -> String {
+    let lines: Vec<&str> = msg.lines().map(str::trim_start).collect();
+    lines.join("\n")
 }
 
 /// Every file under `dir` (one level of migration directories), for the cache key.
@@ -130,4 +132,17 @@ fn cached(
         );
     }
     Ok(model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unindent;
+
+    #[test]
+    fn chain_messages_lose_their_terminal_indent() {
+        assert_eq!(
+            unindent("migrations directory `m` does not exist\n  help: create it"),
+            "migrations directory `m` does not exist\nhelp: create it"
+        );
+    }
 }

@@ -63,8 +63,6 @@ pub struct PipelineExecution {
     pub soft_deletes: Option<i32>,
     /// Rows processed in all.
     pub total_rows: Option<i32>,
-    /// Whether it was a full reload.
-    pub full_load: Option<bool>,
     /// Watermark it started from.
     #[watcher(max_length = 50)]
     pub watermark: Option<String>,

@@ -53,14 +53,18 @@ pub struct Address {
     /// The table's primary key column(s).
     #[watcher(max_length = 50)]
     pub primary_key: Option<String>,
-    /// Deprecated addresses are kept for history.
-    #[watcher(default = "false")]
-    pub deprecated: bool,
     /// When the row was created.
     #[watcher(default = "CURRENT_TIMESTAMP")]
     pub created_at: DateTime<Utc>,
     /// When the row was last updated.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Hash of the address's input, to tell a changed registration from a repeated one.
+    /// Rows from before 20251011103728 get a deterministic stand-in that fits the column:
+    /// the first 20 hex digits of the md5 of their (unique) name.
+    #[watcher(max_length = 20, backfill = "left(md5(name), 20)")]
+    pub input_hash: String,
+    /// Free-form settings.
+    pub address_metadata: Option<serde_json::Value>,
 }
 
 /// A direct source → target edge reported by a pipeline.
@@ -96,12 +100,12 @@ pub struct AddressLineage {
     index(
         name = "ix_address_lineage_closure_depth_source_include",
         columns(source_address_id, depth),
-        include(target_address_id)
+        include(target_address_id, lineage_path)
     ),
     index(
         name = "ix_address_lineage_closure_depth_target_include",
         columns(target_address_id, depth),
-        include(source_address_id)
+        include(source_address_id, lineage_path)
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +116,14 @@ pub struct AddressLineageClosure {
     /// Downstream address.
     #[watcher(primary_key, references = Address)]
     pub target_address_id: i32,
-    /// Number of edges between them (0 for an address and itself).
+    /// Number of edges between them (0 for an address and itself); part of the key, so
+    /// that one pair can be linked along paths of different lengths.
+    #[watcher(primary_key)]
     pub depth: i32,
+    /// The addresses from source to target. Rows from before 20251018195622 hold the empty
+    /// path: a closure row knows its ends and depth but not the addresses in between, so
+    /// any other value would claim a path that may be false; a real path is never empty
+    /// (it holds at least its source), so readers can tell "not recorded" apart.
+    #[watcher(backfill = "'{}'")]
+    pub lineage_path: Vec<i32>,
 }

@@ -117,4 +117,9 @@ pub struct Pipeline {
     pub created_at: DateTime<Utc>,
     /// When the row was last updated.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Hash of the pipeline's input, to tell a changed registration from a repeated one.
+    /// Rows from before 20251008100712 get a deterministic stand-in that fits the column:
+    /// the first 20 hex digits of the md5 of their (unique) name.
+    #[watcher(max_length = 20, backfill = "left(md5(name), 20)")]
+    pub input_hash: String,
 }

@@ -3,7 +3,9 @@
 
 mod boot;
 mod generated;
+mod generator_rules;
 mod harness;
+mod history;
 mod introspect;
 mod random;
 mod replay;

@@ -1,6 +1,7 @@
 //! The migrations of the `watcher-schema` crate, applied by its embedded runner to an empty
-//! PostgreSQL, build exactly the reference schema at 20251005124405; reverting them to base
-//! leaves no table, sequence or enum type behind. Facts come from the catalog, not Diesel.
+//! PostgreSQL up to 20251005124405, build exactly the reference schema of that revision;
+//! reverting them to base leaves no table, sequence or enum type behind. Facts come from the
+//! catalog, not Diesel. The history after it is held by `history_steps`.
 
 use std::collections::BTreeMap;
 
@@ -89,11 +90,15 @@ fn catalog_facts(db: &TestDb) -> BTreeMap<&'static str, Vec<String>> {
         .collect()
 }
 
-/// Applies every embedded migration to `db` through `watcher_schema::run_pending`.
+/// The revision the reference schema `watcher-20251005124405.sql` describes.
+const SEED: &str = "20251005124405";
+
+/// Applies the embedded migrations up to [`SEED`] to `db` through the crate's runner.
 fn migrate(db: &TestDb) -> PgConnection {
     let mut conn = PgConnection::establish(db.url())
         .unwrap_or_else(|e| panic!("diesel could not connect to {}: {e}", db.name()));
-    let report = watcher_schema::run_pending(&mut conn)
+    let report = watcher_schema::runner()
+        .and_then(|runner| runner.upgrade_to(&mut conn, &Target::Version(SEED.into())))
         .unwrap_or_else(|e| panic!("the embedded migrations failed: {e}"));
     let ran: Vec<(&str, &Action)> = report
         .migrations

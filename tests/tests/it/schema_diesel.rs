@@ -100,6 +100,7 @@ fn seed(conn: &mut PgConnection) -> Seeded {
         .expect("insert pipeline_type");
     let new_pipeline = |name: &str, metadata: Value, unit: DatePartEnum| NewPipeline {
         name: name.into(),
+        input_hash: format!("{:.20}", format!("hash-{name}")),
         pipeline_type_id: dbt.id,
         watermark: Some("2025-10-05".into()),
         next_watermark: None,
@@ -146,7 +147,6 @@ fn seed(conn: &mut PgConnection) -> Seeded {
             updates: Some(2),
             soft_deletes: None,
             total_rows: Some(12),
-            full_load: Some(false),
             watermark: None,
             next_watermark: None,
             execution_metadata: Some(json!({"attempt": 1})),
@@ -203,9 +203,10 @@ fn seed(conn: &mut PgConnection) -> Seeded {
         schema_name: Some("sales".into()),
         table_name: name.rsplit('.').next().map(String::from),
         primary_key: Some("id".into()),
-        deprecated: None,
         created_at: None,
         updated_at: None,
+        input_hash: format!("{:.20}", format!("hash-{name}")),
+        address_metadata: Some(json!({"owner": "sales"})),
     };
     let addresses: Vec<Address> = diesel::insert_into(address::table)
         .values(vec![
@@ -231,16 +232,19 @@ fn seed(conn: &mut PgConnection) -> Seeded {
                 source_address_id: source.id,
                 target_address_id: source.id,
                 depth: 0,
+                lineage_path: vec![source.id],
             },
             NewAddressLineageClosure {
                 source_address_id: target.id,
                 target_address_id: target.id,
                 depth: 0,
+                lineage_path: vec![target.id],
             },
             NewAddressLineageClosure {
                 source_address_id: source.id,
                 target_address_id: target.id,
                 depth: 1,
+                lineage_path: vec![source.id, target.id],
             },
         ])
         .returning(AddressLineageClosure::as_returning())
@@ -344,7 +348,7 @@ fn inserts_fill_server_defaults_and_serials() {
     assert!(!s.dbt.mute_freshness_check, "DEFAULT false");
     assert!(s.dbt.mute_timeliness_check, "the given value");
     assert!(s.orders.active && !s.orders.load_lineage);
-    assert!(!s.source.deprecated && s.rule.active);
+    assert!(s.rule.active);
     // `created_at` is NOT NULL, so the rows given `None` got their DEFAULT, not NULL.
     assert_eq!(s.orders.created_at, at(10, 0));
     assert_eq!((s.orders.id, s.customers.id), (1, 2), "serial ids");
@@ -544,22 +548,22 @@ fn as_changeset_updates_whole_rows() {
     );
 
     // A composite key: the changeset leaves the key alone and sets the rest.
-    let mut deeper = s.address_closure[2].clone();
-    deeper.depth = 7;
-    let saved: AddressLineageClosure = deeper
+    let mut rerouted = s.address_closure[2].clone();
+    rerouted.lineage_path = vec![s.source.id, s.target.id, s.target.id];
+    let saved: AddressLineageClosure = rerouted
         .save_changes(&mut conn)
         .expect("save address_lineage_closure");
-    assert_eq!(saved, deeper);
-    let depth = db
+    assert_eq!(saved, rerouted);
+    let path = db
         .client()
         .query_one(
-            "SELECT depth FROM address_lineage_closure
-             WHERE source_address_id = $1 AND target_address_id = $2",
+            "SELECT lineage_path FROM address_lineage_closure
+             WHERE source_address_id = $1 AND target_address_id = $2 AND depth = 1",
             &[&s.source.id, &s.target.id],
         )
-        .unwrap_or_else(|e| panic!("read depth: {}", db_error(&e)))
-        .get::<_, i32>(0);
-    assert_eq!(depth, 7);
+        .unwrap_or_else(|e| panic!("read lineage_path: {}", db_error(&e)))
+        .get::<_, Vec<i32>>(0);
+    assert_eq!(path, rerouted.lineage_path);
 }
 
 #[test]

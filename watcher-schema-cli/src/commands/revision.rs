@@ -1,7 +1,8 @@
 //! `revision -m NAME`: a new, empty migration at the head of the chain.
-//! `revision --autogenerate`: struct sources → desired schema, planned against the chain's
-//! head model → `up.sql`/`down.sql`/`metadata.toml`, then replayed to prove it reaches the
-//! structs. Works while the schema crate does not compile: it reads the sources, not the crate.
+//! `revision --autogenerate`: struct sources → desired schema and hints (backfills, renames,
+//! confirmations), planned against the chain's head model → `up.sql`/`down.sql`/
+//! `metadata.toml`, then replayed to prove it reaches the structs. Works while the schema
+//! crate does not compile: it reads the sources, not the crate.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::time::SystemTime;
 use watcher_schema_core::chain::{write_migration, Chain, ChainError, Migration, NewMigration};
 use watcher_schema_core::diff::{plan, Hints};
 use watcher_schema_core::lint::lint_migration;
+use watcher_schema_core::model::Schema;
 use watcher_schema_core::sql::render;
 
 use super::Context;
@@ -30,13 +32,13 @@ pub(super) fn run(ctx: &Context, args: &RevisionArgs) -> Result<(), CliError> {
     };
     let message = args.message.trim();
     let (up_sql, down_sql, run_in_transaction) = if args.autogenerate {
-        let desired = Sources::read(&project.schema_src)?.schema()?;
-        let current = chain.schema_at_head()?;
-        let hints = Hints {
+        let flags = Hints {
             allow_destructive: args.allow_destructive,
             concurrent_indexes: args.concurrently,
             ..Hints::default()
         };
+        let (desired, hints) = Sources::read(&project.schema_src)?.schema_and_hints(flags)?;
+        let current = chain.schema_at_head()?;
         let plan = plan(&current, &desired, &hints).map_err(CliError::PlanRefused)?;
         if plan.up.is_empty() {
             println!(
@@ -91,17 +93,20 @@ pub(super) fn run(ctx: &Context, args: &RevisionArgs) -> Result<(), CliError> {
 /// bug must not leave a migration behind that builds something else. On a mismatch the new
 /// directory is removed and the differences reported.
 fn verify(migrations: &Path, schema_src: &Path, dir: &Path) -> Result<(), CliError> {
-    let desired = Sources::read(schema_src)?.schema()?;
+    let mut desired = Sources::read(schema_src)?.schema()?;
     let replayed = Chain::load(migrations).and_then(|c| c.schema_at_head());
     let problems = match replayed {
-        Ok(model) => differences(
-            &model,
-            &desired,
-            Sides {
-                from: "the generated migration",
-                to: "the structs",
-            },
-        ),
+        Ok(model) => {
+            in_physical_order(&mut desired, &model);
+            differences(
+                &model,
+                &desired,
+                Sides {
+                    from: "the generated migration",
+                    to: "the structs",
+                },
+            )
+        }
         Err(e) => vec![e.to_string()],
     };
     if problems.is_empty() {
@@ -140,6 +145,22 @@ fn warn_risky_statements(chain: &Chain, spec: NewMigration, dir: PathBuf) -> Res
         );
     }
     Ok(())
+}
+
+/// Orders the columns of `desired`'s tables as `replayed` has them. A column added by a
+/// later migration is physically last while its field may sit anywhere in the struct; no
+/// migration can (or needs to) move it, so field order is not a difference here.
+fn in_physical_order(desired: &mut Schema, replayed: &Schema) {
+    for table in desired.tables.values_mut() {
+        let Some(physical) = replayed.table(&table.name) else {
+            continue;
+        };
+        let position = |name: &str| physical.columns.iter().position(|c| c.name == name);
+        // Stable: columns the migrations lack keep their struct order, after the others.
+        table
+            .columns
+            .sort_by_key(|c| position(&c.name).unwrap_or(usize::MAX));
+    }
 }
 
 /// `-m "Add pipeline.owner"` → `add_pipeline_owner`: lower case, runs of anything other than

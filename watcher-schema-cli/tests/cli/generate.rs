@@ -164,13 +164,40 @@ fn autogenerate_writes_sql_that_replays_to_the_structs_and_runs() {
 }
 
 #[test]
+fn autogenerate_accepts_a_new_field_declared_before_others() {
+    // The new column is physically last; its field sits mid-struct. That is not drift.
+    let p = Project::new();
+    edit(
+        &p,
+        "lib.rs",
+        "    pub name: String,\n",
+        "    pub name: String,\n    pub description: Option<String>,\n",
+    );
+    p.run(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "describe pipelines",
+        "--rev-id",
+        "20250201000000",
+    ])
+    .ok();
+    let up = read(&p, "20250201000000_describe_pipelines/up.sql");
+    assert!(
+        up.contains("ALTER TABLE pipeline ADD COLUMN description text;"),
+        "{up}"
+    );
+    p.run(&["check", "--offline"]).ok();
+}
+
+#[test]
 fn autogenerate_refuses_destructive_changes_without_consent() {
     let p = Project::new();
     edit(&p, "lib.rs", "    pub owner: Option<String>,\n", "");
     p.run(&["revision", "--autogenerate", "-m", "drop owner"])
         .code(13)
         .stderr_has("error: dropping column `pipeline.owner` loses its values")
-        .stderr_has("help: if that is intended, confirm it with `--allow-destructive`")
+        .stderr_has("or for the whole migration with `--allow-destructive`")
         .stderr_has("nothing was written");
     assert_eq!(fs::read_dir(p.migrations()).unwrap().count(), 3);
     p.run(&[

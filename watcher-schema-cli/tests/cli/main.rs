@@ -8,6 +8,7 @@ mod crash;
 mod errors;
 mod generate;
 mod help;
+mod hints;
 mod lint;
 mod merge;
 mod migrate;

@@ -293,14 +293,22 @@ impl Drift {
                 table,
                 migrations,
                 structs,
-            } => (
+            } => {
+                // The constraint name only matters when it is what differs.
+                let same_name = matches!((migrations, structs), (Some(m), Some(s)) if m.name == s.name);
+                let describe = |key: Option<&PrimaryKey>| match key {
+                    Some(key) if same_name => format!("({})", key.columns.join(", ")),
+                    key => describe_key(key),
+                };
+                (
                 format!(
                     "primary key of `{table}` is {} in the migrations {head} but {} in the struct",
-                    describe_key(migrations.as_ref()),
-                    describe_key(structs.as_ref()),
+                    describe(migrations.as_ref()),
+                    describe(structs.as_ref()),
                 ),
                 revision(format!("alter primary key of {table}")),
-            ),
+            )
+            }
             Drift::Index {
                 table,
                 name,
@@ -641,8 +649,9 @@ pub fn compare_table_in(migrations: &Schema, structs: &Table) -> Vec<Drift> {
             },
         ),
         Some(old) => out.extend(compare_table(old, structs).into_iter().filter(|d| {
-            // A key to an unknown table is reported once, as such.
-            !matches!(d, Drift::ForeignKey { name, migrations: None, .. } if unknown_targets.contains(name))
+            // A key to an unknown table is reported once, as such, whether the migrations
+            // lack the key or have it pointing elsewhere.
+            !matches!(d, Drift::ForeignKey { name, .. } if unknown_targets.contains(name))
         })),
     }
     out
@@ -865,13 +874,26 @@ mod tests {
         assert_eq!(
             messages(&compare_table(&old_with_check, &new)),
             [
-                "primary key of `pipeline` is `pipeline_pkey` (id) in the migrations (head 20251005124405) but `pipeline_pkey` (id, name) in the struct\nhelp: run `watcher-schema revision --autogenerate -m \"alter primary key of pipeline\"`",
+                "primary key of `pipeline` is (id) in the migrations (head 20251005124405) but (id, name) in the struct\nhelp: run `watcher-schema revision --autogenerate -m \"alter primary key of pipeline\"`",
                 "foreign key `pipeline_owner_fkey` on `pipeline` is not in the migrations (head 20251005124405)\nhelp: run `watcher-schema revision --autogenerate -m \"add foreign key pipeline_owner_fkey\"`",
                 "unique constraint `uq` on `pipeline` is not in the migrations (head 20251005124405)\nhelp: run `watcher-schema revision --autogenerate -m \"add unique uq\"`",
                 "check `ck_name` on `pipeline` is `CHECK (name <> 'x')` in the migrations (head 20251005124405) but `CHECK (name <> '')` in the struct\nhelp: run `watcher-schema revision --autogenerate -m \"alter check ck_name\"`",
                 "index `ix_partial` on `pipeline` is not in the migrations (head 20251005124405)\nhelp: run `watcher-schema revision --autogenerate -m \"add index ix_partial\"`",
                 "index `ux_pipeline_name_include` on `pipeline` is `UNIQUE USING btree (name) INCLUDE (active, id)` in the migrations (head 20251005124405) but `UNIQUE USING btree (name) INCLUDE (active)` in the struct\nhelp: run `watcher-schema revision --autogenerate -m \"alter index ux_pipeline_name_include\"`",
             ]
+        );
+        // A renamed key names both constraints; a missing one says so.
+        let mut renamed = old.clone();
+        renamed.primary_key.as_mut().unwrap().name = "pk_pipeline".into();
+        let mut keyless = old.clone();
+        keyless.primary_key = None;
+        assert_eq!(
+            messages(&compare_table(&old, &renamed))[0].lines().next(),
+            Some("primary key of `pipeline` is `pipeline_pkey` (id) in the migrations (head 20251005124405) but `pk_pipeline` (id) in the struct")
+        );
+        assert_eq!(
+            messages(&compare_table(&old, &keyless))[0].lines().next(),
+            Some("primary key of `pipeline` is `pipeline_pkey` (id) in the migrations (head 20251005124405) but absent in the struct")
         );
         let drifts = compare_table(&new, &old);
         assert!(drifts.iter().any(|d| d.message(HEAD)
@@ -903,6 +925,19 @@ mod tests {
         schema.tables.insert("pipeline".into(), pipeline());
         // The unknown target is reported once, not also as a missing foreign key.
         assert_eq!(compare_table_in(&schema, &table).len(), 1);
+        // Nor as a changed one, when the migrations have the key pointing elsewhere.
+        let mut old = pipeline();
+        let mut fk = table.foreign_keys["pipeline_type_fkey"].clone();
+        fk.ref_table = "address".into();
+        old.foreign_keys.insert(fk.name.clone(), fk);
+        schema.tables.insert("pipeline".into(), old);
+        schema
+            .tables
+            .insert("address".into(), Table::new("address"));
+        assert!(matches!(
+            compare_table_in(&schema, &table).as_slice(),
+            [Drift::ForeignKeyTarget { target, .. }] if target == "pipeline_type"
+        ));
         let mut typo = table.clone();
         typo.foreign_keys
             .values_mut()

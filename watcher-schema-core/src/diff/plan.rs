@@ -99,6 +99,29 @@ pub enum Destructive {
     },
 }
 
+impl Destructive {
+    /// The attribute that confirms this change in code, and where it goes; `None` for a
+    /// dropped table, which has no struct left to carry it.
+    pub fn confirmation(&self) -> Option<String> {
+        Some(match self {
+            Destructive::DropTable { .. } => return None,
+            Destructive::DropColumn { table, column } => format!(
+                "`#[watcher_table(allow_destructive(drop_column({column})))]` on the struct of `{table}`"
+            ),
+            Destructive::ChangeType { table, column } => format!(
+                "`#[watcher_table(allow_destructive(change_type({column})))]` on the struct of `{table}`"
+            ),
+            Destructive::ChangePrimaryKey { table } => format!(
+                "`#[watcher_table(allow_destructive(change_primary_key))]` on the struct of `{table}`"
+            ),
+            Destructive::RemoveEnumLabel { name, label } => format!(
+                // `{label:?}` is the label as a Rust string literal, as the attribute takes it.
+                "`#[watcher_enum(allow_destructive(remove_label({label:?})))]` on the enum of `{name}`"
+            ),
+        })
+    }
+}
+
 /// A migration ready to write: both directions and what the user should know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -192,10 +215,17 @@ impl fmt::Display for Problem {
                 what,
                 maybe_renamed_to,
             } => {
-                write!(
-                    f,
-                    "{what}\nhelp: if that is intended, confirm it with `--allow-destructive`"
-                )?;
+                match change.confirmation() {
+                    Some(attribute) => write!(
+                        f,
+                        "{what}\nhelp: if that is intended, confirm it with {attribute}, \
+                         or for the whole migration with `--allow-destructive`"
+                    )?,
+                    None => write!(
+                        f,
+                        "{what}\nhelp: if that is intended, confirm it with `--allow-destructive`"
+                    )?,
+                }
                 match (change, maybe_renamed_to) {
                     (Destructive::DropColumn { table, column }, Some(new)) => write!(
                         f,
@@ -255,6 +285,7 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
         });
     }
     cx.warn_allowed_likely_renames(&likely);
+    cx.warn_unused_confirmations(&changes);
 
     let mut up = renames.clone();
     up.extend(cx.safe_up(&start, to, diff(&start, to), &changes, &likely));
@@ -618,6 +649,24 @@ impl Planner<'_> {
         }
     }
 
+    /// A confirmation in code outlives the migration it was written for; once that
+    /// migration exists it confirms nothing, and left in place it would confirm the next
+    /// such change without anyone reading about it.
+    fn warn_unused_confirmations(&mut self, changes: &[(Destructive, String)]) {
+        for allowed in &self.hints.allowed {
+            if changes.iter().any(|(change, _)| change == allowed) {
+                continue;
+            }
+            let what = allowed
+                .confirmation()
+                .unwrap_or_else(|| format!("the confirmation of {allowed:?}"));
+            self.warnings.push(format!(
+                "{what} confirms no change of this migration; remove it, so that it cannot \
+                 confirm a later one unread"
+            ));
+        }
+    }
+
     fn concurrently(&self, existing: bool) -> bool {
         self.hints.concurrent_indexes && existing
     }
@@ -845,6 +894,36 @@ impl Planner<'_> {
                     }
                     out.push(op);
                 }
+                Op::DropConstraint {
+                    ref table,
+                    ref name,
+                } if is_primary_key(from, table, name) => {
+                    // Rows written since the upgrade only had to satisfy the new key.
+                    if let Some(key) = to.tables.get(table).and_then(|t| t.primary_key.as_ref()) {
+                        out.push(Op::Comment(format!(
+                            "restores the primary key ({}) of `{table}`: fails if rows written \
+                             since the upgrade share a key",
+                            key.columns.join(", ")
+                        )));
+                    }
+                    out.push(op);
+                }
+                Op::RenameEnum {
+                    from: ref enum_name,
+                    ..
+                } if to.enums.contains_key(enum_name) => {
+                    let (now, before) = (from.enums.get(enum_name), to.enums.get(enum_name));
+                    if let (Some(now), Some(before)) = (now, before) {
+                        for label in now.labels.iter().filter(|l| !before.labels.contains(l)) {
+                            out.push(Op::Comment(format!(
+                                "removes label {} from enum `{enum_name}`, added by the upgrade: \
+                                 fails on rows that hold it",
+                                quote_literal(label)
+                            )));
+                        }
+                    }
+                    out.push(op);
+                }
                 other => out.push(self.index_concurrency(other, from)),
             }
         }
@@ -956,5 +1035,7 @@ fn expressions(op: &Op) -> Vec<&str> {
     }
 }
 
+#[cfg(test)]
+mod rules;
 #[cfg(test)]
 mod tests;

@@ -1006,7 +1006,7 @@ fn lints_a_chain_each_migration_against_those_before_it() {
 #[test]
 fn the_reference_schema_as_a_first_migration_is_clean() {
     // pg_dump adds keys, indexes and foreign keys after the tables: all of them new.
-    let sql = include_str!("../replay/testdata/watcher-20251005124405.sql");
+    let sql = include_str!("../../../tests/data/watcher-20251005124405.sql");
     let m = migration("20251005124405", sql, "", true);
     let findings = lint_migration(&Schema::default(), &m).unwrap_or_else(|e| panic!("{e}"));
     assert!(findings.is_empty(), "{}", show(&findings));

@@ -222,7 +222,7 @@ fn base() -> Schema {
 mod reference {
     use super::*;
 
-    const REFERENCE: &str = include_str!("testdata/watcher-20251005124405.sql");
+    const REFERENCE: &str = include_str!("../../../tests/data/watcher-20251005124405.sql");
 
     #[test]
     fn replays_the_reference_schema() {

@@ -52,6 +52,33 @@ pub struct TableAttrs {
     pub checks: Vec<CheckAttr>,
     /// `migrations = "dir"`.
     pub migrations: Option<Spanned<String>>,
+    /// `renamed_from = "old_table"`.
+    pub renamed_from: Option<Spanned<String>>,
+    /// `allow_destructive(...)`.
+    pub allow_destructive: Option<TableConfirmations>,
+}
+
+/// `allow_destructive(drop_column(a), change_type(b), change_primary_key)` on a table: the
+/// data-losing changes of the next generated migration that the user confirms in code.
+#[derive(Debug, Clone)]
+pub struct TableConfirmations {
+    /// The `allow_destructive` key.
+    pub span: Span,
+    /// `drop_column(a, b)`: columns no field declares any more, by SQL name.
+    pub drop_columns: Vec<Ident>,
+    /// `change_type(a, b)`: fields whose type change may alter or reject values.
+    pub change_types: Vec<Ident>,
+    /// `change_primary_key`: the key of the flag.
+    pub change_primary_key: Option<Span>,
+}
+
+/// `allow_destructive(remove_label("A", "B"))` on an enum.
+#[derive(Debug, Clone)]
+pub struct EnumConfirmations {
+    /// The `allow_destructive` key.
+    pub span: Span,
+    /// `remove_label(...)`: labels no variant has any more.
+    pub remove_labels: Vec<Spanned<String>>,
 }
 
 impl TableAttrs {
@@ -160,6 +187,10 @@ pub struct FieldAttrs {
     pub foreign_key_name: Option<Spanned<String>>,
     /// `column = "..."`.
     pub column: Option<Spanned<String>>,
+    /// `backfill = "<sql>"`.
+    pub backfill: Option<Spanned<String>>,
+    /// `renamed_from = "old_column"`.
+    pub renamed_from: Option<Spanned<String>>,
 }
 
 /// The target of `references = ...`.
@@ -193,6 +224,8 @@ pub struct EnumAttrs {
     pub rename_all: Option<Spanned<RenameRule>>,
     /// `migrations = "dir"`.
     pub migrations: Option<Spanned<String>>,
+    /// `allow_destructive(remove_label(...))`.
+    pub allow_destructive: Option<EnumConfirmations>,
 }
 
 /// `#[watcher(...)]` on a variant.
@@ -317,10 +350,120 @@ fn table_key(cx: &Ctxt, attrs: &mut TableAttrs, meta: &ParseNestedMeta) -> syn::
         // migrations = "tests/fixtures/migrations"
         let dir = Spanned::from_lit(&lit_str(meta)?);
         set_once(cx, meta, keys::MIGRATIONS, &mut attrs.migrations, dir);
+    } else if meta.path == keys::RENAMED_FROM {
+        // renamed_from = "old_table"
+        let old = name_str(meta, keys::RENAMED_FROM)?;
+        set_once(cx, meta, keys::RENAMED_FROM, &mut attrs.renamed_from, old);
+    } else if meta.path == keys::ALLOW_DESTRUCTIVE {
+        // allow_destructive(drop_column(a, b), change_type(c), change_primary_key)
+        let confirmations = table_confirmations(cx, meta)?;
+        set_once(
+            cx,
+            meta,
+            keys::ALLOW_DESTRUCTIVE,
+            &mut attrs.allow_destructive,
+            confirmations,
+        );
     } else {
-        unknown_key(cx, meta, "#[watcher_table(...)]", keys::TABLE_KEYS)?;
+        unknown_key(cx, meta, "`#[watcher_table(...)]`", keys::TABLE_KEYS)?;
     }
     Ok(())
+}
+
+fn table_confirmations(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<TableConfirmations> {
+    let mut out = TableConfirmations {
+        span: key_span(meta),
+        drop_columns: Vec::new(),
+        change_types: Vec::new(),
+        change_primary_key: None,
+    };
+    require_confirmations(meta, "drop_column(a)")?;
+    meta.parse_nested_meta(|inner| {
+        let result = (|| {
+            if inner.path == keys::DROP_COLUMN {
+                // drop_column(full_load, deprecated)
+                out.drop_columns
+                    .extend(ident_list(&inner, keys::DROP_COLUMN)?);
+            } else if inner.path == keys::CHANGE_TYPE {
+                // change_type(amount)
+                out.change_types
+                    .extend(ident_list(&inner, keys::CHANGE_TYPE)?);
+            } else if inner.path == keys::CHANGE_PRIMARY_KEY {
+                // change_primary_key
+                flag(&inner, keys::CHANGE_PRIMARY_KEY)?;
+                let span = key_span(&inner);
+                set_once(
+                    cx,
+                    &inner,
+                    keys::CHANGE_PRIMARY_KEY,
+                    &mut out.change_primary_key,
+                    span,
+                );
+            } else {
+                unknown_key(
+                    cx,
+                    &inner,
+                    "`allow_destructive(...)`",
+                    keys::TABLE_DESTRUCTIVE_KEYS,
+                )?;
+            }
+            Ok(())
+        })();
+        recover(cx, &inner, result)
+    })?;
+    Ok(out)
+}
+
+fn enum_confirmations(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<EnumConfirmations> {
+    let mut out = EnumConfirmations {
+        span: key_span(meta),
+        remove_labels: Vec::new(),
+    };
+    require_confirmations(meta, "remove_label(\"A\")")?;
+    meta.parse_nested_meta(|inner| {
+        let result = (|| {
+            if inner.path == keys::REMOVE_LABEL {
+                // remove_label("WEEK", "YEAR")
+                out.remove_labels.extend(label_list(&inner)?);
+            } else {
+                unknown_key(
+                    cx,
+                    &inner,
+                    "`allow_destructive(...)`",
+                    keys::ENUM_DESTRUCTIVE_KEYS,
+                )?;
+            }
+            Ok(())
+        })();
+        recover(cx, &inner, result)
+    })?;
+    Ok(out)
+}
+
+/// `allow_destructive` names each change it confirms: a bare flag would confirm every
+/// future loss on the item without anyone reading what.
+fn require_confirmations(meta: &ParseNestedMeta, example: &str) -> syn::Result<()> {
+    if meta.input.peek(syn::token::Paren) {
+        return Ok(());
+    }
+    Err(meta.error(format!(
+        "`allow_destructive` lists the changes it confirms\nhelp: write `allow_destructive({example})`; to confirm every change of one migration, pass `--allow-destructive` to `watcher-schema revision` instead"
+    )))
+}
+
+fn label_list(meta: &ParseNestedMeta) -> syn::Result<Vec<Spanned<String>>> {
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(
+            "`remove_label` takes a list of labels\nhelp: write `remove_label(\"A\", \"B\")`",
+        ));
+    }
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let labels = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+    if labels.is_empty() {
+        return Err(meta.error("`remove_label(...)` needs at least one label"));
+    }
+    Ok(labels.iter().map(Spanned::from_lit).collect())
 }
 
 fn index_attr(
@@ -382,7 +525,7 @@ fn index_attr(
                 let method = Spanned::from_lit(&lit_str(&inner)?);
                 set_once(cx, &inner, keys::METHOD, &mut index.method, method);
             } else {
-                unknown_key(cx, &inner, "index(...)", keys::INDEX_KEYS)?;
+                unknown_key(cx, &inner, "`index(...)`", keys::INDEX_KEYS)?;
             }
             Ok(())
         })();
@@ -415,7 +558,7 @@ fn unique_attr(cx: &Ctxt, meta: &ParseNestedMeta, position: usize) -> syn::Resul
                     unique.columns = fields;
                 }
             } else {
-                unknown_key(cx, &inner, "unique(...)", keys::UNIQUE_KEYS)?;
+                unknown_key(cx, &inner, "`unique(...)`", keys::UNIQUE_KEYS)?;
             }
             Ok(())
         })();
@@ -443,7 +586,7 @@ fn check_attr(cx: &Ctxt, meta: &ParseNestedMeta, position: usize) -> syn::Result
                 let expr = Spanned::from_lit(&lit_str(&inner)?);
                 set_once(cx, &inner, keys::EXPR, &mut check.expr, expr);
             } else {
-                unknown_key(cx, &inner, "check(...)", keys::CHECK_KEYS)?;
+                unknown_key(cx, &inner, "`check(...)`", keys::CHECK_KEYS)?;
             }
             Ok(())
         })();
@@ -595,8 +738,16 @@ fn field_key(cx: &Ctxt, attrs: &mut FieldAttrs, meta: &ParseNestedMeta) -> syn::
         // column = "sql_name"
         let lit = Spanned::from_lit(&lit_str(meta)?);
         set_once(cx, meta, keys::COLUMN, &mut attrs.column, lit);
+    } else if meta.path == keys::BACKFILL {
+        // backfill = "left(md5(name), 20)"
+        let lit = sql_str(meta, keys::BACKFILL)?;
+        set_once(cx, meta, keys::BACKFILL, &mut attrs.backfill, lit);
+    } else if meta.path == keys::RENAMED_FROM {
+        // renamed_from = "old_column"
+        let lit = name_str(meta, keys::RENAMED_FROM)?;
+        set_once(cx, meta, keys::RENAMED_FROM, &mut attrs.renamed_from, lit);
     } else {
-        unknown_key(cx, meta, "#[watcher(...)]", keys::FIELD_KEYS)?;
+        unknown_key(cx, meta, "`#[watcher(...)]` on a field", keys::FIELD_KEYS)?;
     }
     Ok(())
 }
@@ -638,8 +789,18 @@ pub fn enum_attrs(cx: &Ctxt, args: TokenStream) -> EnumAttrs {
                 // migrations = "tests/fixtures/migrations"
                 let dir = Spanned::from_lit(&lit_str(&meta)?);
                 set_once(cx, &meta, keys::MIGRATIONS, &mut attrs.migrations, dir);
+            } else if meta.path == keys::ALLOW_DESTRUCTIVE {
+                // allow_destructive(remove_label("WEEK"))
+                let confirmations = enum_confirmations(cx, &meta)?;
+                set_once(
+                    cx,
+                    &meta,
+                    keys::ALLOW_DESTRUCTIVE,
+                    &mut attrs.allow_destructive,
+                    confirmations,
+                );
             } else {
-                unknown_key(cx, &meta, "#[watcher_enum(...)]", keys::ENUM_KEYS)?;
+                unknown_key(cx, &meta, "`#[watcher_enum(...)]`", keys::ENUM_KEYS)?;
             }
             Ok(())
         })();
@@ -665,7 +826,7 @@ pub fn variant_attrs(cx: &Ctxt, attrs: &[Attribute]) -> VariantAttrs {
                     unknown_key(
                         cx,
                         &meta,
-                        "#[watcher(...)] on a variant",
+                        "`#[watcher(...)]` on a variant",
                         keys::VARIANT_KEYS,
                     )?;
                 }
@@ -727,7 +888,7 @@ fn unknown_key(
     };
     cx.error_at(
         &meta.path,
-        format!("unknown key `{word}` in `{place}`\nhelp: {hint}"),
+        format!("unknown key `{word}` in {place}\nhelp: {hint}"),
     );
     // Skip its value so that the keys after it are still read.
     if meta.input.peek(Token![=]) {
@@ -807,6 +968,18 @@ fn sql_str(meta: &ParseNestedMeta, key: Symbol) -> syn::Result<Spanned<String>> 
         return Err(syn::Error::new(
             lit.span(),
             format!("`{key}` needs a SQL expression, not an empty string"),
+        ));
+    }
+    Ok(Spanned::from_lit(&lit))
+}
+
+/// A SQL name (not quoted, as PostgreSQL stores it) that must not be empty.
+fn name_str(meta: &ParseNestedMeta, key: Symbol) -> syn::Result<Spanned<String>> {
+    let lit = lit_str(meta)?;
+    if lit.value().trim().is_empty() {
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("`{key}` needs the old name, not an empty string"),
         ));
     }
     Ok(Spanned::from_lit(&lit))
@@ -1003,10 +1176,11 @@ mod tests {
             field(syn::parse_quote!(#[watcher(max_lenght = 10, nullable, default = "1")]));
         assert_eq!(errors.len(), 2);
         assert!(errors[0].starts_with(
-            "unknown key `max_lenght` in `#[watcher(...)]`\nhelp: did you mean `max_length`? known keys: `primary_key`, `serial`"
+            "unknown key `max_lenght` in `#[watcher(...)]` on a field\nhelp: did you mean `max_length`? known keys: `primary_key`, `serial`"
         ));
-        assert!(errors[1]
-            .starts_with("unknown key `nullable` in `#[watcher(...)]`\nhelp: known keys: "));
+        assert!(errors[1].starts_with(
+            "unknown key `nullable` in `#[watcher(...)]` on a field\nhelp: known keys: "
+        ));
         assert_eq!(attrs.default.unwrap().value, "1");
         let (_, errors) = table(quote!(index(name = "ix", colums(a))));
         assert!(errors[0]

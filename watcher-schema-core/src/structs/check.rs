@@ -1,6 +1,8 @@
 //! Rules that span several keys, fields or structs, run on a parsed [`ast`](super::ast)
 //! before lowering; after them the lowered model is one PostgreSQL accepts.
 
+mod history;
+
 use std::collections::{BTreeMap, HashMap};
 
 use proc_macro2::Span;
@@ -21,6 +23,7 @@ pub fn check_table(cx: &Ctxt, table: &Table) {
     check_indexes(cx, table);
     check_constraints(cx, table);
     check_names_unique(cx, table);
+    history::check_table(cx, table);
 }
 
 /// Checks one enum on its own.
@@ -47,11 +50,13 @@ pub fn check_enum(cx: &Ctxt, item: &Enum) {
             );
         }
     }
+    history::check_enum(cx, item);
 }
 
 /// Checks that reach across structs: run when the whole schema is known (the CLI reads
 /// every struct source; the macro sees one struct and compares with the migrations instead).
 pub fn check_schema(cx: &Ctxt, tables: &[Table], enums: &[Enum]) {
+    history::check_schema(cx, tables);
     // Two structs, one table: the second would silently replace the first.
     let mut by_name: BTreeMap<&str, &Table> = BTreeMap::new();
     for table in tables {
@@ -340,7 +345,7 @@ fn check_generation(cx: &Ctxt, table: &Table, field: &Field) {
         if let Some(default) = &attrs.default {
             cx.error_span(
                 default.span,
-                format!("a `{key}` column gets its values from the server; it cannot also have a `default`"),
+                format!("`{key}` and `default` cannot be combined: the server generates this column's values\nhelp: remove one of them"),
             );
         }
     }

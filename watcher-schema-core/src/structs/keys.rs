@@ -96,6 +96,21 @@ pub const FOREIGN_KEY_NAME: Symbol = Symbol("foreign_key_name");
 /// `column = "sql_name"`: the column's name when it differs from the field's.
 pub const COLUMN: Symbol = Symbol("column");
 
+/// `backfill = "<sql expr>"`: what existing rows get when the column becomes NOT NULL.
+pub const BACKFILL: Symbol = Symbol("backfill");
+/// `renamed_from = "old"`: the column's or table's name before a rename.
+pub const RENAMED_FROM: Symbol = Symbol("renamed_from");
+/// `allow_destructive(...)`: the data-losing changes the user confirms.
+pub const ALLOW_DESTRUCTIVE: Symbol = Symbol("allow_destructive");
+/// `drop_column(a, b)` inside `allow_destructive(...)`.
+pub const DROP_COLUMN: Symbol = Symbol("drop_column");
+/// `change_type(a, b)` inside `allow_destructive(...)`.
+pub const CHANGE_TYPE: Symbol = Symbol("change_type");
+/// `change_primary_key` inside `allow_destructive(...)`.
+pub const CHANGE_PRIMARY_KEY: Symbol = Symbol("change_primary_key");
+/// `remove_label("A", "B")` inside an enum's `allow_destructive(...)`.
+pub const REMOVE_LABEL: Symbol = Symbol("remove_label");
+
 /// `rename_all = "SCREAMING_SNAKE_CASE"` on an enum.
 pub const RENAME_ALL: Symbol = Symbol("rename_all");
 /// `rename = "LABEL"` on a variant.
@@ -110,6 +125,8 @@ pub const TABLE_KEYS: &[Symbol] = &[
     UNIQUE,
     CHECK,
     MIGRATIONS,
+    RENAMED_FROM,
+    ALLOW_DESTRUCTIVE,
 ];
 /// Keys inside `index(...)` and `unique_index(...)`.
 pub const INDEX_KEYS: &[Symbol] = &[NAME, UNIQUE, COLUMNS, INCLUDE, WHERE, METHOD];
@@ -133,9 +150,15 @@ pub const FIELD_KEYS: &[Symbol] = &[
     ON_UPDATE,
     FOREIGN_KEY_NAME,
     COLUMN,
+    BACKFILL,
+    RENAMED_FROM,
 ];
 /// Keys of `#[watcher_enum(...)]`.
-pub const ENUM_KEYS: &[Symbol] = &[NAME, RENAME_ALL, MIGRATIONS];
+pub const ENUM_KEYS: &[Symbol] = &[NAME, RENAME_ALL, MIGRATIONS, ALLOW_DESTRUCTIVE];
+/// Keys inside a table's `allow_destructive(...)`.
+pub const TABLE_DESTRUCTIVE_KEYS: &[Symbol] = &[DROP_COLUMN, CHANGE_TYPE, CHANGE_PRIMARY_KEY];
+/// Keys inside an enum's `allow_destructive(...)`.
+pub const ENUM_DESTRUCTIVE_KEYS: &[Symbol] = &[REMOVE_LABEL];
 /// Keys of `#[watcher(...)]` on an enum variant.
 pub const VARIANT_KEYS: &[Symbol] = &[RENAME];
 

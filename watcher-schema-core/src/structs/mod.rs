@@ -2,11 +2,13 @@
 //! the proc macro (one item at a time) and the CLI (whole source files) share.
 //!
 //! Stages, each gated on the errors of the one before: [`attr`] + [`ast`] read the item,
-//! [`check`] validates it, [`lower`] builds the model. Keys are named in [`keys`].
+//! [`check`] validates it, [`lower`] builds the model. Keys are named in [`keys`];
+//! [`hints`] reads the history keys the model leaves out (backfills, renames, consent).
 
 pub mod ast;
 pub mod attr;
 pub mod check;
+pub mod hints;
 pub mod keys;
 pub mod lower;
 pub mod types;
@@ -99,6 +101,11 @@ impl<'a> Definitions<'a> {
             schema.enums.insert(item.name.clone(), item.to_model());
         }
         schema
+    }
+
+    /// What the history keys say about intent, on top of `hints` (the command line's).
+    pub fn hints(&self, hints: crate::diff::Hints) -> crate::diff::Hints {
+        hints::collect(&self.tables, &self.enums, hints)
     }
 
     fn collect(&mut self, cx: &Ctxt, items: &'a [Item]) {

@@ -511,7 +511,7 @@ fn generation_rules() {
             "a column is either `serial` or `identity`, not both",
             "`serial` needs an integer field (`i16`, `i32` or `i64`), not `String`",
             "`identity` column `t.n` cannot be `Option`: the server always fills it",
-            "a `identity` column gets its values from the server; it cannot also have a `default`",
+            "`identity` and `default` cannot be combined: the server generates this column's values\nhelp: remove one of them",
         ]
     );
 }

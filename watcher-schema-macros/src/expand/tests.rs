@@ -425,9 +425,19 @@ fn primary_key_drift_points_at_the_key() {
         found,
         [
             // A single integer key was serial; a composite key is not (at the field name).
-            ("column `c.a` is serial in the migrations (head 4) but not generated in the struct".to_string(), 1, 19),
+            (
+                "column `c.a` is serial in the migrations (head 4) but not generated in the struct"
+                    .to_string(),
+                1,
+                19
+            ),
             // At the struct-level `primary_key` list.
-            ("primary key of `c` is `c_pkey` (a) in the migrations (head 4) but `c_pkey` (a, b) in the struct".to_string(), 2, 0),
+            (
+                "primary key of `c` is (a) in the migrations (head 4) but (a, b) in the struct"
+                    .to_string(),
+                2,
+                0
+            ),
         ]
     );
 }

@@ -1,15 +1,19 @@
+//! A field whose column the migrations do not have: the error is at the field name.
+
 use watcher_schema::watcher_table;
 
-#[watcher_table(migrations = "tests/ui/migrations/basic")]
-pub struct PipelineType {
+#[watcher_table(
+    migrations = "tests/ui/fixtures/watcher/migrations",
+    unique(name = "uq_address_name_kind", columns(name, kind))
+)]
+pub struct Address {
     #[watcher(primary_key)]
     pub id: i32,
     #[watcher(max_length = 150)]
     pub name: String,
-    pub owner: Option<String>,
+    #[watcher(column = "type", max_length = 50)]
+    pub kind: String,
+    pub description: Option<String>,
 }
 
-fn main() {
-    // The struct and its Diesel code still exist: only the drift is an error.
-    let _ = NewPipelineType { name: String::new(), owner: None };
-}
+fn main() {}

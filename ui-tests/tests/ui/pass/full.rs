@@ -4,7 +4,10 @@ use bigdecimal::BigDecimal;
 use chrono::{DateTime, NaiveDate, Utc};
 use watcher_schema::{watcher_enum, watcher_table};
 
-#[watcher_enum(rename_all = "SCREAMING_SNAKE_CASE", migrations = "tests/ui/migrations/basic")]
+#[watcher_enum(
+    rename_all = "SCREAMING_SNAKE_CASE",
+    migrations = "tests/ui/fixtures/basic/migrations"
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DatePartEnum {
     Minute,
@@ -15,7 +18,7 @@ pub enum DatePartEnum {
 pub mod pipelines {
     use super::*;
 
-    #[watcher_table(migrations = "tests/ui/migrations/basic")]
+    #[watcher_table(migrations = "tests/ui/fixtures/basic/migrations")]
     #[derive(Debug, Clone, PartialEq)]
     pub struct PipelineType {
         #[watcher(primary_key)]
@@ -25,9 +28,9 @@ pub mod pipelines {
     }
 
     #[watcher_table(
-        migrations = "tests/ui/migrations/basic",
+        migrations = "tests/ui/fixtures/basic/migrations",
         unique_index(name = "ux_pipeline_name_include", columns(name), include(active, id)),
-        check(name = "ck_name", expr = "name <> ''"),
+        check(name = "ck_name", expr = "name <> ''")
     )]
     #[derive(Debug, Clone, PartialEq)]
     pub struct Pipeline {
@@ -52,7 +55,10 @@ pub mod pipelines {
     }
 
     /// Two keys to one parent: no `joinable!`, so joins name their `ON`.
-    #[watcher_table(migrations = "tests/ui/migrations/basic", primary_key(parent_id, child_id))]
+    #[watcher_table(
+        migrations = "tests/ui/fixtures/basic/migrations",
+        primary_key(parent_id, child_id)
+    )]
     #[derive(Debug, Clone, PartialEq)]
     pub struct Closure {
         #[watcher(references = Pipeline)]
@@ -64,7 +70,7 @@ pub mod pipelines {
 }
 
 watcher_schema::schema! {
-    migrations = "tests/ui/migrations/basic";
+    migrations = "tests/ui/fixtures/basic/migrations";
     pipelines::pipeline_type,
     pipelines::pipeline,
     pipelines::closure,

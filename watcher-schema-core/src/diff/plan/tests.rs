@@ -103,7 +103,9 @@ fn dropping_a_column_is_refused_unless_confirmed() {
     assert_eq!(
         problems(plan(&from, &to, &Hints::default())),
         ["dropping column `pipeline.full_load` loses its values\n\
-          help: if that is intended, confirm it with `--allow-destructive`"]
+          help: if that is intended, confirm it with \
+          `#[watcher_table(allow_destructive(drop_column(full_load)))]` on the struct of `pipeline`, or for the \
+          whole migration with `--allow-destructive`"]
     );
     let hints = Hints::default().allow(Destructive::DropColumn {
         table: "pipeline".into(),
@@ -194,7 +196,9 @@ ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(20);
         problems(plan(&wide, &narrow, &Hints::default())),
         [
             "changing `pipeline.code` from `varchar(50)` to `varchar(20)` can reject or alter its \
-          values\nhelp: if that is intended, confirm it with `--allow-destructive`"
+          values\nhelp: if that is intended, confirm it with \
+          `#[watcher_table(allow_destructive(change_type(code)))]` on the struct of `pipeline`, or for the \
+          whole migration with `--allow-destructive`"
         ]
     );
     let plan =
@@ -236,7 +240,10 @@ fn changing_a_primary_key_is_refused_unless_confirmed() {
             "changing the primary key of `address_lineage_closure` from (source_address_id, \
           target_address_id) to (source_address_id, target_address_id, depth) drops the old \
           key's guarantee and fails on duplicate rows\n\
-          help: if that is intended, confirm it with `--allow-destructive`"
+          help: if that is intended, confirm it with \
+          `#[watcher_table(allow_destructive(change_primary_key))]` on the struct of \
+          `address_lineage_closure`, or for the \
+          whole migration with `--allow-destructive`"
         ]
     );
     let hints = Hints::default().allow(Destructive::ChangePrimaryKey {
@@ -268,7 +275,9 @@ fn removing_an_enum_label_is_refused_unless_confirmed() {
         problems(plan(&from, &to, &Hints::default())),
         [
             "removing label 'sad' from enum `mood` fails on rows that hold it\n\
-          help: if that is intended, confirm it with `--allow-destructive`"
+          help: if that is intended, confirm it with \
+          `#[watcher_enum(allow_destructive(remove_label(\"sad\")))]` on the enum of `mood`, or for the \
+          whole migration with `--allow-destructive`"
         ]
     );
     let plan = plan(&from, &to, &allow_all()).expect("confirmed");
@@ -372,7 +381,9 @@ fn a_likely_rename_without_a_hint_says_how_to_declare_it() {
         problems(plan(&from, &to, &Hints::default())),
         [
             "dropping column `pipeline.hash` loses its values\n\
-             help: if that is intended, confirm it with `--allow-destructive`\n\
+             help: if that is intended, confirm it with \
+             `#[watcher_table(allow_destructive(drop_column(hash)))]` on the struct of `pipeline`, or for the \
+             whole migration with `--allow-destructive`\n\
              help: if `pipeline.hash` was renamed to `input_hash`, add \
              `#[watcher(renamed_from = \"hash\")]` to the field `input_hash`",
             "column `pipeline.input_hash` is NOT NULL without a default, and existing rows of \
@@ -636,7 +647,10 @@ mod history {
             problems(plan(&s0, &s1, &Hints::default())),
             [
                 "dropping column `pipeline_execution.full_load` loses its values\n\
-              help: if that is intended, confirm it with `--allow-destructive`"
+              help: if that is intended, confirm it with \
+              `#[watcher_table(allow_destructive(drop_column(full_load)))]` on the struct of \
+              `pipeline_execution`, or for the \
+              whole migration with `--allow-destructive`"
             ]
         );
         let allow = Hints::default().allow(Destructive::DropColumn {
@@ -774,6 +788,7 @@ ALTER TABLE address DROP COLUMN address_metadata;
         assert_eq!(
             step(&s5, &s6, &allow).1,
             "\
+-- restores the primary key (source_address_id, target_address_id) of `address_lineage_closure`: fails if rows written since the upgrade share a key
 ALTER TABLE address_lineage_closure DROP CONSTRAINT address_lineage_closure_pkey;
 
 ALTER TABLE address_lineage_closure ADD CONSTRAINT address_lineage_closure_pkey PRIMARY KEY (source_address_id, target_address_id);

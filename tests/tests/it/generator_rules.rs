@@ -1,0 +1,377 @@
+//! The generator's safety rules (issue 5 §2) on tables that hold rows: each plan's SQL runs
+//! on real PostgreSQL the way the runner runs it (in one transaction, or statement by
+//! statement when the plan says it cannot), lands on the schema the structs declare,
+//! keeps the values it promises to keep, and fails loudly rather than lose data silently.
+//! The exact SQL of each rule is pinned by core's `diff::plan` tests.
+
+use watcher_schema_core::diff::{plan, Destructive, Hints, Plan};
+use watcher_schema_core::model::Schema;
+use watcher_schema_core::replay::{replay, split_statements};
+use watcher_schema_core::sql::render;
+use watcher_schema_tests::TestDb;
+
+use crate::support::{assert_models_equal, catalog, db_error, execute};
+
+/// Two tables and an enum, with 500 pipelines and a closure over them.
+const FIXTURE: &str = "
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE pipeline (
+  id serial NOT NULL,
+  name varchar(150) NOT NULL,
+  mood mood,
+  full_load boolean,
+  deprecated boolean NOT NULL DEFAULT false,
+  code varchar(20),
+  CONSTRAINT pipeline_pkey PRIMARY KEY (id)
+);
+CREATE INDEX ix_pipeline_name ON pipeline USING btree (name) INCLUDE (id);
+CREATE TABLE closure (
+  source integer NOT NULL,
+  target integer NOT NULL,
+  depth integer NOT NULL,
+  CONSTRAINT closure_pkey PRIMARY KEY (source, target)
+);
+ALTER TABLE closure ADD CONSTRAINT closure_source_fkey FOREIGN KEY (source) REFERENCES pipeline (id);
+INSERT INTO pipeline (name, mood, full_load, deprecated, code)
+SELECT format('pipeline_%s', g), (ARRAY['sad', 'happy'])[1 + g % 2]::mood,
+       CASE WHEN g % 4 = 0 THEN NULL ELSE g % 3 = 0 END, g % 5 = 0, (g * 7)::text
+FROM generate_series(1, 500) AS g;
+INSERT INTO closure (source, target, depth)
+SELECT g, g, 0 FROM generate_series(1, 500) AS g
+UNION ALL
+SELECT g, g + 1, 1 FROM generate_series(1, 499) AS g;
+";
+
+/// A database holding [`FIXTURE`], and its catalog as a model.
+fn populated() -> (TestDb, Schema) {
+    let db = TestDb::new();
+    execute(&db, FIXTURE);
+    let from = catalog(&db);
+    (db, from)
+}
+
+/// `from` with `change` replayed on top: the schema the edited structs declare.
+fn declared(from: &Schema, change: &str) -> Schema {
+    let mut to = from.clone();
+    replay(&mut to, change, "change").unwrap_or_else(|e| panic!("{e}"));
+    to
+}
+
+/// Runs a rendered script as the runner would: in one transaction, or one statement at a
+/// time outside any (for `CONCURRENTLY` and enum labels used where they are added).
+fn run(db: &TestDb, sql: &str, in_transaction: bool) -> Result<(), String> {
+    let mut client = db.client();
+    let failed = |e: postgres::Error| format!("{}\n--- sql ---\n{sql}", db_error(&e));
+    if in_transaction {
+        let mut tx = client.transaction().map_err(failed)?;
+        tx.batch_execute(sql).map_err(failed)?;
+        tx.commit().map_err(failed)
+    } else {
+        for statement in split_statements(sql) {
+            client.batch_execute(statement.text).map_err(failed)?;
+        }
+        Ok(())
+    }
+}
+
+/// The SQLSTATE `sql` fails with in one transaction (which rolls back).
+fn fails_with(db: &TestDb, sql: &str) -> String {
+    let mut client = db.client();
+    let mut tx = client.transaction().expect("begin");
+    let err = tx
+        .batch_execute(sql)
+        .expect_err("PostgreSQL accepted the SQL on a populated table");
+    err.code()
+        .map_or_else(|| err.to_string(), |c| c.code().to_string())
+}
+
+/// Assert two models equal, columns by name (an added column is physically last).
+#[track_caller]
+fn assert_shape(what: &str, expected: &Schema, db: &TestDb) {
+    let sorted = |s: &Schema| {
+        let mut s = s.clone();
+        for t in s.tables.values_mut() {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        s
+    };
+    assert_models_equal(
+        what,
+        &sorted(expected),
+        "the catalog",
+        &sorted(&catalog(db)),
+    );
+}
+
+/// Plans `from` → `to`, runs up, checks the catalog, and returns the plan.
+#[track_caller]
+fn upgrade(db: &TestDb, from: &Schema, to: &Schema, hints: &Hints) -> Plan {
+    let plan = plan(from, to, hints).unwrap_or_else(|e| panic!("refused: {e}"));
+    run(db, &render(&plan.up), plan.run_in_transaction).unwrap_or_else(|e| panic!("up: {e}"));
+    assert_shape("the declared schema", to, db);
+    plan
+}
+
+/// Runs the plan's down and checks the catalog is back at `from`.
+#[track_caller]
+fn downgrade(db: &TestDb, plan: &Plan, from: &Schema) {
+    run(db, &render(&plan.down), plan.run_in_transaction).unwrap_or_else(|e| panic!("down: {e}"));
+    assert_shape("the starting schema", from, db);
+}
+
+/// `"<rows> <md5>"` of the given columns of `table`, independent of row and column order.
+fn values(db: &TestDb, table: &str, columns: &str) -> String {
+    db.client()
+        .query_one(
+            &format!(
+                "SELECT count(*) || ' ' || md5(string_agg(r, ',' ORDER BY r))
+                 FROM (SELECT ROW({columns})::text AS r FROM {table}) AS rows"
+            ),
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("{}", db_error(&e)))
+        .get(0)
+}
+
+/// How many rows of `table` satisfy `condition`.
+fn count(db: &TestDb, table: &str, condition: &str) -> i64 {
+    db.client()
+        .query_one(
+            &format!("SELECT count(*) FROM {table} WHERE {condition}"),
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("{}", db_error(&e)))
+        .get(0)
+}
+
+const KEPT: &str = "id, name, mood, full_load, deprecated, code";
+
+fn allow(change: Destructive) -> Hints {
+    Hints::default().allow(change)
+}
+
+fn drop_column(column: &str) -> Destructive {
+    Destructive::DropColumn {
+        table: "pipeline".into(),
+        column: column.into(),
+    }
+}
+
+#[test]
+fn a_not_null_column_is_added_to_a_populated_table_through_its_backfill() {
+    let (db, from) = populated();
+    let change = "ALTER TABLE pipeline ADD COLUMN input_hash varchar(20) NOT NULL;";
+    // What a naive generator writes fails on the first row.
+    assert_eq!(fails_with(&db, change), "23502");
+    let to = declared(&from, change);
+    assert!(plan(&from, &to, &Hints::default()).is_err());
+
+    let before = values(&db, "pipeline", KEPT);
+    let hints = Hints::default().backfill("pipeline", "input_hash", "left(md5(name), 20)");
+    let plan = upgrade(&db, &from, &to, &hints);
+    assert_eq!(
+        count(&db, "pipeline", "input_hash = left(md5(name), 20)"),
+        500
+    );
+    assert_eq!(values(&db, "pipeline", KEPT), before);
+    downgrade(&db, &plan, &from);
+    assert_eq!(values(&db, "pipeline", KEPT), before);
+}
+
+#[test]
+fn a_confirmed_drop_runs_and_the_way_back_restores_the_column_without_its_values() {
+    let (db, from) = populated();
+    let before = values(&db, "pipeline", "id, name, mood, deprecated, code");
+    let to = declared(&from, "ALTER TABLE pipeline DROP COLUMN full_load;");
+    assert!(plan(&from, &to, &Hints::default()).is_err());
+    let plan = upgrade(&db, &from, &to, &allow(drop_column("full_load")));
+    downgrade(&db, &plan, &from);
+    assert_eq!(count(&db, "pipeline", "full_load IS NULL"), 500);
+    assert_eq!(
+        values(&db, "pipeline", "id, name, mood, deprecated, code"),
+        before
+    );
+}
+
+#[test]
+fn a_dropped_not_null_column_comes_back_filled_on_a_populated_table() {
+    let (db, from) = populated();
+    // With a default: every row gets it.
+    let to = declared(&from, "ALTER TABLE pipeline DROP COLUMN deprecated;");
+    let plan = upgrade(&db, &from, &to, &allow(drop_column("deprecated")));
+    downgrade(&db, &plan, &from);
+    assert_eq!(count(&db, "pipeline", "deprecated = false"), 500);
+    // Without one: a typed zero, and the index PostgreSQL dropped with it comes back.
+    let to = declared(&from, "ALTER TABLE pipeline DROP COLUMN name;");
+    let plan = upgrade(&db, &from, &to, &allow(drop_column("name")));
+    downgrade(&db, &plan, &from);
+    assert_eq!(count(&db, "pipeline", "name = ''"), 500);
+}
+
+#[test]
+fn a_type_change_converts_values_in_place() {
+    let (db, from) = populated();
+    let before = values(&db, "pipeline", KEPT);
+    let to = declared(
+        &from,
+        "ALTER TABLE pipeline ALTER COLUMN code TYPE integer USING code::integer;",
+    );
+    let change = Destructive::ChangeType {
+        table: "pipeline".into(),
+        column: "code".into(),
+    };
+    let plan = upgrade(&db, &from, &to, &allow(change));
+    assert!(render(&plan.up).contains("USING code::integer"));
+    assert_eq!(count(&db, "pipeline", "code = id * 7"), 500);
+    downgrade(&db, &plan, &from);
+    assert_eq!(values(&db, "pipeline", KEPT), before);
+}
+
+#[test]
+fn a_narrowing_that_does_not_fit_fails_instead_of_cutting_values() {
+    let (db, from) = populated();
+    let before = values(&db, "pipeline", KEPT);
+    let to = declared(
+        &from,
+        "ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(3);",
+    );
+    let change = Destructive::ChangeType {
+        table: "pipeline".into(),
+        column: "code".into(),
+    };
+    let plan = plan(&from, &to, &allow(change)).unwrap_or_else(|e| panic!("{e}"));
+    // `(g * 7)::text` reaches four digits: PostgreSQL rejects them, and rolls back.
+    assert_eq!(fails_with(&db, &render(&plan.up)), "22001");
+    assert_eq!(values(&db, "pipeline", KEPT), before);
+    assert_shape("the unchanged schema", &from, &db);
+}
+
+#[test]
+fn renames_keep_values_and_keys() {
+    let (db, from) = populated();
+    let before = values(&db, "pipeline", KEPT);
+    let to = declared(
+        &from,
+        "ALTER TABLE pipeline RENAME COLUMN full_load TO is_full;
+         ALTER TABLE closure RENAME TO lineage_closure;
+         ALTER TABLE lineage_closure RENAME CONSTRAINT closure_pkey TO lineage_closure_pkey;
+         ALTER TABLE lineage_closure RENAME CONSTRAINT closure_source_fkey TO lineage_closure_source_fkey;",
+    );
+    let hints = Hints::default()
+        .rename_column("pipeline", "full_load", "is_full")
+        .rename_table("closure", "lineage_closure");
+    let plan = upgrade(&db, &from, &to, &hints);
+    let up = render(&plan.up);
+    assert!(!up.contains("DROP"), "{up}");
+    assert_eq!(
+        values(&db, "pipeline", "id, name, mood, is_full, deprecated, code"),
+        before
+    );
+    assert_eq!(count(&db, "lineage_closure", "true"), 999);
+    downgrade(&db, &plan, &from);
+    assert_eq!(values(&db, "pipeline", KEPT), before);
+}
+
+const WIDER_INCLUDE: &str = "DROP INDEX ix_pipeline_name;
+CREATE INDEX ix_pipeline_name ON pipeline USING btree (name) INCLUDE (id, code);";
+
+#[test]
+fn a_changed_index_is_rebuilt_under_its_name_also_concurrently() {
+    for concurrently in [false, true] {
+        let (db, from) = populated();
+        let to = declared(&from, WIDER_INCLUDE);
+        let hints = Hints {
+            concurrent_indexes: concurrently,
+            ..Hints::default()
+        };
+        let plan = upgrade(&db, &from, &to, &hints);
+        assert_eq!(plan.run_in_transaction, !concurrently);
+        assert_eq!(
+            count(
+                &db,
+                "pg_index",
+                "indexrelid = 'ix_pipeline_name'::regclass AND indisvalid"
+            ),
+            1
+        );
+        downgrade(&db, &plan, &from);
+    }
+}
+
+fn removal_hints() -> Hints {
+    allow(Destructive::RemoveEnumLabel {
+        name: "mood".into(),
+        label: "sad".into(),
+    })
+}
+
+#[test]
+fn enum_labels_are_added_outside_a_transaction_when_used_and_removed_by_a_type_swap() {
+    let (db, from) = populated();
+    let before = values(&db, "pipeline", KEPT);
+    // A new label used by the same migration: PostgreSQL needs it committed first.
+    let to = declared(
+        &from,
+        "ALTER TYPE mood ADD VALUE 'angry' AFTER 'sad';
+         ALTER TABLE pipeline ALTER COLUMN mood SET DEFAULT 'angry';",
+    );
+    let added = plan(&from, &to, &Hints::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!added.run_in_transaction);
+    assert_eq!(fails_with(&db, &render(&added.up)), "55P04");
+    run(&db, &render(&added.up), false).unwrap_or_else(|e| panic!("up: {e}"));
+    assert_shape("the declared schema", &to, &db);
+    // The way back swaps the type; no row holds the label, so the cast succeeds.
+    downgrade(&db, &added, &from);
+    assert_eq!(values(&db, "pipeline", KEPT), before);
+
+    // Removing a label rows hold fails loudly and changes nothing.
+    let to = declared(
+        &from,
+        "ALTER TYPE mood RENAME TO mood__old;
+         CREATE TYPE mood AS ENUM ('ok', 'happy');
+         ALTER TABLE pipeline ALTER COLUMN mood TYPE mood USING mood::text::mood;
+         DROP TYPE mood__old;",
+    );
+    let removal = plan(&from, &to, &removal_hints()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(fails_with(&db, &render(&removal.up)), "22P02");
+    assert_eq!(values(&db, "pipeline", KEPT), before);
+    // Once no row holds it, the swap keeps every other value.
+    execute(&db, "UPDATE pipeline SET mood = 'ok' WHERE mood = 'sad'");
+    let kept = values(&db, "pipeline", KEPT);
+    let removed = upgrade(&db, &from, &to, &removal_hints());
+    assert_eq!(values(&db, "pipeline", KEPT), kept);
+    downgrade(&db, &removed, &from);
+    assert_eq!(values(&db, "pipeline", KEPT), kept);
+}
+
+#[test]
+fn a_new_enum_type_is_created_before_its_column_and_dropped_after_it() {
+    let (db, from) = populated();
+    let to = declared(
+        &from,
+        "CREATE TYPE color AS ENUM ('red', 'blue');
+         ALTER TABLE pipeline ADD COLUMN color color NOT NULL DEFAULT 'red';",
+    );
+    let plan = upgrade(&db, &from, &to, &Hints::default());
+    assert_eq!(count(&db, "pipeline", "color = 'red'"), 500);
+    downgrade(&db, &plan, &from);
+    assert_eq!(count(&db, "pg_type", "typname = 'color'"), 0);
+}
+
+#[test]
+fn a_widened_primary_key_goes_up_and_back_on_a_populated_table() {
+    let (db, from) = populated();
+    let before = values(&db, "closure", "source, target, depth");
+    let to = declared(
+        &from,
+        "ALTER TABLE closure DROP CONSTRAINT closure_pkey;
+         ALTER TABLE closure ADD CONSTRAINT closure_pkey PRIMARY KEY (source, target, depth);",
+    );
+    assert!(plan(&from, &to, &Hints::default()).is_err());
+    let change = Destructive::ChangePrimaryKey {
+        table: "closure".into(),
+    };
+    let plan = upgrade(&db, &from, &to, &allow(change));
+    downgrade(&db, &plan, &from);
+    assert_eq!(values(&db, "closure", "source, target, depth"), before);
+}

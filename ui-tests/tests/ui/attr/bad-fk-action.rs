@@ -1,0 +1,25 @@
+//! `on_delete` and `on_update` take one of PostgreSQL's actions.
+
+use watcher_schema::watcher_table;
+
+#[watcher_table(
+    migrations = "tests/ui/fixtures/watcher/migrations",
+    primary_key(source_address_id, target_address_id, depth)
+)]
+pub struct AddressLineageClosure {
+    pub depth: i32,
+    #[watcher(references = "address")]
+    pub source_address_id: i32,
+    #[watcher(references = "address")]
+    pub target_address_id: i32,
+    pub lineage_path: Vec<i32>,
+    #[watcher(
+        references = "pipeline",
+        on_delete = "nullify",
+        on_update = "explode",
+        foreign_key_name = "fk_closure_pipeline"
+    )]
+    pub pipeline_id: Option<i32>,
+}
+
+fn main() {}

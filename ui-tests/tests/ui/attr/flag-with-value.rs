@@ -1,0 +1,18 @@
+//! A flag is written bare, and a value key needs its value.
+
+use watcher_schema::watcher_table;
+
+#[watcher_table(
+    migrations = "tests/ui/fixtures/watcher/migrations",
+    unique(name = "uq_address_name_kind", columns(name, kind))
+)]
+pub struct Address {
+    #[watcher(primary_key = 1)]
+    pub id: i32,
+    #[watcher(max_length)]
+    pub name: String,
+    #[watcher(column = "type", max_length = 50)]
+    pub kind: String,
+}
+
+fn main() {}

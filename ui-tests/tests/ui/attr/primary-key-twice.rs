@@ -1,0 +1,25 @@
+//! The primary key is given either by field flags or by the struct-level list.
+
+use watcher_schema::watcher_table;
+
+#[watcher_table(
+    migrations = "tests/ui/fixtures/watcher/migrations",
+    primary_key(source_address_id, target_address_id, depth)
+)]
+pub struct AddressLineageClosure {
+    #[watcher(primary_key)]
+    pub depth: i32,
+    #[watcher(references = "address")]
+    pub source_address_id: i32,
+    #[watcher(references = "address")]
+    pub target_address_id: i32,
+    pub lineage_path: Vec<i32>,
+    #[watcher(
+        references = "pipeline",
+        on_delete = "set_null",
+        foreign_key_name = "fk_closure_pipeline"
+    )]
+    pub pipeline_id: Option<i32>,
+}
+
+fn main() {}

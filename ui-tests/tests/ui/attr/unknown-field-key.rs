@@ -1,0 +1,18 @@
+//! A misspelt field key: the error is at the key and suggests the known one.
+
+use watcher_schema::watcher_table;
+
+#[watcher_table(
+    migrations = "tests/ui/fixtures/watcher/migrations",
+    unique(name = "uq_address_name_kind", columns(name, kind))
+)]
+pub struct Address {
+    #[watcher(primary_key)]
+    pub id: i32,
+    #[watcher(max_lenght = 150)]
+    pub name: String,
+    #[watcher(column = "type", max_length = 50)]
+    pub kind: String,
+}
+
+fn main() {}

@@ -1,0 +1,19 @@
+//! A key `#[watcher_table]` does not know.
+
+use watcher_schema::watcher_table;
+
+#[watcher_table(
+    migrations = "tests/ui/fixtures/watcher/migrations",
+    unique(name = "uq_address_name_kind", columns(name, kind)),
+    indexes(name = "ix_address_name", columns(name))
+)]
+pub struct Address {
+    #[watcher(primary_key)]
+    pub id: i32,
+    #[watcher(max_length = 150)]
+    pub name: String,
+    #[watcher(column = "type", max_length = 50)]
+    pub kind: String,
+}
+
+fn main() {}

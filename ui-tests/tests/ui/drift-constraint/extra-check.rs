@@ -1,0 +1,19 @@
+//! A check the migrations do not have: the error is at its name.
+
+use watcher_schema::watcher_table;
+
+#[watcher_table(
+    migrations = "tests/ui/fixtures/watcher/migrations",
+    unique(name = "uq_address_name_kind", columns(name, kind)),
+    check(name = "ck_address_name_not_empty", expr = "length(name) > 0")
+)]
+pub struct Address {
+    #[watcher(primary_key)]
+    pub id: i32,
+    #[watcher(max_length = 150)]
+    pub name: String,
+    #[watcher(column = "type", max_length = 50)]
+    pub kind: String,
+}
+
+fn main() {}

@@ -1,0 +1,24 @@
+//! `references_column` names a column the referenced table does not have.
+
+use watcher_schema::watcher_table;
+
+#[watcher_table(
+    migrations = "tests/ui/fixtures/watcher/migrations",
+    primary_key(source_address_id, target_address_id, depth)
+)]
+pub struct AddressLineageClosure {
+    pub depth: i32,
+    #[watcher(references = "address")]
+    pub source_address_id: i32,
+    #[watcher(references = "address", references_column = "uid")]
+    pub target_address_id: i32,
+    pub lineage_path: Vec<i32>,
+    #[watcher(
+        references = "pipeline",
+        on_delete = "set_null",
+        foreign_key_name = "fk_closure_pipeline"
+    )]
+    pub pipeline_id: Option<i32>,
+}
+
+fn main() {}

@@ -1,0 +1,3 @@
+DROP TABLE lineage_closure;
+DROP TABLE pipeline;
+DROP TYPE datepartenum;

@@ -1,0 +1,15 @@
+use watcher_schema::watcher_table;
+
+#[watcher_table(migrations = "tests/ui/history/migrations")]
+pub struct Pipeline {
+    #[watcher(primary_key)]
+    pub id: i32,
+    #[watcher(max_length = 150)]
+    pub name: String,
+    #[watcher(max_length = 20)]
+    pub input_hash: String,
+    #[watcher(renamed_from = "name")]
+    pub maintainer: Option<String>,
+}
+
+fn main() {}

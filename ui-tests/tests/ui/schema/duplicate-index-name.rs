@@ -1,0 +1,20 @@
+//! Two indexes with one name: PostgreSQL would refuse the second.
+
+use watcher_schema::watcher_table;
+
+#[watcher_table(
+    migrations = "tests/ui/fixtures/watcher/migrations",
+    unique(name = "uq_address_name_kind", columns(name, kind)),
+    index(name = "ix_address_name", columns(name)),
+    index(name = "ix_address_name", columns(kind))
+)]
+pub struct Address {
+    #[watcher(primary_key)]
+    pub id: i32,
+    #[watcher(max_length = 150)]
+    pub name: String,
+    #[watcher(column = "type", max_length = 50)]
+    pub kind: String,
+}
+
+fn main() {}

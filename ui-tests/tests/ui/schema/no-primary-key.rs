@@ -1,0 +1,17 @@
+//! Diesel's `table!` and `Identifiable` need a primary key.
+
+use watcher_schema::watcher_table;
+
+#[watcher_table(
+    migrations = "tests/ui/fixtures/watcher/migrations",
+    unique(name = "uq_address_name_kind", columns(name, kind))
+)]
+pub struct Address {
+    pub id: i32,
+    #[watcher(max_length = 150)]
+    pub name: String,
+    #[watcher(column = "type", max_length = 50)]
+    pub kind: String,
+}
+
+fn main() {}

@@ -1,0 +1,18 @@
+//! Primary key columns are NOT NULL.
+
+use watcher_schema::watcher_table;
+
+#[watcher_table(
+    migrations = "tests/ui/fixtures/watcher/migrations",
+    unique(name = "uq_address_name_kind", columns(name, kind))
+)]
+pub struct Address {
+    #[watcher(primary_key)]
+    pub id: Option<i32>,
+    #[watcher(max_length = 150)]
+    pub name: String,
+    #[watcher(column = "type", max_length = 50)]
+    pub kind: String,
+}
+
+fn main() {}

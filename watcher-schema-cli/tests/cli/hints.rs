@@ -1,0 +1,162 @@
+//! `revision --autogenerate` reads the history keys of the structs: `backfill`,
+//! `renamed_from` and `allow_destructive(...)`, and the migrations it writes work on a
+//! database that holds rows.
+
+use std::fs;
+
+use crate::support::Project;
+
+const V4: &str = "20250201000000";
+
+/// Edits a fixture struct source file in place.
+fn edit(p: &Project, file: &str, from: &str, to: &str) {
+    let path = p.path().join("watcher-schema/src").join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} lacks {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn read(p: &Project, rel: &str) -> String {
+    fs::read_to_string(p.migrations().join(rel)).unwrap()
+}
+
+fn generate(p: &Project, message: &str) -> crate::support::Run {
+    p.run(&["revision", "--autogenerate", "-m", message, "--rev-id", V4])
+}
+
+/// Two pipelines in a database at the fixture's head.
+fn populated() -> Project {
+    let p = Project::with_db();
+    p.run(&["upgrade"]).ok();
+    p.db()
+        .client()
+        .batch_execute(
+            "INSERT INTO pipeline (name, owner) VALUES ('orders', 'ana'), ('invoices', NULL)",
+        )
+        .unwrap();
+    p
+}
+
+#[test]
+fn backfill_fills_existing_rows_of_a_new_not_null_column() {
+    let p = populated();
+    let field = "    pub owner: Option<String>,\n";
+    edit(
+        &p,
+        "lib.rs",
+        field,
+        &format!("{field}    #[watcher(max_length = 20)]\n    pub input_hash: String,\n"),
+    );
+    generate(&p, "add input_hash")
+        .code(13)
+        .stderr_has(
+            "error: column `pipeline.input_hash` is NOT NULL without a default, and existing \
+             rows of `pipeline` have no value for it\n",
+        )
+        .stderr_has("add `#[watcher(backfill = \"<sql expression>\")]` to the field");
+
+    edit(
+        &p,
+        "lib.rs",
+        "#[watcher(max_length = 20)]",
+        "#[watcher(max_length = 20, backfill = \"left(md5(name), 20)\")]",
+    );
+    generate(&p, "add input_hash").ok();
+    let up = read(&p, &format!("{V4}_add_input_hash/up.sql"));
+    assert!(
+        up.ends_with(
+            "ALTER TABLE pipeline ADD COLUMN input_hash varchar(20);\n\n\
+             UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE input_hash IS NULL;\n\n\
+             ALTER TABLE pipeline ALTER COLUMN input_hash SET NOT NULL;\n"
+        ),
+        "{up}"
+    );
+    p.run(&["upgrade"]).ok();
+    let rows = p
+        .db()
+        .client()
+        .query("SELECT input_hash = left(md5(name), 20) FROM pipeline", &[])
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|row| row.get::<_, bool>(0)));
+    p.run(&["downgrade", "-1"]).ok();
+}
+
+#[test]
+fn renamed_from_renames_and_keeps_the_values() {
+    let p = populated();
+    edit(
+        &p,
+        "lib.rs",
+        "    pub owner: Option<String>,\n",
+        "    #[watcher(renamed_from = \"owner\")]\n    pub maintainer: Option<String>,\n",
+    );
+    generate(&p, "rename owner").ok();
+    let up = read(&p, &format!("{V4}_rename_owner/up.sql"));
+    assert!(
+        up.ends_with("ALTER TABLE pipeline RENAME COLUMN owner TO maintainer;\n"),
+        "{up}"
+    );
+    p.run(&["upgrade"]).ok();
+    let owners: Vec<Option<String>> = p
+        .db()
+        .client()
+        .query("SELECT maintainer FROM pipeline ORDER BY name", &[])
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(owners, [None, Some("ana".to_string())]);
+    p.run(&["downgrade", "-1"]).ok();
+}
+
+#[test]
+fn allow_destructive_in_code_confirms_exactly_what_it_names() {
+    let p = Project::new();
+    edit(&p, "lib.rs", "    pub owner: Option<String>,\n", "");
+    generate(&p, "drop owner").code(13).stderr_has(
+        "help: if that is intended, confirm it with \
+         `#[watcher_table(allow_destructive(drop_column(owner)))]` on the struct of `pipeline`, \
+         or for the whole migration with `--allow-destructive`",
+    );
+    // Confirming another column does not confirm this one.
+    edit(
+        &p,
+        "lib.rs",
+        "name = \"pipeline\",",
+        "name = \"pipeline\",\n    allow_destructive(drop_column(paused_at)),",
+    );
+    generate(&p, "drop owner")
+        .code(13)
+        .stderr_has("error: dropping column `pipeline.owner` loses its values");
+    edit(&p, "lib.rs", "drop_column(paused_at)", "drop_column(owner)");
+    generate(&p, "drop owner").ok();
+    let up = read(&p, &format!("{V4}_drop_owner/up.sql"));
+    assert!(
+        up.ends_with(
+            "-- destructive: dropping column `pipeline.owner` loses its values\n\
+             ALTER TABLE pipeline DROP COLUMN owner;\n"
+        ),
+        "{up}"
+    );
+    // Left in place, the confirmation confirms nothing more, and the generator says so.
+    edit(
+        &p,
+        "lib.rs",
+        "    pub paused: bool,\n",
+        "    pub paused: bool,\n    pub note: Option<String>,\n",
+    );
+    p.run(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "add note",
+        "--rev-id",
+        "20250202000000",
+    ])
+    .ok()
+    .stderr_has(
+        "warning: `#[watcher_table(allow_destructive(drop_column(owner)))]` on the struct of \
+             `pipeline` confirms no change of this migration; remove it",
+    );
+}
