@@ -1,6 +1,6 @@
 //! Sixteen replicas of a service booting at once on one empty database, each through
 //! `watcher_schema::run_pending_url` with the real embedded migrations: all succeed, each
-//! migration runs once, and the catalog is the chain's head (the reference at the seed).
+//! migration runs once, and the catalog is the chain's head and its reference dump.
 
 use std::path::Path;
 use std::sync::{Arc, Barrier};
@@ -9,21 +9,13 @@ use std::thread;
 use watcher_schema::Action;
 use watcher_schema_core::chain::{checksum, Chain};
 use watcher_schema_core::model::Schema;
-use watcher_schema_core::replay::replay;
+
 use watcher_schema_tests::TestDb;
 
+use crate::history::{chain, reference, sorted_columns, SEED};
 use crate::support::{assert_same, catalog, db_error};
 
-/// The seed revision: its reference dump is also the column order a fresh build has.
-const SEED: &str = "20251005124405";
-
 const REPLICAS: usize = 16;
-
-/// The workspace's chain, read from disk: what `MIGRATIONS` embeds.
-fn chain() -> Chain {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
-    Chain::load(&dir).unwrap_or_else(|e| panic!("the real chain does not load: {e}"))
-}
 
 #[test]
 fn sixteen_threads_booting_at_once_run_each_embedded_migration_once() {
@@ -94,8 +86,8 @@ fn sixteen_threads_booting_at_once_run_each_embedded_migration_once() {
             // A column added by a later migration is physically last, wherever pg_dump has it.
             assert_same(
                 &format!("{name} (column order aside)"),
-                &sorted_columns(reference),
-                &sorted_columns(live),
+                &sorted_columns(&reference),
+                &sorted_columns(&live),
             );
         }
     }
@@ -108,20 +100,9 @@ fn reference_at_head(chain: &Chain) -> Option<(String, Schema)> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("data")
         .join(&name);
-    let sql = match std::fs::read_to_string(&path) {
-        Ok(sql) => sql,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+    match std::fs::read_to_string(&path) {
+        Ok(sql) => Some((version, reference(&sql, &name))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => panic!("cannot read {}: {e}", path.display()),
-    };
-    let mut reference = Schema::default();
-    replay(&mut reference, &sql, &name).unwrap_or_else(|e| panic!("{name} does not replay: {e}"));
-    Some((version, reference))
-}
-
-/// `schema` with each table's columns in name order.
-fn sorted_columns(mut schema: Schema) -> Schema {
-    for table in schema.tables.values_mut() {
-        table.columns.sort_by(|a, b| a.name.cmp(&b.name));
     }
-    schema
 }
