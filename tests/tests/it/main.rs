@@ -1,6 +1,7 @@
 //! The integration tests of watcher-schema, as one binary (one link, one throwaway cluster).
 //! Each test gets its own database from [`watcher_schema_tests::TestDb`].
 
+mod boot;
 mod generated;
 mod generator_rules;
 mod harness;

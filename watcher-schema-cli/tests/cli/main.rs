@@ -12,3 +12,4 @@ mod hints;
 mod lint;
 mod merge;
 mod migrate;
+mod real_chain;

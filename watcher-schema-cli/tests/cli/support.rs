@@ -1,4 +1,5 @@
-//! A temporary project (fixture migrations and struct sources) and the real binary run in it.
+//! A temporary project (fixture or real migrations and struct sources) and the real binary
+//! run in it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,11 @@ pub const V3: &str = "20250103000000";
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The workspace root, where the real `migrations/` and reference dumps live.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -97,15 +103,31 @@ impl Run {
 impl Project {
     /// The fixture project, no database.
     pub fn new() -> Project {
+        Project::copied(&fixtures().join("migrations"), &fixtures().join("src"))
+    }
+
+    /// Watcher's real project, no database: the workspace's `migrations/` (whatever the
+    /// chain holds today) and the schema crate's struct sources.
+    pub fn real() -> Project {
+        Project::copied(
+            &workspace().join("migrations"),
+            &workspace().join("watcher-schema/src"),
+        )
+    }
+
+    /// Watcher's real project with a fresh database in `DATABASE_URL`.
+    pub fn real_with_db() -> Project {
+        Project {
+            db: Some(TestDb::new()),
+            ..Project::real()
+        }
+    }
+
+    /// A project of copies of `migrations` and the struct sources `src`.
+    fn copied(migrations: &Path, src: &Path) -> Project {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(
-            &fixtures().join("migrations"),
-            &dir.path().join("migrations"),
-        );
-        copy_dir(
-            &fixtures().join("src"),
-            &dir.path().join("watcher-schema/src"),
-        );
+        copy_dir(migrations, &dir.path().join("migrations"));
+        copy_dir(src, &dir.path().join("watcher-schema/src"));
         Project { dir, db: None }
     }
 
