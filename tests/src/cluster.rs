@@ -1,5 +1,6 @@
-//! A throwaway PostgreSQL cluster: local server binaries → initdb in a temp dir → a server on
-//! 127.0.0.1. Hands [`Server`](crate::Server) a superuser URL; a watchdog removes it all.
+//! A throwaway PostgreSQL cluster: local server binaries → initdb (or pg_basebackup of another
+//! cluster, for a hot standby) in a temp dir → a server on 127.0.0.1. Hands
+//! [`Server`](crate::Server) and tests a superuser URL; a watchdog removes it all.
 
 use std::fs;
 use std::io::Write;
@@ -34,7 +35,17 @@ cat >/dev/null
 rm -rf "$3"
 "#;
 
-/// A running PostgreSQL server in its own temp directory, trusting local connections.
+/// How [`Cluster::start_with`] sets a cluster up.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterOptions {
+    /// When set, TCP connections must authenticate with scram-sha-256 and this is the
+    /// superuser's password (it goes into [`Cluster::url`] as is, so keep it URL-safe).
+    /// The cluster's own Unix socket stays trusted.
+    pub password: Option<String>,
+}
+
+/// A running PostgreSQL server in its own temp directory, trusting local connections
+/// unless [`ClusterOptions::password`] says otherwise.
 ///
 /// Dropping it stops the server and removes the directory; so does the process's exit,
 /// even when the `Cluster` sits in a static and is never dropped.
@@ -43,6 +54,7 @@ pub struct Cluster {
     dir: PathBuf,
     port: u16,
     bin: PathBuf,
+    password: Option<String>,
     watchdog: Option<Child>,
     /// The write end of the watchdog's stdin: closing it starts the clean-up.
     lifeline: Option<ChildStdin>,
@@ -52,30 +64,105 @@ impl Cluster {
     /// Starts a cluster from the binaries [`find_binaries`] finds, as an unprivileged user
     /// when running as root (initdb and pg_ctl refuse root).
     pub fn start() -> Result<Cluster, HarnessError> {
-        let bin = find_binaries()?;
-        let user = if is_root() {
-            Some(unprivileged_user())
-        } else {
-            None
-        };
-        let dir = make_dir(user)?;
-        // From here on, the watchdog owns the clean-up, whatever fails next.
-        let (watchdog, lifeline) = spawn_watchdog(&bin, &dir, user)?;
-        let mut cluster = Cluster {
-            dir,
-            port: 0,
-            bin,
-            watchdog: Some(watchdog),
-            lifeline: Some(lifeline),
-        };
+        Cluster::launch(find_binaries()?, ClusterOptions::default())
+    }
+
+    /// Starts a cluster set up as `options` says, for a test that needs a cluster of its
+    /// own whatever `DATABASE_URL` says: without local server binaries, the error says
+    /// that `DATABASE_URL` cannot stand in for them.
+    pub fn start_with(options: ClusterOptions) -> Result<Cluster, HarnessError> {
+        let bin = find_binaries().map_err(|e| match e {
+            HarnessError::NoPostgres { searched } => {
+                HarnessError::OwnClusterNeedsBinaries { searched }
+            }
+            other => other,
+        })?;
+        Cluster::launch(bin, options)
+    }
+
+    /// initdb and start, from the binaries in `bin`.
+    fn launch(bin: PathBuf, options: ClusterOptions) -> Result<Cluster, HarnessError> {
+        let user = server_user();
+        let mut cluster = Cluster::prepare(bin, options.password, user)?;
         cluster.init(user)?;
         cluster.start_server(user)?;
         Ok(cluster)
     }
 
-    /// `postgres://postgres@127.0.0.1:<port>/<database>`.
+    /// Starts a hot standby of `primary`: a `pg_basebackup -R` of it, streaming from it,
+    /// read-only, with `pg_is_in_recovery()` true once this returns. It has the primary's
+    /// roles, databases and password.
+    pub fn standby_of(primary: &Cluster) -> Result<Cluster, HarnessError> {
+        let user = server_user();
+        let mut standby = Cluster::prepare(primary.bin.clone(), primary.password.clone(), user)?;
+        // Over the primary's Unix socket, which initdb's pg_hba.conf trusts for replication
+        // whatever the TCP method; `-R` writes that conninfo for the standby to stream with.
+        let mut basebackup = standby.command("pg_basebackup", user);
+        basebackup
+            .arg("-D")
+            .arg(standby.data_dir())
+            .arg("-h")
+            .arg(&primary.dir)
+            .arg("-p")
+            .arg(primary.port.to_string())
+            .args([
+                "-U",
+                SUPERUSER,
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+                "--no-sync",
+            ]);
+        run(basebackup, &standby.bin.join("pg_basebackup"))?;
+        // The copied postgresql.conf names the primary's socket directory: use our own.
+        standby.append_settings()?;
+        standby.start_server(user)?;
+        standby.check_in_recovery()?;
+        Ok(standby)
+    }
+
+    /// Makes the cluster's directory and its watchdog, which owns the clean-up from here on,
+    /// whatever fails next.
+    fn prepare(
+        bin: PathBuf,
+        password: Option<String>,
+        user: Option<User>,
+    ) -> Result<Cluster, HarnessError> {
+        let dir = make_dir(user)?;
+        let (watchdog, lifeline) = spawn_watchdog(&bin, &dir, user)?;
+        Ok(Cluster {
+            dir,
+            port: 0,
+            bin,
+            password,
+            watchdog: Some(watchdog),
+            lifeline: Some(lifeline),
+        })
+    }
+
+    /// `postgres://postgres@127.0.0.1:<port>/<database>`, or `postgres://postgres:<password>@...`
+    /// when the cluster requires a password.
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://{SUPERUSER}@127.0.0.1:{}/{database}", self.port)
+        let password = match &self.password {
+            Some(password) => format!(":{password}"),
+            None => String::new(),
+        };
+        format!(
+            "postgres://{SUPERUSER}{password}@127.0.0.1:{}/{database}",
+            self.port
+        )
+    }
+
+    /// The superuser's password, when TCP connections require one.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The port the server listens on at 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// The directory holding the data directory, socket and log.
@@ -97,15 +184,36 @@ impl Cluster {
     }
 
     fn init(&self, user: Option<User>) -> Result<(), HarnessError> {
-        let data = self.data_dir();
         let mut initdb = self.command("initdb", user);
         initdb
             .arg("-D")
-            .arg(&data)
-            .args(["-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C"])
+            .arg(self.data_dir())
+            .args(["-U", SUPERUSER, "-E", "UTF8", "--locale=C"])
             .args(["--no-sync", "--no-instructions"]);
-        run(initdb, &self.bin.join("initdb"))?;
-        // Settings for a disposable server: no durability, only loopback and our own socket.
+        let pwfile = self.dir.join("pwfile");
+        match &self.password {
+            None => {
+                initdb.arg("--auth=trust");
+            }
+            Some(password) => {
+                write_private(&pwfile, password, user)?;
+                initdb
+                    .args(["--auth-local=trust", "--auth-host=scram-sha-256"])
+                    .arg("--pwfile")
+                    .arg(&pwfile);
+            }
+        }
+        let result = run(initdb, &self.bin.join("initdb"));
+        if self.password.is_some() {
+            let _ = fs::remove_file(&pwfile);
+        }
+        result?;
+        self.append_settings()
+    }
+
+    /// Settings for a disposable server: no durability, only loopback and our own socket.
+    fn append_settings(&self) -> Result<(), HarnessError> {
+        let data = self.data_dir();
         let settings = format!(
             "\n# watcher-schema-tests\nlisten_addresses = '127.0.0.1'\n\
              unix_socket_directories = '{}'\nfsync = off\nfull_page_writes = off\n\
@@ -155,6 +263,31 @@ impl Cluster {
             }
         }
         Err(last_error.expect("at least one attempt"))
+    }
+
+    /// Checks that the server, now accepting connections, is in recovery (a standby).
+    fn check_in_recovery(&self) -> Result<(), HarnessError> {
+        let url = self.url("postgres");
+        let statement = "SELECT pg_is_in_recovery()";
+        let connect = |source| HarnessError::Connect {
+            url: crate::url::redact(&url),
+            source,
+        };
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).map_err(connect)?;
+        let row = client
+            .query_one(statement, &[])
+            .map_err(|source| HarnessError::Sql {
+                statement: statement.to_string(),
+                source,
+            })?;
+        if row.get::<_, bool>(0) {
+            Ok(())
+        } else {
+            Err(HarnessError::NotAStandby {
+                url: crate::url::redact(&url),
+                log: tail(&fs::read_to_string(self.log_file()).unwrap_or_default(), 20),
+            })
+        }
     }
 
     /// A command for one of the cluster's programs, run as `user`, in the cluster's directory
@@ -233,6 +366,11 @@ struct User {
     gid: u32,
 }
 
+/// The user to run the server programs as: an unprivileged one when we are root.
+fn server_user() -> Option<User> {
+    is_root().then(unprivileged_user)
+}
+
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() == 0 }
@@ -274,6 +412,19 @@ fn make_dir(user: Option<User>) -> Result<PathBuf, HarnessError> {
             .map_err(HarnessError::io(action()))?;
     }
     Ok(dir)
+}
+
+/// Writes `text` to a new file only the server's user can read.
+fn write_private(path: &Path, text: &str, user: Option<User>) -> Result<(), HarnessError> {
+    let action = || format!("write {}", path.display());
+    fs::write(path, text).map_err(HarnessError::io(action()))?;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+        .map_err(HarnessError::io(action()))?;
+    if let Some(user) = user {
+        std::os::unix::fs::chown(path, Some(user.uid), Some(user.gid))
+            .map_err(HarnessError::io(action()))?;
+    }
+    Ok(())
 }
 
 fn spawn_watchdog(

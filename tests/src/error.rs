@@ -13,6 +13,19 @@ pub enum HarnessError {
         /// The directories searched for `initdb`.
         searched: Vec<PathBuf>,
     },
+    /// A test needs a cluster of its own (a hot standby, password authentication) and no
+    /// PostgreSQL server binaries were found; `DATABASE_URL` cannot stand in for them.
+    OwnClusterNeedsBinaries {
+        /// The directories searched for `initdb`.
+        searched: Vec<PathBuf>,
+    },
+    /// A cluster started as a hot standby is not in recovery.
+    NotAStandby {
+        /// Its URL, password hidden.
+        url: String,
+        /// The end of its server log.
+        log: String,
+    },
     /// `DATABASE_URL` is not a `postgres://` URL.
     BadUrl {
         /// The URL, password hidden.
@@ -63,12 +76,11 @@ impl fmt::Display for HarnessError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             HarnessError::NoPostgres { searched } => {
-                let dirs: Vec<String> = searched.iter().map(|p| p.display().to_string()).collect();
                 write!(
                     f,
                     "no PostgreSQL for tests: DATABASE_URL is not set and no `initdb` was found \
                      (searched {})",
-                    dirs.join(", ")
+                    display_dirs(searched)
                 )?;
                 write!(
                     f,
@@ -77,6 +89,21 @@ impl fmt::Display for HarnessError {
                      where that user may create databases"
                 )
             }
+            HarnessError::OwnClusterNeedsBinaries { searched } => write!(
+                f,
+                "this test starts a PostgreSQL cluster of its own (hot standby or password \
+                 authentication), which DATABASE_URL cannot stand in for, and no `initdb` was \
+                 found (searched {})\n  help: install the PostgreSQL server binaries \
+                 (`apt-get install postgresql`) or put their directory (e.g. \
+                 /usr/lib/postgresql/15/bin) on PATH",
+                display_dirs(searched)
+            ),
+            HarnessError::NotAStandby { url, log } => write!(
+                f,
+                "the standby at `{url}` is not in recovery (`pg_is_in_recovery()` is false); \
+                 its log ends:\n{}",
+                log.trim_end()
+            ),
             HarnessError::BadUrl { url, reason } => write!(
                 f,
                 "DATABASE_URL `{url}` is not usable: {reason}\n  help: set it to a URL like \
@@ -116,6 +143,12 @@ impl std::error::Error for HarnessError {
     }
 }
 
+/// `a, b, c`.
+fn display_dirs(dirs: &[PathBuf]) -> String {
+    let dirs: Vec<String> = dirs.iter().map(|p| p.display().to_string()).collect();
+    dirs.join(", ")
+}
+
 /// The server's own message when there is one (`postgres::Error`'s `Display` says only
 /// "db error"), else the client's.
 fn error_text(error: &postgres::Error) -> String {
@@ -153,6 +186,26 @@ mod tests {
              binaries (`apt-get install postgresql`), or set \
              DATABASE_URL=postgres://user:password@host:port/postgres to a server where that \
              user may create databases"
+        );
+    }
+
+    #[test]
+    fn own_cluster_without_binaries_says_database_url_cannot_help() {
+        let err = HarnessError::OwnClusterNeedsBinaries {
+            searched: vec![PathBuf::from("PATH")],
+        };
+        let text = err.to_string();
+        assert!(
+            text.starts_with(
+                "this test starts a PostgreSQL cluster of its own (hot standby or password \
+                 authentication), which DATABASE_URL cannot stand in for, and no `initdb` was \
+                 found (searched PATH)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  help: install the PostgreSQL server binaries"),
+            "{text}"
         );
     }
 }

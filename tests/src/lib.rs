@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 
 use postgres::{Client, NoTls};
 
-pub use cluster::{find_binaries, Cluster};
+pub use cluster::{find_binaries, Cluster, ClusterOptions};
 pub use error::HarnessError;
 pub use server::{Server, DATABASE_PREFIX};
 
@@ -34,6 +34,36 @@ pub use server::{Server, DATABASE_PREFIX};
 fn server() -> Result<&'static Server, &'static HarnessError> {
     static SERVER: OnceLock<Result<Server, HarnessError>> = OnceLock::new();
     SERVER.get_or_init(Server::from_env).as_ref()
+}
+
+/// A password-protected primary and its hot standby, for the tests of what happens on a
+/// standby or with a wrong password. Always started from the local server binaries, also
+/// when `DATABASE_URL` is set: a standby needs a primary the harness controls.
+#[derive(Debug)]
+pub struct Replicated {
+    /// The primary: TCP connections need [`Cluster::password`].
+    pub primary: Cluster,
+    /// Its hot standby (`pg_is_in_recovery()` is true), same roles and password.
+    pub standby: Cluster,
+}
+
+/// The process's one [`Replicated`] pair, started on first use (a few seconds).
+///
+/// # Panics
+///
+/// When the pair cannot be started (no local server binaries, a failed
+/// `pg_basebackup`), with the reason and the fix.
+pub fn replicated() -> &'static Replicated {
+    static PAIR: OnceLock<Result<Replicated, HarnessError>> = OnceLock::new();
+    let pair = PAIR.get_or_init(|| {
+        let primary = Cluster::start_with(ClusterOptions {
+            password: Some("watcher-primary-pw".to_string()),
+        })?;
+        let standby = Cluster::standby_of(&primary)?;
+        Ok(Replicated { primary, standby })
+    });
+    pair.as_ref()
+        .unwrap_or_else(|e| panic!("no primary and standby for this test: {e}"))
 }
 
 /// A fresh, empty database for one test; dropped with `DROP DATABASE ... WITH (FORCE)`

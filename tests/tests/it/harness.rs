@@ -255,3 +255,66 @@ fn with_database_url_set_databases_are_made_on_that_server() {
         "`{name}` was left behind"
     );
 }
+
+#[test]
+fn the_replicated_pair_needs_the_password_and_streams_to_a_hot_standby() {
+    let pair = watcher_schema_tests::replicated();
+    let url = pair.primary.url("postgres");
+    let password = pair
+        .primary
+        .password()
+        .expect("the primary requires a password");
+
+    let wrong = url.replacen(&format!(":{password}@"), ":not-the-password@", 1);
+    assert_ne!(wrong, url);
+    let Err(error) = postgres::Client::connect(&wrong, postgres::NoTls) else {
+        panic!("a wrong password is refused");
+    };
+    assert_eq!(
+        error.as_db_error().map(|db| db.code().clone()),
+        Some(postgres::error::SqlState::INVALID_PASSWORD),
+        "{error:?}"
+    );
+
+    let mut primary = postgres::Client::connect(&url, postgres::NoTls).expect("right password");
+    primary
+        .batch_execute("CREATE TABLE IF NOT EXISTS harness_probe (id integer)")
+        .unwrap();
+    let lsn: String = primary
+        .query_one("SELECT pg_current_wal_lsn()::text", &[])
+        .unwrap()
+        .get(0);
+
+    let mut standby =
+        postgres::Client::connect(&pair.standby.url("postgres"), postgres::NoTls).unwrap();
+    let in_recovery: bool = standby
+        .query_one("SELECT pg_is_in_recovery()", &[])
+        .unwrap()
+        .get(0);
+    assert!(in_recovery, "the standby is in recovery");
+    // Bounded wait for the standby to replay up to the primary's LSN (not a timing test).
+    let replayed = (0..600).any(|_| {
+        let caught_up: bool = standby
+            .query_one(
+                "SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn",
+                &[&lsn],
+            )
+            .unwrap()
+            .get(0);
+        if !caught_up {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        caught_up
+    });
+    assert!(replayed, "the standby never replayed {lsn}");
+    let probe: bool = standby
+        .query_one("SELECT to_regclass('harness_probe') IS NOT NULL", &[])
+        .unwrap()
+        .get(0);
+    assert!(probe, "the primary's table reached the standby");
+    let write = standby.batch_execute("CREATE TABLE harness_write (id integer)");
+    assert_eq!(
+        write.expect_err("a standby is read-only").code(),
+        Some(&postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION)
+    );
+}

@@ -13,3 +13,4 @@ mod lint;
 mod merge;
 mod migrate;
 mod real_chain;
+mod standby;

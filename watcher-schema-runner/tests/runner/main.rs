@@ -8,4 +8,5 @@ mod failure;
 mod ledger;
 mod lock;
 mod offline;
+mod standby;
 mod targets;
