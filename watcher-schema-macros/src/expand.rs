@@ -281,8 +281,10 @@ fn table_macro(table: &Table, model: &model::Table) -> TokenStream {
     }
 }
 
-/// `joinable!` for each foreign key to a struct's table: only where one key links the pair
-/// (Diesel allows one join per pair) and it targets the `id` key, as `print-schema` does.
+/// What `diesel::joinable!` writes, for each foreign key to a struct's table: only where one
+/// key links the pair (Diesel allows one join per pair) and it targets the `id` key, as
+/// `print-schema` does. The parent table is named through its struct's `WatcherTable`
+/// impl, so a struct brought in by `use` joins as well as one named by its full path.
 fn joinables(table: &Table, model: &model::Table) -> Vec<TokenStream> {
     let child = ident(&table.name);
     let targets: Vec<&str> = model
@@ -294,7 +296,6 @@ fn joinables(table: &Table, model: &model::Table) -> Vec<TokenStream> {
         .fields
         .iter()
         .filter_map(|field| {
-            // ::diesel::joinable!(pipeline -> super::pipeline_type (pipeline_type_id));
             let Some(Reference::Struct(path)) = &field.attrs.references else {
                 return None;
             };
@@ -305,18 +306,53 @@ fn joinables(table: &Table, model: &model::Table) -> Vec<TokenStream> {
                 .references_column
                 .as_ref()
                 .is_none_or(|c| c.value == "id");
-            let plain =
-                path.leading_colon.is_none() && path.segments.iter().all(|s| s.arguments.is_none());
-            if target == table.name || !single || !to_id || !plain {
+            if target == table.name || !single || !to_id {
                 return None;
             }
-            let mut parent = path.clone();
-            let last = parent.segments.last_mut()?;
-            last.ident = Ident::new(&target, last.ident.span());
-            let column = field.ident;
-            Some(quote!(::diesel::joinable!(#child -> #parent (#column));))
+            Some(join_impls(&child, &field.ident, path))
         })
         .collect()
+}
+
+/// `JoinTo` both ways between `child` and the table of struct `parent`, on
+/// `child.column = parent.id` compared as nullable (the column may be).
+fn join_impls(child: &Ident, column: &Ident, parent: &syn::Path) -> TokenStream {
+    // The aliases' names must not be one a user's `references = ...` path could mean.
+    quote! {
+        const _: () = {
+            use ::diesel::{ExpressionMethods as _, NullableExpressionMethods as _, Table as _};
+
+            type WatcherParentTable = <#parent as ::watcher_schema::__private::WatcherTable>::Table;
+            type WatcherJoinOn = ::diesel::dsl::Eq<
+                ::diesel::dsl::Nullable<#child::#column>,
+                ::diesel::dsl::Nullable<<WatcherParentTable as ::diesel::Table>::PrimaryKey>,
+            >;
+
+            fn on(parent: WatcherParentTable) -> WatcherJoinOn {
+                #child::#column.nullable().eq(parent.primary_key().nullable())
+            }
+
+            #[automatically_derived]
+            impl ::diesel::JoinTo<WatcherParentTable> for #child::table {
+                type FromClause = WatcherParentTable;
+                type OnClause = WatcherJoinOn;
+
+                fn join_target(rhs: WatcherParentTable) -> (Self::FromClause, Self::OnClause) {
+                    (rhs, on(rhs))
+                }
+            }
+
+            #[automatically_derived]
+            impl ::diesel::JoinTo<#child::table> for WatcherParentTable {
+                type FromClause = #child::table;
+                type OnClause = WatcherJoinOn;
+
+                fn join_target(rhs: #child::table) -> (Self::FromClause, Self::OnClause) {
+                    (rhs, on(::std::default::Default::default()))
+                }
+            }
+        };
+    }
 }
 
 /// `New<Struct>`: the insertable companion without server-generated columns, where
@@ -400,6 +436,7 @@ fn mirrored_derives(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
 fn table_checks(table: &Table) -> TokenStream {
     let ident = table.ident;
     let name = &table.name;
+    let table_module = self::ident(name);
     let mut checks = Vec::new();
     for field in &table.fields {
         if let Some(Reference::Struct(path)) = &field.attrs.references {
@@ -429,6 +466,7 @@ fn table_checks(table: &Table) -> TokenStream {
             #[automatically_derived]
             impl ::watcher_schema::__private::WatcherTable for #ident {
                 const TABLE_NAME: &'static str = #name;
+                type Table = #table_module::table;
             }
             #(#checks)*
         };
