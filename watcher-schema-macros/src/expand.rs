@@ -5,6 +5,7 @@
 //! row type, so its Diesel code is emitted beside the errors and the rest of the crate
 //! type-checks, leaving only the drift to read.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use proc_macro2::{Span, TokenStream};
@@ -24,7 +25,27 @@ use crate::tokens::{ident, DieselType};
 
 /// Where an expansion gets the migration model: `load::load` in the compiler, a fixed
 /// model in tests. The argument is the `migrations = "..."` value, if any.
-pub type Loader<'a> = &'a dyn Fn(Option<&Spanned<String>>) -> Result<Arc<HeadModel>, syn::Error>;
+pub type Loader<'a> = &'a dyn Fn(Option<&Spanned<String>>) -> Loaded;
+
+/// What a [`Loader`] found: the model, and the files it read (or tried to) for it.
+pub struct Loaded {
+    /// The migration model, or why there is none.
+    pub model: Result<Arc<HeadModel>, syn::Error>,
+    /// Absolute paths of the files the model came from. rustc does not know a proc macro
+    /// read them, so the expansion names each in `include_bytes!` to be rebuilt when one
+    /// changes, also when it failed to load.
+    pub files: Vec<PathBuf>,
+}
+
+impl From<Result<Arc<HeadModel>, syn::Error>> for Loaded {
+    /// A model read from no file (tests).
+    fn from(model: Result<Arc<HeadModel>, syn::Error>) -> Self {
+        Loaded {
+            model,
+            files: Vec::new(),
+        }
+    }
+}
 
 /// `#[watcher_table(args)] struct ...`.
 pub fn watcher_table(args: TokenStream, input: TokenStream, load: Loader) -> TokenStream {
@@ -43,8 +64,9 @@ pub fn watcher_table(args: TokenStream, input: TokenStream, load: Loader) -> Tok
         Ok(table) => table,
         Err(err) => return with_errors(strip_struct(&item).into_token_stream(), err),
     };
-    let code = table_code(&table);
-    match load(table.attrs.migrations.as_ref()).and_then(|m| drift::check_table(&table, &m)) {
+    let loaded = load(table.attrs.migrations.as_ref());
+    let code = with_tracked(table_code(&table), &loaded.files);
+    match loaded.model.and_then(|m| drift::check_table(&table, &m)) {
         Ok(()) => code,
         Err(err) => with_errors(code, err),
     }
@@ -67,8 +89,9 @@ pub fn watcher_enum(args: TokenStream, input: TokenStream, load: Loader) -> Toke
         Ok(parsed) => parsed,
         Err(err) => return with_errors(strip_enum(&item).into_token_stream(), err),
     };
-    let code = enum_code(&parsed);
-    match load(parsed.attrs.migrations.as_ref()).and_then(|m| drift::check_enum(&parsed, &m)) {
+    let loaded = load(parsed.attrs.migrations.as_ref());
+    let code = with_tracked(enum_code(&parsed), &loaded.files);
+    match loaded.model.and_then(|m| drift::check_enum(&parsed, &m)) {
         Ok(()) => code,
         Err(err) => with_errors(code, err),
     }
@@ -92,12 +115,13 @@ pub fn schema(input: TokenStream, load: Loader) -> TokenStream {
             (name, path)
         })
         .collect();
-    let code = schema_code(&tables);
     let migrations = input.migrations.as_ref().map(|lit| Spanned {
         value: lit.value(),
         span: lit.span(),
     });
-    match load(migrations.as_ref()).and_then(|m| drift::check_schema(&tables, &m)) {
+    let loaded = load(migrations.as_ref());
+    let code = with_tracked(schema_code(&tables), &loaded.files);
+    match loaded.model.and_then(|m| drift::check_schema(&tables, &m)) {
         Ok(()) => code,
         Err(err) => with_errors(code, err),
     }
@@ -128,6 +152,17 @@ impl Parse for SchemaInput {
         };
         let tables = Punctuated::parse_terminated(input)?;
         Ok(SchemaInput { migrations, tables })
+    }
+}
+
+/// `code`, then `const _: &[u8] = include_bytes!("<file>");` for each file the model was
+/// read from: the stable way to make rustc rebuild the crate when one changes. Paths that
+/// are not UTF-8 cannot be written as a literal and go untracked.
+fn with_tracked(code: TokenStream, files: &[PathBuf]) -> TokenStream {
+    let files = files.iter().filter_map(|f| f.to_str());
+    quote! {
+        #code
+        #(const _: &[u8] = ::std::include_bytes!(#files);)*
     }
 }
 
@@ -309,7 +344,7 @@ fn joinables(table: &Table, model: &model::Table) -> Vec<TokenStream> {
             if target == table.name || !single || !to_id {
                 return None;
             }
-            Some(join_impls(&child, &field.ident, path))
+            Some(join_impls(&child, field.ident, path))
         })
         .collect()
 }
