@@ -5,6 +5,7 @@
 //! row type, so its Diesel code is emitted beside the errors and the rest of the crate
 //! type-checks, leaving only the drift to read.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use proc_macro2::{Span, TokenStream};
@@ -24,7 +25,27 @@ use crate::tokens::{ident, DieselType};
 
 /// Where an expansion gets the migration model: `load::load` in the compiler, a fixed
 /// model in tests. The argument is the `migrations = "..."` value, if any.
-pub type Loader<'a> = &'a dyn Fn(Option<&Spanned<String>>) -> Result<Arc<HeadModel>, syn::Error>;
+pub type Loader<'a> = &'a dyn Fn(Option<&Spanned<String>>) -> Loaded;
+
+/// What a [`Loader`] found: the model, and the files it read (or tried to) for it.
+pub struct Loaded {
+    /// The migration model, or why there is none.
+    pub model: Result<Arc<HeadModel>, syn::Error>,
+    /// Absolute paths of the files the model came from. rustc does not know a proc macro
+    /// read them, so the expansion names each in `include_bytes!` to be rebuilt when one
+    /// changes, also when it failed to load.
+    pub files: Vec<PathBuf>,
+}
+
+impl From<Result<Arc<HeadModel>, syn::Error>> for Loaded {
+    /// A model read from no file (tests).
+    fn from(model: Result<Arc<HeadModel>, syn::Error>) -> Self {
+        Loaded {
+            model,
+            files: Vec::new(),
+        }
+    }
+}
 
 /// `#[watcher_table(args)] struct ...`.
 pub fn watcher_table(args: TokenStream, input: TokenStream, load: Loader) -> TokenStream {
@@ -43,8 +64,9 @@ pub fn watcher_table(args: TokenStream, input: TokenStream, load: Loader) -> Tok
         Ok(table) => table,
         Err(err) => return with_errors(strip_struct(&item).into_token_stream(), err),
     };
-    let code = table_code(&table);
-    match load(table.attrs.migrations.as_ref()).and_then(|m| drift::check_table(&table, &m)) {
+    let loaded = load(table.attrs.migrations.as_ref());
+    let code = with_tracked(table_code(&table), &loaded.files);
+    match loaded.model.and_then(|m| drift::check_table(&table, &m)) {
         Ok(()) => code,
         Err(err) => with_errors(code, err),
     }
@@ -67,8 +89,9 @@ pub fn watcher_enum(args: TokenStream, input: TokenStream, load: Loader) -> Toke
         Ok(parsed) => parsed,
         Err(err) => return with_errors(strip_enum(&item).into_token_stream(), err),
     };
-    let code = enum_code(&parsed);
-    match load(parsed.attrs.migrations.as_ref()).and_then(|m| drift::check_enum(&parsed, &m)) {
+    let loaded = load(parsed.attrs.migrations.as_ref());
+    let code = with_tracked(enum_code(&parsed), &loaded.files);
+    match loaded.model.and_then(|m| drift::check_enum(&parsed, &m)) {
         Ok(()) => code,
         Err(err) => with_errors(code, err),
     }
@@ -92,12 +115,13 @@ pub fn schema(input: TokenStream, load: Loader) -> TokenStream {
             (name, path)
         })
         .collect();
-    let code = schema_code(&tables);
     let migrations = input.migrations.as_ref().map(|lit| Spanned {
         value: lit.value(),
         span: lit.span(),
     });
-    match load(migrations.as_ref()).and_then(|m| drift::check_schema(&tables, &m)) {
+    let loaded = load(migrations.as_ref());
+    let code = with_tracked(schema_code(&tables), &loaded.files);
+    match loaded.model.and_then(|m| drift::check_schema(&tables, &m)) {
         Ok(()) => code,
         Err(err) => with_errors(code, err),
     }
@@ -128,6 +152,17 @@ impl Parse for SchemaInput {
         };
         let tables = Punctuated::parse_terminated(input)?;
         Ok(SchemaInput { migrations, tables })
+    }
+}
+
+/// `code`, then `const _: &[u8] = include_bytes!("<file>");` for each file the model was
+/// read from: the stable way to make rustc rebuild the crate when one changes. Paths that
+/// are not UTF-8 cannot be written as a literal and go untracked.
+fn with_tracked(code: TokenStream, files: &[PathBuf]) -> TokenStream {
+    let files = files.iter().filter_map(|f| f.to_str());
+    quote! {
+        #code
+        #(const _: &[u8] = ::std::include_bytes!(#files);)*
     }
 }
 
@@ -281,8 +316,10 @@ fn table_macro(table: &Table, model: &model::Table) -> TokenStream {
     }
 }
 
-/// `joinable!` for each foreign key to a struct's table: only where one key links the pair
-/// (Diesel allows one join per pair) and it targets the `id` key, as `print-schema` does.
+/// What `diesel::joinable!` writes, for each foreign key to a struct's table: only where one
+/// key links the pair (Diesel allows one join per pair) and it targets the `id` key, as
+/// `print-schema` does. The parent table is named through its struct's `WatcherTable`
+/// impl, so a struct brought in by `use` joins as well as one named by its full path.
 fn joinables(table: &Table, model: &model::Table) -> Vec<TokenStream> {
     let child = ident(&table.name);
     let targets: Vec<&str> = model
@@ -294,7 +331,6 @@ fn joinables(table: &Table, model: &model::Table) -> Vec<TokenStream> {
         .fields
         .iter()
         .filter_map(|field| {
-            // ::diesel::joinable!(pipeline -> super::pipeline_type (pipeline_type_id));
             let Some(Reference::Struct(path)) = &field.attrs.references else {
                 return None;
             };
@@ -305,18 +341,53 @@ fn joinables(table: &Table, model: &model::Table) -> Vec<TokenStream> {
                 .references_column
                 .as_ref()
                 .is_none_or(|c| c.value == "id");
-            let plain =
-                path.leading_colon.is_none() && path.segments.iter().all(|s| s.arguments.is_none());
-            if target == table.name || !single || !to_id || !plain {
+            if target == table.name || !single || !to_id {
                 return None;
             }
-            let mut parent = path.clone();
-            let last = parent.segments.last_mut()?;
-            last.ident = Ident::new(&target, last.ident.span());
-            let column = field.ident;
-            Some(quote!(::diesel::joinable!(#child -> #parent (#column));))
+            Some(join_impls(&child, field.ident, path))
         })
         .collect()
+}
+
+/// `JoinTo` both ways between `child` and the table of struct `parent`, on
+/// `child.column = parent.id` compared as nullable (the column may be).
+fn join_impls(child: &Ident, column: &Ident, parent: &syn::Path) -> TokenStream {
+    // The aliases' names must not be one a user's `references = ...` path could mean.
+    quote! {
+        const _: () = {
+            use ::diesel::{ExpressionMethods as _, NullableExpressionMethods as _, Table as _};
+
+            type WatcherParentTable = <#parent as ::watcher_schema::__private::WatcherTable>::Table;
+            type WatcherJoinOn = ::diesel::dsl::Eq<
+                ::diesel::dsl::Nullable<#child::#column>,
+                ::diesel::dsl::Nullable<<WatcherParentTable as ::diesel::Table>::PrimaryKey>,
+            >;
+
+            fn on(parent: WatcherParentTable) -> WatcherJoinOn {
+                #child::#column.nullable().eq(parent.primary_key().nullable())
+            }
+
+            #[automatically_derived]
+            impl ::diesel::JoinTo<WatcherParentTable> for #child::table {
+                type FromClause = WatcherParentTable;
+                type OnClause = WatcherJoinOn;
+
+                fn join_target(rhs: WatcherParentTable) -> (Self::FromClause, Self::OnClause) {
+                    (rhs, on(rhs))
+                }
+            }
+
+            #[automatically_derived]
+            impl ::diesel::JoinTo<#child::table> for WatcherParentTable {
+                type FromClause = #child::table;
+                type OnClause = WatcherJoinOn;
+
+                fn join_target(rhs: #child::table) -> (Self::FromClause, Self::OnClause) {
+                    (rhs, on(::std::default::Default::default()))
+                }
+            }
+        };
+    }
 }
 
 /// `New<Struct>`: the insertable companion without server-generated columns, where
@@ -400,6 +471,7 @@ fn mirrored_derives(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
 fn table_checks(table: &Table) -> TokenStream {
     let ident = table.ident;
     let name = &table.name;
+    let table_module = self::ident(name);
     let mut checks = Vec::new();
     for field in &table.fields {
         if let Some(Reference::Struct(path)) = &field.attrs.references {
@@ -429,6 +501,7 @@ fn table_checks(table: &Table) -> TokenStream {
             #[automatically_derived]
             impl ::watcher_schema::__private::WatcherTable for #ident {
                 const TABLE_NAME: &'static str = #name;
+                type Table = #table_module::table;
             }
             #(#checks)*
         };

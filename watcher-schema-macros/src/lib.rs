@@ -97,8 +97,9 @@ use proc_macro::TokenStream;
 ///
 /// # What it generates
 ///
-/// Next to the struct: `diesel::table!` in a module named as the table; `joinable!` for each
-/// foreign key to a struct (one per pair of tables, to `id`); the derives `Queryable`,
+/// Next to the struct: `diesel::table!` in a module named as the table; what `joinable!`
+/// writes for each foreign key to a struct (one per pair of tables, to `id`; the struct may
+/// be imported or named by path); the derives `Queryable`,
 /// `Selectable`, `Identifiable` and `AsChangeset` (with `treat_none_as_null`) on the struct,
 /// so do not derive them yourself; and `New<Struct>`, an `Insertable` without serial and
 /// identity columns, where server-defaulted columns are `Option` (`None` inserts `DEFAULT`).

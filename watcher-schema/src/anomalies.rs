@@ -4,6 +4,8 @@
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, Utc};
 
+use crate::executions::PipelineExecution;
+use crate::pipelines::Pipeline;
 use crate::{watcher_enum, watcher_table};
 
 /// The execution metric an anomaly rule watches.
@@ -44,7 +46,7 @@ pub struct AnomalyDetectionRule {
     #[watcher(primary_key)]
     pub id: i32,
     /// The watched pipeline.
-    #[watcher(references = crate::pipelines::Pipeline)]
+    #[watcher(references = Pipeline)]
     pub pipeline_id: i32,
     /// The watched metric.
     pub metric_field: AnomalyMetricFieldEnum,
@@ -70,7 +72,7 @@ pub struct AnomalyDetectionRule {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnomalyDetectionResult {
     /// The judged execution.
-    #[watcher(primary_key, references = crate::executions::PipelineExecution)]
+    #[watcher(primary_key, references = PipelineExecution)]
     pub pipeline_execution_id: i64,
     /// The applied rule.
     #[watcher(primary_key, references = AnomalyDetectionRule)]

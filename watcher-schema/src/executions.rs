@@ -4,6 +4,7 @@
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::pipelines::Pipeline;
 use crate::watcher_table;
 
 /// One run of a pipeline.
@@ -41,7 +42,7 @@ pub struct PipelineExecution {
     /// The execution that started this one, if any.
     pub parent_id: Option<i32>,
     /// The pipeline that ran.
-    #[watcher(references = crate::pipelines::Pipeline)]
+    #[watcher(references = Pipeline)]
     pub pipeline_id: i32,
     /// When it started.
     pub start_date: DateTime<Utc>,

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::pipelines::Pipeline;
 use crate::watcher_table;
 
 /// A kind of address (database, table, file, ...).
@@ -85,7 +86,7 @@ pub struct AddressLineage {
     #[watcher(primary_key)]
     pub id: i64,
     /// The pipeline that moves data along this edge.
-    #[watcher(references = crate::pipelines::Pipeline)]
+    #[watcher(references = Pipeline)]
     pub pipeline_id: i32,
     /// Where the data comes from.
     #[watcher(references = Address)]

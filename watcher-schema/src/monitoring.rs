@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::pipelines::DatePartEnum;
+use crate::executions::PipelineExecution;
+use crate::pipelines::{DatePartEnum, Pipeline};
 use crate::watcher_table;
 
 /// A freshness evaluation: how old a pipeline's target data was, against its threshold.
@@ -17,7 +18,7 @@ pub struct FreshnessPipelineLog {
     #[watcher(primary_key)]
     pub id: i64,
     /// The evaluated pipeline.
-    #[watcher(references = crate::pipelines::Pipeline)]
+    #[watcher(references = Pipeline)]
     pub pipeline_id: i32,
     /// Last change seen in the target.
     pub last_dml_timestamp: Option<DateTime<Utc>>,
@@ -39,10 +40,10 @@ pub struct FreshnessPipelineLog {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelinessPipelineExecutionLog {
     /// The checked execution.
-    #[watcher(primary_key, references = crate::executions::PipelineExecution)]
+    #[watcher(primary_key, references = PipelineExecution)]
     pub pipeline_execution_id: i64,
     /// Its pipeline.
-    #[watcher(references = crate::pipelines::Pipeline)]
+    #[watcher(references = Pipeline)]
     pub pipeline_id: i32,
     /// Run time of the execution.
     pub duration_seconds: i32,

@@ -16,6 +16,10 @@ use diesel::sql_types::{is_nullable, HasSqlType, SingleValue, SqlType};
 pub trait WatcherTable {
     /// The table's name.
     const TABLE_NAME: &'static str;
+    /// The `table` struct of the Diesel module generated for it. Foreign keys join through
+    /// this rather than through a module path, which a `use`d struct name does not bring
+    /// into scope.
+    type Table: diesel::Table + Default;
 }
 
 /// Implemented by `#[watcher_enum]` for its enum: the PostgreSQL type it maps to.

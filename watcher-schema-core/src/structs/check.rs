@@ -173,8 +173,8 @@ fn check_identifier(cx: &Ctxt, span: Span, what: &str, name: &str) {
     }
 }
 
-/// The table name also names the Diesel `table!` module (and `joinable!` finds a referenced
-/// table's module by it), so it must be a lower-case Rust identifier.
+/// The table name also names the Diesel `table!` module, so it must be a lower-case Rust
+/// identifier.
 fn check_module_name(cx: &Ctxt, table: &Table) {
     const KEYWORDS: &[&str] = &[
         "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",

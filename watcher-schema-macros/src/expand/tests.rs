@@ -22,10 +22,8 @@ fn model_of(source: TokenStream, head: &str) -> Arc<HeadModel> {
     })
 }
 
-fn loader(
-    model: Arc<HeadModel>,
-) -> impl Fn(Option<&Spanned<String>>) -> Result<Arc<HeadModel>, syn::Error> {
-    move |_| Ok(Arc::clone(&model))
+fn loader(model: Arc<HeadModel>) -> impl Fn(Option<&Spanned<String>>) -> Loaded {
+    move |_| Ok(Arc::clone(&model)).into()
 }
 
 fn pretty(tokens: TokenStream) -> String {
@@ -238,7 +236,7 @@ fn schema_reads_its_migrations_key() {
     let seen = std::cell::RefCell::new(None);
     let load = |dir: Option<&Spanned<String>>| {
         *seen.borrow_mut() = dir.map(|d| d.value.clone());
-        Ok(Arc::new(HeadModel::default()))
+        Ok(Arc::new(HeadModel::default())).into()
     };
     let output = schema(quote!(migrations = "tests/migrations"; a::t), &load);
     assert_eq!(seen.borrow().as_deref(), Some("tests/migrations"));
@@ -536,13 +534,62 @@ fn enum_drift_points_at_variants() {
 
 #[test]
 fn a_missing_model_is_one_clear_error() {
-    let fail = |_: Option<&Spanned<String>>| -> Result<Arc<HeadModel>, syn::Error> {
-        Err(syn::Error::new(proc_macro2::Span::call_site(), "no model"))
+    let fail = |_: Option<&Spanned<String>>| -> Loaded {
+        Err(syn::Error::new(proc_macro2::Span::call_site(), "no model")).into()
     };
     let (args, item) = pipeline_struct();
     let output = watcher_table(args, item, &fail);
     assert_eq!(errors(&output), ["no model"]);
     assert!(output.to_string().contains("table !"));
+}
+
+#[test]
+fn files_the_model_came_from_are_included_so_rustc_tracks_them() {
+    let files = [
+        PathBuf::from("/m/20250101000000_initial/up.sql"),
+        PathBuf::from("/m/20250101000000_initial/down.sql"),
+    ];
+    let tracked = |model: Result<Arc<HeadModel>, syn::Error>| {
+        let files = files.to_vec();
+        move |_: Option<&Spanned<String>>| Loaded {
+            model: model.clone(),
+            files: files.clone(),
+        }
+    };
+    let includes = |output: &TokenStream| -> Vec<String> {
+        let file: syn::File = syn::parse2(output.clone()).expect("expansion parses");
+        file.items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Const(c) => match &*c.expr {
+                    syn::Expr::Macro(m) if m.mac.path.segments.last()?.ident == "include_bytes" => {
+                        Some(m.mac.parse_body::<syn::LitStr>().ok()?.value())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    };
+    let expected = [
+        "/m/20250101000000_initial/up.sql",
+        "/m/20250101000000_initial/down.sql",
+    ];
+    let (args, item) = pipeline_struct();
+    let model = model_of(pipeline_source(), "20251005124405");
+    let output = watcher_table(args.clone(), item.clone(), &tracked(Ok(model)));
+    assert_eq!(includes(&output), expected);
+    assert!(errors(&output).is_empty());
+    // A model that failed to load is tracked too, so fixing the file rebuilds the crate.
+    let failed = Err(syn::Error::new(
+        proc_macro2::Span::call_site(),
+        "bad up.sql",
+    ));
+    let output = watcher_table(args, item, &tracked(failed.clone()));
+    assert_eq!(includes(&output), expected);
+    assert_eq!(errors(&output), ["bad up.sql"]);
+    let output = schema(quote!(pipeline), &tracked(failed));
+    assert_eq!(includes(&output), expected);
 }
 
 fn is_compile_error(path: &syn::Path) -> bool {

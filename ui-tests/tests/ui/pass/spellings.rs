@@ -132,7 +132,7 @@ pub struct Pipeline {
 use types::pipeline_type;
 diesel::allow_tables_to_appear_in_same_query!(pipeline, pipeline_type);
 
-/// `joinable!(pipeline -> types::pipeline_type)` came from `references = types::PipelineType`.
+/// The join of `pipeline` to `types::pipeline_type` came from `references = types::PipelineType`.
 fn type_names(conn: &mut PgConnection) -> QueryResult<Vec<(String, String)>> {
     pipeline::table
         .inner_join(pipeline_type::table)

@@ -43,6 +43,7 @@ const _: () = {
     #[automatically_derived]
     impl ::watcher_schema::__private::WatcherTable for AddressLineageClosure {
         const TABLE_NAME: &'static str = "address_lineage_closure";
+        type Table = address_lineage_closure::table;
     }
     const _: () = ::watcher_schema::__private::assert_table::<
         Address,

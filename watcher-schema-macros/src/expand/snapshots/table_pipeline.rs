@@ -56,7 +56,33 @@ pub struct Pipeline {
     #[doc = " The `pipeline.created_at` column."] created_at ->
     ::diesel::sql_types::Timestamptz, }
 }
-::diesel::joinable!(pipeline -> pipeline_type(pipeline_type_id));
+const _: () = {
+    use ::diesel::{ExpressionMethods as _, NullableExpressionMethods as _, Table as _};
+    type WatcherParentTable = <PipelineType as ::watcher_schema::__private::WatcherTable>::Table;
+    type WatcherJoinOn = ::diesel::dsl::Eq<
+        ::diesel::dsl::Nullable<pipeline::pipeline_type_id>,
+        ::diesel::dsl::Nullable<<WatcherParentTable as ::diesel::Table>::PrimaryKey>,
+    >;
+    fn on(parent: WatcherParentTable) -> WatcherJoinOn {
+        pipeline::pipeline_type_id.nullable().eq(parent.primary_key().nullable())
+    }
+    #[automatically_derived]
+    impl ::diesel::JoinTo<WatcherParentTable> for pipeline::table {
+        type FromClause = WatcherParentTable;
+        type OnClause = WatcherJoinOn;
+        fn join_target(rhs: WatcherParentTable) -> (Self::FromClause, Self::OnClause) {
+            (rhs, on(rhs))
+        }
+    }
+    #[automatically_derived]
+    impl ::diesel::JoinTo<pipeline::table> for WatcherParentTable {
+        type FromClause = pipeline::table;
+        type OnClause = WatcherJoinOn;
+        fn join_target(rhs: pipeline::table) -> (Self::FromClause, Self::OnClause) {
+            (rhs, on(::std::default::Default::default()))
+        }
+    }
+};
 /// A new row for [`Pipeline`]: server-generated columns are left out, and server-defaulted ones are optional (`None` inserts `DEFAULT`).
 #[derive(Debug, Clone, PartialEq, ::diesel::prelude::Insertable)]
 #[diesel(table_name = pipeline, check_for_backend(::diesel::pg::Pg))]
@@ -72,6 +98,7 @@ const _: () = {
     #[automatically_derived]
     impl ::watcher_schema::__private::WatcherTable for Pipeline {
         const TABLE_NAME: &'static str = "pipeline";
+        type Table = pipeline::table;
     }
     const _: () = ::watcher_schema::__private::assert_table::<
         PipelineType,
