@@ -14,6 +14,16 @@ pub fn assert_schema_eq(actual: &Schema, expected: &Schema) {
     }
 }
 
+/// `schema` with each table's columns in name order: a column added to an existing table is
+/// physically last, so a migrated catalog and a fresh dump differ in column order only.
+pub fn sorted_columns(schema: &Schema) -> Schema {
+    let mut schema = schema.clone();
+    for table in schema.tables.values_mut() {
+        table.columns.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    schema
+}
+
 /// `to` as migrating `from` leaves it: a table both have keeps the columns it had in
 /// their old order, and columns it gains come after them, as PostgreSQL adds them.
 pub fn after_migration(from: &Schema, to: &Schema) -> Schema {

@@ -280,8 +280,10 @@ fn the_replicated_pair_needs_the_password_and_streams_to_a_hot_standby() {
     primary
         .batch_execute("CREATE TABLE IF NOT EXISTS harness_probe (id integer)")
         .unwrap();
+    // The insert position: with synchronous_commit off, the commit record may not be
+    // written yet, so the write position (`pg_current_wal_lsn`) can still be before it.
     let lsn: String = primary
-        .query_one("SELECT pg_current_wal_lsn()::text", &[])
+        .query_one("SELECT pg_current_wal_insert_lsn()::text", &[])
         .unwrap()
         .get(0);
 

@@ -132,11 +132,11 @@ fn up_and_down(from: &Schema, to: &Schema) -> Result<(), TestCaseError> {
     };
     let check = |what: &str, expected: &Schema| {
         let actual = catalog(&db);
-        let differences = crate::support::schema_differences(expected, &actual);
+        let difference = expected.describe_difference(&actual);
         prop_assert!(
-            differences.is_empty(),
+            difference.is_none(),
             "{what}: the catalog differs (`-` model, `+` catalog):\n{}",
-            differences.join("\n")
+            difference.unwrap_or_default()
         );
         Ok(())
     };

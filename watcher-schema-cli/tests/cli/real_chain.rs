@@ -11,6 +11,7 @@ use watcher_schema_cli::introspect::introspect;
 use watcher_schema_core::chain::{checksum, Chain};
 use watcher_schema_core::model::{Schema, Table};
 use watcher_schema_core::replay::replay;
+use watcher_schema_core::testing::sorted_columns;
 use watcher_schema_tests::TestDb;
 
 use crate::support::{workspace, Project};
@@ -110,9 +111,9 @@ fn assert_at_head(live: &Schema, chain: &Chain) {
     } else {
         assert_schema(
             "the catalog (column order aside)",
-            &sorted_columns(live.clone()),
+            &sorted_columns(live),
             &name,
-            &sorted_columns(reference),
+            &sorted_columns(&reference),
         );
     }
 }
@@ -183,14 +184,6 @@ fn sixteen_upgrade_head_processes_started_together_apply_each_migration_once() {
     assert_at_head(&catalog(p.db()), &chain);
 }
 
-/// `schema` with each table's columns in name order.
-fn sorted_columns(mut schema: Schema) -> Schema {
-    for table in schema.tables.values_mut() {
-        table.columns.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    schema
-}
-
 #[test]
 fn every_migration_upgrades_downgrades_and_upgrades_to_the_same_catalog() {
     let p = Project::real_with_db();
@@ -218,9 +211,9 @@ fn every_migration_upgrades_downgrades_and_upgrades_to_the_same_catalog() {
         // A column the downgrade brings back is physically last, wherever it was.
         assert_schema(
             &format!("the catalog after downgrading {name} (column order aside)"),
-            &sorted_columns(catalog(p.db())),
+            &sorted_columns(&catalog(p.db())),
             "the catalog before its upgrade",
-            &sorted_columns(before),
+            &sorted_columns(&before),
         );
 
         p.run(&["upgrade", &m.version]).ok();

@@ -58,15 +58,7 @@ pub fn reference(sql: &str, name: &str) -> Schema {
     schema
 }
 
-/// `schema` with each table's columns in name order: a column added to an existing table
-/// is physically last, so a migrated catalog and a fresh dump differ in order only.
-pub fn sorted_columns(schema: &Schema) -> Schema {
-    let mut schema = schema.clone();
-    for table in schema.tables.values_mut() {
-        table.columns.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    schema
-}
+pub use watcher_schema_core::testing::sorted_columns;
 
 /// A Diesel connection for the runner.
 pub fn connect(db: &TestDb) -> PgConnection {
