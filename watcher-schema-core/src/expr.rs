@@ -1,17 +1,24 @@
 //! SQL expressions (defaults, checks, index predicates) as the model holds them: the text as
 //! written, compared by a key that ignores what PostgreSQL adds when it stores an expression.
 
+mod grouped;
+
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-/// A SQL expression. It keeps its text (whitespace collapsed, enclosing parentheses removed)
-/// for rendering, and compares by [`Expr::key`], so that `'n/a'` written in a struct equals
-/// `'n/a'::text` as `pg_get_expr` prints it, and `a OR b > 0` equals `((a) OR (b > 0))`.
+/// A SQL expression. It keeps its text (whitespace collapsed, enclosing parentheses removed
+/// unless they hold a subquery) for rendering, and compares by [`Expr::key`], so that `'n/a'`
+/// written in a struct equals `'n/a'::text` as `pg_get_expr` prints it, and `a OR b > 0`
+/// equals `((a) OR (b > 0))`.
 ///
-/// The key drops casts (`::type`), grouping parentheses and letter case outside quotes. Two
-/// expressions that differ only in those compare equal even where the grouping would change
-/// their meaning; write them as PostgreSQL prints them when that matters.
+/// The key drops casts (`::type`) and letter case outside quotes, and keeps grouping: the
+/// expression is parsed by PostgreSQL's operator precedence and printed with the parentheses
+/// that precedence needs, so `(a OR b) AND c` differs from `a OR b AND c` while redundant
+/// parentheses make no difference. An expression that parser does not know (`EXTRACT(day
+/// FROM x)`, say) falls back to a key without grouping parentheses, where two groupings
+/// compare equal; casts that change meaning (`1::text || 2` against `1 || 2`) compare equal
+/// too.
 #[derive(Clone)]
 pub struct Expr {
     text: String,
@@ -23,6 +30,10 @@ impl Expr {
     pub fn new(text: &str) -> Expr {
         let mut s = collapse_whitespace(text);
         while let Some(inner) = strip_enclosing_parens(&s) {
+            // A subquery keeps its parentheses: without them it is no expression.
+            if starts_query(inner) {
+                break;
+            }
             s = inner.trim().to_string();
         }
         let key = comparison_key(&s);
@@ -107,6 +118,18 @@ fn collapse_whitespace(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `text` starts with `SELECT`, `WITH` or `VALUES`.
+fn starts_query(text: &str) -> bool {
+    let word: String = text
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    ["select", "with", "values"]
+        .iter()
+        .any(|q| word.eq_ignore_ascii_case(q))
 }
 
 /// `(a OR b)` → `a OR b`; `(a) OR (b)` → `None`.
@@ -273,7 +296,8 @@ fn comparison_key(s: &str) -> String {
                     }
                     i += 1;
                 }
-                (Some(Token::Punct(p)), _) if p == "[" || p == "]" => i += 1,
+                // `integer[]`; never the `]` that closes an `ARRAY[...]` around the cast.
+                (Some(Token::Punct(p)), Some(Token::Punct(q))) if p == "[" && q == "]" => i += 2,
                 _ => break,
             }
         }
@@ -292,7 +316,11 @@ fn comparison_key(s: &str) -> String {
             }
         }
     }
-    // Drop grouping parentheses, keep those of calls and lists.
+    if let Some(key) = grouped::key(&kept) {
+        return key;
+    }
+    // An expression the grouping-aware parser does not know: drop grouping parentheses,
+    // keep those of calls and lists (two groupings of it then compare equal).
     let mut out: Vec<&Token> = Vec::with_capacity(kept.len());
     let mut stack: Vec<bool> = Vec::new();
     for (k, token) in kept.iter().enumerate() {
@@ -382,6 +410,65 @@ mod tests {
             Expr::new(b),
             "literal text is compared as written"
         );
+    }
+
+    #[test]
+    fn keeps_the_parentheses_of_a_subquery() {
+        let e = Expr::new("(SELECT max(id) FROM pipeline)");
+        assert_eq!(e.as_str(), "(SELECT max(id) FROM pipeline)");
+        assert_eq!(Expr::new("((select 1))").as_str(), "(select 1)");
+        assert_eq!(e, Expr::new("( SELECT max(id)  FROM pipeline )"));
+        assert_ne!(e, Expr::new("(SELECT min(id) FROM pipeline)"));
+    }
+
+    #[test]
+    fn grouping_that_changes_the_meaning_is_a_difference() {
+        let different = [
+            ("(a OR b) AND c", "a OR b AND c"),
+            ("(a OR b) AND c", "a OR (b AND c)"),
+            ("a - (b - c)", "a - b - c"),
+            ("(a + b) * c", "a + b * c"),
+            ("NOT (a AND b)", "NOT a AND b"),
+            ("(a = 1) IS NULL", "a = (1 IS NULL)"),
+            ("-(a + b)", "-a + b"),
+            ("(a || b)::text = c", "a || (b::text = c)"),
+        ];
+        for (a, b) in different {
+            assert_ne!(Expr::new(a), Expr::new(b), "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn grouping_that_precedence_implies_is_no_difference() {
+        let same = [
+            ("(a OR b) OR c", "a OR (b OR c)"),
+            ("((a AND b) AND c)", "a AND b AND c"),
+            ("(a + b) + c", "a + b + c"),
+            ("a + (b * c)", "a + b * c"),
+            (
+                "((a > 0) AND (b < 0)) OR (c IS NULL)",
+                "a > 0 AND b < 0 OR c IS NULL",
+            ),
+            ("(NOT (a))", "NOT a"),
+            ("(x BETWEEN 1 AND 2) AND y", "x BETWEEN 1 AND 2 AND y"),
+            (
+                "((end_date IS NULL) OR (end_date > start_date))",
+                "end_date IS NULL OR end_date > start_date",
+            ),
+            ("(lower((name)::text))", "lower(name)"),
+            (
+                "(status = ANY (ARRAY['a'::text, 'b'::text]))",
+                "status = ANY (ARRAY['a', 'b'])",
+            ),
+            ("((a)::text || 'x'::text)", "a || 'x'"),
+            (
+                "(metadata ->> 'k'::text) IS NOT NULL",
+                "metadata ->> 'k' IS NOT NULL",
+            ),
+        ];
+        for (a, b) in same {
+            assert_eq!(Expr::new(a), Expr::new(b), "{a} vs {b}");
+        }
     }
 
     #[test]
