@@ -17,6 +17,8 @@ mod statement;
 mod table;
 mod types;
 
+pub use types::{parse_type_name, Enums, ParsedType};
+
 #[cfg(test)]
 mod tests;
 

@@ -3,15 +3,55 @@
 
 use crate::model::{Schema, SqlType};
 
-use super::lexer::TokenKind;
+use super::lexer::{Lexer, TokenKind};
 use super::parser::{PResult, Parser};
 
 /// A parsed column type; `serial` marks the `serial` pseudo-types, which are an
 /// integer type plus an owned sequence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ParsedType {
+pub struct ParsedType {
+    /// The type.
     pub ty: SqlType,
+    /// Whether it was spelled `serial`, `bigserial` or `smallserial`.
     pub serial: bool,
+}
+
+/// Where a type name that is not built in is looked up.
+#[derive(Debug, Clone, Copy)]
+pub enum Enums<'s> {
+    /// Among the enum types of a schema (replay: created by an earlier statement).
+    In(&'s Schema),
+    /// Anywhere: any other name is taken for an enum type (a struct's `sql_type`, the
+    /// catalog's `format_type`).
+    Any,
+}
+
+/// A type name given as text, by the rules replay reads column types with: a struct's
+/// `sql_type = "varchar(20)"` and the catalog's `format_type()` output alike. A name that
+/// is not built in is an enum type's, looked up as `enums` says; `serial` spellings set
+/// [`ParsedType::serial`].
+///
+/// ```
+/// use watcher_schema_core::model::SqlType;
+/// use watcher_schema_core::replay::{parse_type_name, Enums};
+///
+/// let ty = parse_type_name("character varying(50)[]", Enums::Any).unwrap().ty;
+/// assert_eq!(ty, SqlType::Array(Box::new(SqlType::Varchar(Some(50)))));
+/// let ty = parse_type_name("datepartenum", Enums::Any).unwrap().ty;
+/// assert_eq!(ty, SqlType::Enum("datepartenum".into()));
+/// assert!(parse_type_name("integer(4)", Enums::Any).is_err());
+/// ```
+pub fn parse_type_name(text: &str, enums: Enums<'_>) -> Result<ParsedType, String> {
+    let tokens = Lexer::new(text)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.message.to_string())?;
+    let end = Lexer::new("").pos();
+    let mut p = Parser::new(text, &tokens, end);
+    let ty = parse_type_in(&mut p, enums).map_err(|e| e.message)?;
+    match p.peek() {
+        None => Ok(ty),
+        Some(t) => Err(format!("unexpected `{}` after the type name", p.text(t))),
+    }
 }
 
 /// PostgreSQL's limits on type modifiers.
@@ -20,6 +60,10 @@ const MAX_VARCHAR_LENGTH: u32 = 10_485_760;
 
 /// Reads a type name, with array bounds; enums must already exist in `schema`.
 pub(crate) fn parse_type(p: &mut Parser<'_>, schema: &Schema) -> PResult<ParsedType> {
+    parse_type_in(p, Enums::In(schema))
+}
+
+fn parse_type_in(p: &mut Parser<'_>, enums: Enums<'_>) -> PResult<ParsedType> {
     let start = p.here();
     let token = p.peek().ok_or_else(|| p.unexpected("a type name"))?;
     let quoted = token.kind == TokenKind::QuotedIdent;
@@ -55,7 +99,10 @@ pub(crate) fn parse_type(p: &mut Parser<'_>, schema: &Schema) -> PResult<ParsedT
             serial = true;
             ty
         }
-        None if schema.enums.contains_key(&name) => SqlType::Enum(name),
+        None if matches!(enums, Enums::Any) => SqlType::Enum(name),
+        None if matches!(enums, Enums::In(schema) if schema.enums.contains_key(&name)) => {
+            SqlType::Enum(name)
+        }
         None => {
             return Err(p.error(
                 start,

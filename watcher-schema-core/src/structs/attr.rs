@@ -1200,7 +1200,7 @@ mod tests {
                 "unknown referential action `explode`\nhelp: write one of `cascade`, `set_null`, `set_default`, `restrict`, `no_action`",
                 "`default` needs a SQL expression, not an empty string",
                 "unknown identity kind `sometimes`\nhelp: write `identity = \"always\"` or `identity = \"by_default\"`",
-                "invalid type `varchar(x)`: expected a number in `varchar(...)`",
+                "invalid type `varchar(x)`: expected a length, found `x`",
                 "`primary_key` is a flag and takes no value\nhelp: write just `primary_key`",
             ]
         );
