@@ -29,6 +29,7 @@ mod error;
 mod link;
 mod metadata;
 mod scan;
+mod squash;
 mod version;
 mod write;
 
@@ -37,6 +38,7 @@ use std::time::SystemTime;
 
 pub use checksum::{checksum, sha256};
 pub use error::{ChainError, Problem};
+pub use squash::{replaced, squash, write_squash, Replaced, Squash, REPLACES, SQUASHED_NAME};
 pub use version::format_version;
 pub use write::{write_migration, NewMigration};
 
