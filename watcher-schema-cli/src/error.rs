@@ -280,7 +280,9 @@ fn run_exit_code(e: &RunError) -> i32 {
         RunError::Source { .. } => ExitCode::INVALID_CHAIN,
         RunError::Connect { .. } => ExitCode::DATABASE_UNREACHABLE,
         RunError::Target { .. } => ExitCode::INVALID_TARGET,
-        RunError::UnknownApplied { .. } | RunError::Changed { .. } => ExitCode::LEDGER_MISMATCH,
+        RunError::UnknownApplied { .. }
+        | RunError::Changed { .. }
+        | RunError::PartlySquashed { .. } => ExitCode::LEDGER_MISMATCH,
         // Standby, read-only, lock timeout, failed SQL, missing down.sql, ledger queries.
         _ => ExitCode::MIGRATION_FAILED,
     }

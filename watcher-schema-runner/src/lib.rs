@@ -44,6 +44,7 @@ mod offline;
 mod report;
 mod runner;
 mod script;
+mod squash;
 mod target;
 
 pub use error::{ChangedMigration, LockHolder, MigrationFailure, RunError};
