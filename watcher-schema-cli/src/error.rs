@@ -257,6 +257,7 @@ impl CliError {
             CliError::NoSchemaSources { .. } | CliError::InvalidSource { .. } => {
                 ExitCode::INVALID_SOURCE
             }
+            CliError::Chain(ChainError::NothingToSquash { .. }) => ExitCode::INVALID_TARGET,
             CliError::Chain(_) | CliError::Migrations { .. } => ExitCode::INVALID_CHAIN,
             CliError::Run(e) => run_exit_code(e),
             CliError::BadMessage { .. } => ExitCode::USAGE,

@@ -142,9 +142,9 @@ pub fn squash(chain: &Chain, to: &str) -> Result<Squash, ChainError> {
     let (first, last) = (&range[0], &range[range.len() - 1]);
     let mut up_sql = format!(
         "-- squash of {} .. {}\n\
-         -- written by `watcher-schema squash`: the schema at {} from nothing. A database that\n\
-         -- applied the migrations listed below is at this one; the runner folds their rows\n\
-         -- in the ledger into this migration's.\n",
+         -- written by `watcher-schema squash`: the schema at {}, created from nothing.\n\
+         -- A database that applied every migration listed below is at this one; the\n\
+         -- runner folds their ledger rows into this migration's row.\n",
         first.dir_name(),
         last.dir_name(),
         last.version
@@ -170,12 +170,15 @@ pub fn squash(chain: &Chain, to: &str) -> Result<Squash, ChainError> {
         source,
     })?;
     let mut emptied = rebuilt.clone();
-    replay(&mut emptied, &down_sql, &origin.replace("up.sql", "down.sql")).map_err(
-        |source| ChainError::Replay {
-            dir: origin.clone().into(),
-            source,
-        },
-    )?;
+    replay(
+        &mut emptied,
+        &down_sql,
+        &origin.replace("up.sql", "down.sql"),
+    )
+    .map_err(|source| ChainError::Replay {
+        dir: origin.clone().into(),
+        source,
+    })?;
     if let Some(difference) = schema
         .describe_difference(&rebuilt)
         .or_else(|| Schema::default().describe_difference(&emptied))
@@ -277,9 +280,10 @@ pub(super) fn check_replaced(migrations: &[Migration], problems: &mut Vec<Proble
                         dir: other.dir.clone(),
                         by: squash.dir.clone(),
                     };
-                    if !problems.iter().any(|p| {
-                        matches!(p, Problem::Replaced { dir, .. } if *dir == other.dir)
-                    }) {
+                    if !problems
+                        .iter()
+                        .any(|p| matches!(p, Problem::Replaced { dir, .. } if *dir == other.dir))
+                    {
                         problems.push(problem);
                     }
                 }
@@ -323,7 +327,8 @@ mod tests {
 
     #[test]
     fn rejects_a_malformed_header_line_by_number() {
-        let (line, message) = replaced(&format!("-- x\n{REPLACES}2025 {}\n", sum('a'))).unwrap_err();
+        let (line, message) =
+            replaced(&format!("-- x\n{REPLACES}2025 {}\n", sum('a'))).unwrap_err();
         assert_eq!(line, 2);
         assert!(message.contains("14 digits"), "{message}");
         let (line, message) = replaced(&format!("{REPLACES}20251005124405 abc\n")).unwrap_err();
@@ -353,9 +358,21 @@ mod on_disk {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         let steps = [
-            ("20250101000000", "CREATE TABLE a (id serial PRIMARY KEY);\n", "DROP TABLE a;\n"),
-            ("20250102000000", "ALTER TABLE a ADD COLUMN note text;\n", "ALTER TABLE a DROP COLUMN note;\n"),
-            ("20250103000000", "CREATE TABLE b (id integer PRIMARY KEY REFERENCES a (id));\n", "DROP TABLE b;\n"),
+            (
+                "20250101000000",
+                "CREATE TABLE a (id serial PRIMARY KEY);\n",
+                "DROP TABLE a;\n",
+            ),
+            (
+                "20250102000000",
+                "ALTER TABLE a ADD COLUMN note text;\n",
+                "ALTER TABLE a DROP COLUMN note;\n",
+            ),
+            (
+                "20250103000000",
+                "CREATE TABLE b (id integer PRIMARY KEY REFERENCES a (id));\n",
+                "DROP TABLE b;\n",
+            ),
         ];
         let mut parent = None;
         for (version, up, down) in steps {
@@ -382,7 +399,10 @@ mod on_disk {
         let before = Chain::load(&dir.0).unwrap();
         let squash = squash(&before, "20250102000000").unwrap();
         assert_eq!(squash.replaced.len(), 2);
-        assert_eq!(squash.replaced[0].checksum, checksum(&before.migrations()[0].up_sql));
+        assert_eq!(
+            squash.replaced[0].checksum,
+            checksum(&before.migrations()[0].up_sql)
+        );
         let written = write_squash(&dir.0, &squash).unwrap();
         assert!(written.ends_with("20250102000000_squashed"));
 
@@ -401,7 +421,12 @@ mod on_disk {
         let versions: Vec<&str> = again.replaced.iter().map(|r| r.version.as_str()).collect();
         assert_eq!(
             versions,
-            ["20250101000000", "20250102000000", "20250102000000", "20250103000000"]
+            [
+                "20250101000000",
+                "20250102000000",
+                "20250102000000",
+                "20250103000000"
+            ]
         );
         assert!(matches!(
             super::squash(&after, "20250102000000"),
@@ -415,10 +440,10 @@ mod on_disk {
         let chain = Chain::load(&dir.0).unwrap();
         let squash = squash(&chain, "20250103000000").unwrap();
         // Write the squash where the replaced migrations stay, as a bad merge would.
-        let copy = dir.0.join("..").join(format!(
-            "watcher-squash-beside-copy-{}",
-            std::process::id()
-        ));
+        let copy = dir
+            .0
+            .join("..")
+            .join(format!("watcher-squash-beside-copy-{}", std::process::id()));
         let _ = fs::remove_dir_all(&copy);
         fs::create_dir_all(&copy).unwrap();
         let _copy = Dir(copy.clone());
