@@ -56,8 +56,8 @@ impl ExitCode {
     pub const MIGRATION_FAILED: i32 = 23;
 
     /// The ledger disagrees with the migration files: an applied migration was edited,
-    /// the database has applied a migration this directory does not have, or the live
-    /// schema does not match the revision being stamped.
+    /// the database has applied a migration this directory does not have (or only part of
+    /// a squashed one), or the live schema does not match the revision being stamped.
     pub const LEDGER_MISMATCH: i32 = 24;
 
     /// `--backup` was asked for and `pg_dump` failed; nothing was migrated.
