@@ -375,11 +375,13 @@ impl Runner {
                 ))?
             }
         };
-        let rows = squash::fold(&mut conn, &self.migrations, rows)?;
+        let (rows, folding) = squash::fold(&self.migrations, rows)?;
         let chain = self.chain(&rows)?;
         if verify_checksums {
             self.verify_checksums(&mut conn, &rows)?;
         }
+        // Only a ledger fit to run on is folded, so a refusal above changes nothing.
+        squash::write(&mut conn, &folding)?;
         let migrations = body(&mut conn, &chain, &rows)?;
         drop(conn);
         Ok(Report {

@@ -126,16 +126,20 @@ pub(crate) fn view(
     }
 }
 
-/// Folds `rows` in the ledger, in one transaction; the caller holds the migration lock.
-/// Returns the rows as they now are.
+/// `rows` as folding will leave them, and the folding: refuses what [`plan`] refuses.
+/// Nothing is written, so the caller can check the folded rows first.
 pub(crate) fn fold(
-    conn: &mut PgConnection,
     known: &[MigrationScript],
     rows: Vec<AppliedMigration>,
-) -> Result<Vec<AppliedMigration>, RunError> {
+) -> Result<(Vec<AppliedMigration>, Folding), RunError> {
     let folding = plan(known, &rows)?;
-    if folding == Folding::default() {
-        return Ok(rows);
+    Ok((folding.apply(rows), folding))
+}
+
+/// Writes `folding` to the ledger in one transaction; the caller holds the migration lock.
+pub(crate) fn write(conn: &mut PgConnection, folding: &Folding) -> Result<(), RunError> {
+    if *folding == Folding::default() {
+        return Ok(());
     }
     conn.transaction(|conn| {
         for version in &folding.delete {
@@ -148,8 +152,7 @@ pub(crate) fn fold(
     })
     .map_err(RunError::database(
         "cannot fold the rows of squashed migrations in the ledger",
-    ))?;
-    Ok(folding.apply(rows))
+    ))
 }
 
 #[cfg(test)]

@@ -197,6 +197,11 @@ fn squash_to_head_serves_a_fresh_database_and_one_at_head() {
         boot(&p, &unknown),
         Err(RunError::UnknownApplied { .. })
     ));
+    assert_eq!(
+        ledger(&unknown).len(),
+        old.len() + 1,
+        "a refused ledger was folded"
+    );
     on(&p, &unknown, &["current"])
         .ok()
         .stdout_has("20991231000000 is applied but not in");
