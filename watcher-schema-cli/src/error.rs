@@ -258,6 +258,7 @@ impl CliError {
                 ExitCode::INVALID_SOURCE
             }
             CliError::Chain(ChainError::NothingToSquash { .. }) => ExitCode::INVALID_TARGET,
+            CliError::Chain(ChainError::SquashLoses { .. }) => ExitCode::PLAN_REFUSED,
             CliError::Chain(_) | CliError::Migrations { .. } => ExitCode::INVALID_CHAIN,
             CliError::Run(e) => run_exit_code(e),
             CliError::BadMessage { .. } => ExitCode::USAGE,

@@ -35,7 +35,8 @@ impl ExitCode {
     pub const INVALID_SOURCE: i32 = 12;
 
     /// `revision --autogenerate` refused the plan (destructive change without
-    /// `--allow-destructive`, NOT NULL column without a backfill, ...).
+    /// `--allow-destructive`, NOT NULL column without a backfill, ...), or `squash` would
+    /// lose what a statement does (inserted rows, grants).
     pub const PLAN_REFUSED: i32 = 13;
 
     /// A target that cannot be reached from where the database is (`upgrade +3` with two

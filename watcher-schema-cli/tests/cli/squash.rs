@@ -296,6 +296,21 @@ fn squash_refuses_the_root_and_unknown_revisions() {
         .code(14)
         .stderr_has("nothing to squash");
     p.run(&["squash", "--to", "20990101000000"]).code(10);
+
+    // Seed rows in a replaced migration would be lost on a fresh database: refused, 13.
+    let second = Chain::load(&p.migrations()).unwrap().migrations()[1].clone();
+    let up = second.dir.join("up.sql");
+    let original = std::fs::read_to_string(&up).unwrap();
+    std::fs::write(
+        &up,
+        format!("{original}\nINSERT INTO address_type (name) VALUES ('seed');\n"),
+    )
+    .unwrap();
+    p.run(&["squash"])
+        .code(13)
+        .stderr_has("`INSERT`")
+        .stderr_has("--to <version>");
+    std::fs::write(&up, original).unwrap();
     assert_eq!(
         Chain::load(&p.migrations()).unwrap().len(),
         std::fs::read_dir(p.migrations()).unwrap().count()

@@ -83,6 +83,12 @@ pub enum ChainError {
         /// The version asked for.
         version: String,
     },
+    /// Statements a squash would lose: rows, privileges or comments the schema model
+    /// does not hold, so a fresh database would miss them.
+    SquashLoses {
+        /// Each statement, in chain order.
+        statements: Vec<super::squash::LostStatement>,
+    },
     /// A squashed migration does not replay to the schema it replaces (a renderer bug).
     SquashDiffers {
         /// The version squashed up to.
@@ -469,6 +475,21 @@ impl fmt::Display for ChainError {
                 "nothing to squash: {version} is the first migration of the chain{HELP}\
                  name a later revision with `--to`, or leave it out to squash up to head"
             ),
+            ChainError::SquashLoses { statements } => {
+                f.write_str(
+                    "cannot squash: the squashed migration holds the schema only, so a fresh \
+                     database would miss what these statements do (rows, privileges or \
+                     comments)",
+                )?;
+                for s in statements {
+                    write!(f, "\n  {}:{}: `{}`", s.path.display(), s.line, s.keyword)?;
+                }
+                write!(
+                    f,
+                    "{HELP}squash only up to the migration before the first of them \
+                     (`--to <version>`)"
+                )
+            }
             ChainError::SquashDiffers {
                 version,
                 difference,

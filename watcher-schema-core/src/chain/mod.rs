@@ -38,7 +38,9 @@ use std::time::SystemTime;
 
 pub use checksum::{checksum, sha256};
 pub use error::{ChainError, Problem};
-pub use squash::{replaced, squash, write_squash, Replaced, Squash, REPLACES, SQUASHED_NAME};
+pub use squash::{
+    replaced, squash, write_squash, LostStatement, Replaced, Squash, REPLACES, SQUASHED_NAME,
+};
 pub use version::format_version;
 pub use write::{write_migration, NewMigration};
 

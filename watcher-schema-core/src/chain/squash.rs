@@ -25,7 +25,7 @@ use super::write::write_files;
 use super::{checksum, Chain, Migration, NewMigration};
 use crate::diff::diff;
 use crate::model::Schema;
-use crate::replay::replay;
+use crate::replay::{replay, split_statements};
 use crate::sql::{render, render_schema};
 
 /// The prefix of a header line naming one replaced migration.
@@ -126,6 +126,10 @@ pub fn squash(chain: &Chain, to: &str) -> Result<Squash, ChainError> {
             version: to.to_string(),
         });
     }
+    let lost: Vec<LostStatement> = range.iter().flat_map(lost_statements).collect();
+    if !lost.is_empty() {
+        return Err(ChainError::SquashLoses { statements: lost });
+    }
     let mut list: Vec<Replaced> = Vec::new();
     for m in range {
         for entry in m.replaced().into_iter().chain([Replaced {
@@ -200,6 +204,62 @@ pub fn squash(chain: &Chain, to: &str) -> Result<Squash, ChainError> {
         },
         replaced_dirs: range.iter().map(|m| m.dir.clone()).collect(),
         replaced: list,
+    })
+}
+
+/// A statement of a replaced migration that the squash could not carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LostStatement {
+    /// The `up.sql` it is in.
+    pub path: PathBuf,
+    /// Its 1-based line.
+    pub line: usize,
+    /// Its first keyword, upper-cased (`INSERT`, `GRANT`, ...).
+    pub keyword: String,
+}
+
+/// Statements of `m`'s `up.sql` whose effect a squash would lose on a fresh database.
+///
+/// The squash renders the schema model, which holds no rows, privileges or comments, so a
+/// statement that creates any of them is lost: `INSERT`, `MERGE`, `COPY`, a `WITH` (it may
+/// write), `GRANT`, `REVOKE`, `COMMENT`, and a `SELECT` that calls something once. What
+/// changes only existing rows (`UPDATE`, `DELETE`, `TRUNCATE`, the generator's backfills
+/// and `SELECT setval(...) FROM <table>`) does nothing on a fresh database, whose tables
+/// stay empty because nothing above may insert, so dropping it is exact. Session and
+/// transaction statements have no lasting effect.
+fn lost_statements(m: &Migration) -> Vec<LostStatement> {
+    const LOST: &[&str] = &[
+        "INSERT", "MERGE", "COPY", "WITH", "GRANT", "REVOKE", "COMMENT",
+    ];
+    split_statements(&m.up_sql)
+        .into_iter()
+        .filter_map(|statement| {
+            let keyword = statement
+                .text
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_uppercase();
+            let lost = LOST.contains(&keyword.as_str())
+                || (keyword == "SELECT" && !runs_per_row(statement.text));
+            lost.then(|| LostStatement {
+                path: m.dir.join(super::scan::UP_SQL),
+                line: statement.line,
+                keyword,
+            })
+        })
+        .collect()
+}
+
+/// Whether a `SELECT` ends in `FROM <table>`, so that it runs once per row of that table.
+fn runs_per_row(select: &str) -> bool {
+    let upper = select.to_ascii_uppercase();
+    upper.rfind(" FROM ").is_some_and(|at| {
+        let table = select[at + 6..].trim();
+        !table.is_empty()
+            && table
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '"'))
     })
 }
 
@@ -432,6 +492,40 @@ mod on_disk {
             super::squash(&after, "20250102000000"),
             Err(ChainError::NothingToSquash { .. })
         ));
+    }
+
+    #[test]
+    fn refuses_to_drop_rows_and_privileges_but_not_backfills() {
+        let dir = chain_of_three("lost");
+        let second = dir.0.join("20250102000000_m/up.sql");
+        fs::write(
+            &second,
+            "ALTER TABLE a ADD COLUMN note text;\n\
+             UPDATE a SET note = 'x' WHERE note IS NULL;\n\
+             SELECT setval(pg_get_serial_sequence('a', 'id'), coalesce(max(id), 0) + 1, false) FROM a;\n\
+             INSERT INTO a (note) VALUES ('seed');\n\
+             GRANT SELECT ON a TO reader;\n\
+             SELECT setval('a_id_seq', 1000);\n",
+        )
+        .unwrap();
+        let chain = Chain::load(&dir.0).unwrap();
+        let err = squash(&chain, "20250103000000").unwrap_err();
+        let ChainError::SquashLoses { statements } = &err else {
+            panic!("expected SquashLoses, got {err}");
+        };
+        let found: Vec<(usize, &str)> = statements
+            .iter()
+            .map(|s| (s.line, s.keyword.as_str()))
+            .collect();
+        assert_eq!(found, [(4, "INSERT"), (5, "GRANT"), (6, "SELECT")]);
+        let text = err.to_string();
+        assert!(
+            text.contains("20250102000000_m/up.sql:4: `INSERT`"),
+            "{text}"
+        );
+        // Up to the migration before it, nothing is lost.
+        assert!(squash(&chain, "20250101000000")
+            .is_err_and(|e| matches!(e, ChainError::NothingToSquash { .. })));
     }
 
     #[test]
