@@ -23,6 +23,9 @@
 //! Loading runs in two stages, each reporting every problem it finds: the entries (names,
 //! files, metadata), then the links (one root, parents exist, no branches, no cycles,
 //! versions increasing). An empty directory is a valid, empty chain.
+//!
+//! A squashed migration ([`squash`]) lists in its `up.sql` the versions it replaces; a
+//! directory holding it together with one of those is refused, naming the one to delete.
 
 mod checksum;
 mod error;

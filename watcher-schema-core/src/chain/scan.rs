@@ -170,12 +170,28 @@ fn read_migration(
         return None;
     };
     let up_sql = up_sql?;
-    if let Err((line, message)) = squash::replaced(&up_sql) {
-        problems.push(Problem::SquashHeader {
+    // A squash has the version of the last migration it replaces: that is what lets the
+    // runner read "its row is in the ledger" as "every replaced migration ran".
+    match squash::replaced(&up_sql) {
+        Err((line, message)) => problems.push(Problem::SquashHeader {
             path: dir.join(UP_SQL),
             line,
             message,
-        });
+        }),
+        Ok(list) => {
+            if let Some(newest) = list.iter().map(|r| r.version.as_str()).max() {
+                if newest != version {
+                    problems.push(Problem::SquashHeader {
+                        path: dir.join(UP_SQL),
+                        line: 1,
+                        message: format!(
+                            "a squashed migration replaces up to its own version {version}, \
+                             but this header lists {newest} as its newest"
+                        ),
+                    });
+                }
+            }
+        }
     }
     if problems.len() > before {
         return None;

@@ -529,6 +529,24 @@ mod on_disk {
     }
 
     #[test]
+    fn a_header_must_end_at_its_own_version() {
+        let dir = chain_of_three("own");
+        let up = dir.0.join("20250103000000_m/up.sql");
+        let text = fs::read_to_string(&up).unwrap();
+        fs::write(
+            &up,
+            format!("{REPLACES}20250104000000 {}\n{text}", "a".repeat(64)),
+        )
+        .unwrap();
+        let err = Chain::load(&dir.0).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("lists 20250104000000 as its newest"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_replaced_directory_beside_its_squash_is_named() {
         let dir = chain_of_three("beside");
         let chain = Chain::load(&dir.0).unwrap();
