@@ -116,6 +116,7 @@ fn squash_to_head_serves_a_fresh_database_and_one_at_head() {
     let head = before.head().unwrap().version.clone();
     let at_head = migrated(&p, "head");
     let part = migrated(&p, MIDPOINT);
+    let stamped = migrated(&p, "head");
     let unknown = migrated(&p, "head");
     unknown
         .client()
@@ -176,6 +177,10 @@ fn squash_to_head_serves_a_fresh_database_and_one_at_head() {
         &catalog(&at_head),
         &head_catalog,
     );
+
+    // `stamp` writes the ledger under the lock too, so it folds as well.
+    on(&p, &stamped, &["stamp", "head"]).ok();
+    assert_eq!(ledger(&stamped), chain_ledger(&p));
 
     // Part of the squash applied: its SQL is gone, so boot and CLI refuse, and say why.
     on(&p, &part, &["upgrade"])
