@@ -281,11 +281,22 @@ pub fn write_squash(dir: &Path, squash: &Squash) -> Result<PathBuf, ChainError> 
         move |source| ChainError::Io { path, source }
     };
 
-    write_files(&temp, spec)?;
+    // A leftover from a crashed squash may hold the only copy of the migrations it
+    // replaced: never delete it, say where it is.
     if aside.symlink_metadata().is_ok() {
-        fs::remove_dir_all(&aside).map_err(io(&aside))?;
+        return Err(ChainError::AlreadyExists { path: aside });
     }
-    fs::create_dir(&aside).map_err(io(&aside))?;
+    if let Err(error) = write_files(&temp, spec) {
+        let _ = fs::remove_dir_all(&temp);
+        return Err(error);
+    }
+    if let Err(source) = fs::create_dir(&aside) {
+        let _ = fs::remove_dir_all(&temp);
+        return Err(ChainError::Io {
+            path: aside,
+            source,
+        });
+    }
     let mut moved = Vec::new();
     let mut result = Ok(());
     for from in &squash.replaced_dirs {
@@ -526,6 +537,47 @@ mod on_disk {
         // Up to the migration before it, nothing is lost.
         assert!(squash(&chain, "20250101000000")
             .is_err_and(|e| matches!(e, ChainError::NothingToSquash { .. })));
+    }
+
+    /// Every file under `dir`, hidden ones included, with its contents.
+    fn tree(dir: &Path) -> Vec<(PathBuf, String)> {
+        let mut files = Vec::new();
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files.extend(tree(&path));
+            } else {
+                files.push((path.clone(), fs::read_to_string(&path).unwrap()));
+            }
+        }
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_directory_as_it_was() {
+        let dir = chain_of_three("rollback");
+        let chain = Chain::load(&dir.0).unwrap();
+        let before = tree(&dir.0);
+
+        // The chain does not load afterwards (a replaced directory is left in place): all
+        // moves are undone.
+        let mut partial = squash(&chain, "20250102000000").unwrap();
+        partial.replaced_dirs.truncate(1);
+        let err = write_squash(&dir.0, &partial).unwrap_err();
+        assert!(err.to_string().contains("is replaced by"), "{err}");
+        assert_eq!(tree(&dir.0), before);
+
+        // A leftover from a crashed squash is never deleted.
+        let leftover = dir
+            .0
+            .join(format!(".squash-replaced.tmp-{}", std::process::id()));
+        fs::create_dir(&leftover).unwrap();
+        let full = squash(&chain, "20250102000000").unwrap();
+        let err = write_squash(&dir.0, &full).unwrap_err();
+        assert!(matches!(&err, ChainError::AlreadyExists { path } if *path == leftover));
+        fs::remove_dir(&leftover).unwrap();
+        assert_eq!(tree(&dir.0), before);
     }
 
     #[test]
