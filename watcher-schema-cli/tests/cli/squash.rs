@@ -182,6 +182,16 @@ fn squash_to_head_serves_a_fresh_database_and_one_at_head() {
     on(&p, &stamped, &["stamp", "head"]).ok();
     assert_eq!(ledger(&stamped), chain_ledger(&p));
 
+    // Rolling back to the binary from before the squash: it refuses the folded ledger
+    // until its `stamp head` writes the old rows back; the squash folds them again.
+    let unsquashed = Project::real();
+    on(&unsquashed, &stamped, &["upgrade"]).code(24);
+    on(&unsquashed, &stamped, &["stamp", "head"]).ok();
+    assert_eq!(ledger(&stamped), chain_ledger(&unsquashed));
+    on(&unsquashed, &stamped, &["check"]).ok();
+    on(&p, &stamped, &["upgrade"]).ok();
+    assert_eq!(ledger(&stamped), chain_ledger(&p));
+
     // Part of the squash applied: its SQL is gone, so boot and CLI refuse, and say why.
     on(&p, &part, &["upgrade"])
         .code(24)
