@@ -58,6 +58,8 @@ pub enum Command {
     Revision(RevisionArgs),
     /// Rebase one branch of a forked chain onto the other head, keeping it linear
     Merge(MergeArgs),
+    /// Replace the chain up to a revision by one migration with the same effect
+    Squash(SquashArgs),
     /// Record a revision in the ledger without running SQL
     Stamp(StampArgs),
 }
@@ -183,6 +185,15 @@ pub struct MergeArgs {
     /// [default: the branch that forked earlier stays]
     #[arg(long, value_name = "REV")]
     pub onto: Option<String>,
+}
+
+/// `squash [--to REV]`.
+#[derive(Debug, Args)]
+pub struct SquashArgs {
+    /// The last revision to squash (a revision id or unique prefix); later migrations are
+    /// kept [default: head]
+    #[arg(long, value_name = "REV")]
+    pub to: Option<String>,
 }
 
 /// `stamp REV|head|base` or `stamp --from-alembic`.

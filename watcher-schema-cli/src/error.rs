@@ -257,6 +257,8 @@ impl CliError {
             CliError::NoSchemaSources { .. } | CliError::InvalidSource { .. } => {
                 ExitCode::INVALID_SOURCE
             }
+            CliError::Chain(ChainError::NothingToSquash { .. }) => ExitCode::INVALID_TARGET,
+            CliError::Chain(ChainError::SquashLoses { .. }) => ExitCode::PLAN_REFUSED,
             CliError::Chain(_) | CliError::Migrations { .. } => ExitCode::INVALID_CHAIN,
             CliError::Run(e) => run_exit_code(e),
             CliError::BadMessage { .. } => ExitCode::USAGE,
@@ -280,7 +282,9 @@ fn run_exit_code(e: &RunError) -> i32 {
         RunError::Source { .. } => ExitCode::INVALID_CHAIN,
         RunError::Connect { .. } => ExitCode::DATABASE_UNREACHABLE,
         RunError::Target { .. } => ExitCode::INVALID_TARGET,
-        RunError::UnknownApplied { .. } | RunError::Changed { .. } => ExitCode::LEDGER_MISMATCH,
+        RunError::UnknownApplied { .. }
+        | RunError::Changed { .. }
+        | RunError::PartlySquashed { .. } => ExitCode::LEDGER_MISMATCH,
         // Standby, read-only, lock timeout, failed SQL, missing down.sql, ledger queries.
         _ => ExitCode::MIGRATION_FAILED,
     }

@@ -35,7 +35,8 @@ impl ExitCode {
     pub const INVALID_SOURCE: i32 = 12;
 
     /// `revision --autogenerate` refused the plan (destructive change without
-    /// `--allow-destructive`, NOT NULL column without a backfill, ...).
+    /// `--allow-destructive`, NOT NULL column without a backfill, ...), or `squash` would
+    /// lose what a statement does (inserted rows, grants).
     pub const PLAN_REFUSED: i32 = 13;
 
     /// A target that cannot be reached from where the database is (`upgrade +3` with two
@@ -56,8 +57,8 @@ impl ExitCode {
     pub const MIGRATION_FAILED: i32 = 23;
 
     /// The ledger disagrees with the migration files: an applied migration was edited,
-    /// the database has applied a migration this directory does not have, or the live
-    /// schema does not match the revision being stamped.
+    /// the database has applied a migration this directory does not have (or only part of
+    /// a squashed one), or the live schema does not match the revision being stamped.
     pub const LEDGER_MISMATCH: i32 = 24;
 
     /// `--backup` was asked for and `pg_dump` failed; nothing was migrated.

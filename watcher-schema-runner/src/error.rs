@@ -50,6 +50,16 @@ pub enum RunError {
         /// The newest migration this binary knows.
         known_head: Option<String>,
     },
+    /// The database applied some of the migrations a squashed migration replaces, but not
+    /// the last of them; their SQL is gone, so the rest cannot be run from here.
+    PartlySquashed {
+        /// The squashed migration's directory name.
+        squash: String,
+        /// The replaced versions the ledger lists, oldest first.
+        applied: Vec<String>,
+        /// The last version it replaces, which the database has not reached.
+        last: String,
+    },
     /// Applied migrations whose `up.sql` has changed since they ran.
     Changed {
         /// One entry per changed migration.
@@ -178,6 +188,18 @@ impl fmt::Display for RunError {
                 plural(versions.len()),
                 versions.join(", "),
                 known_head.as_deref().unwrap_or("none"),
+            ),
+            RunError::PartlySquashed {
+                squash,
+                applied,
+                last,
+            } => write!(
+                f,
+                "the database applied {} but not {last}, which the squashed migration `{squash}` \
+                 replaces together with them; this binary no longer has their SQL, so nothing \
+                 was changed\n  help: upgrade to {last} with a binary (or checkout) from before \
+                 the squash, then run this one",
+                applied.join(", "),
             ),
             RunError::Changed { migrations } => {
                 f.write_str("applied migrations have changed since they ran; nothing was run")?;

@@ -19,6 +19,9 @@
 //!   `up.sql` (line endings normalised) and the duration. An applied migration whose file
 //!   changed ([`RunError::Changed`]) or that this binary does not know
 //!   ([`RunError::UnknownApplied`]) stops the run before anything is executed.
+//! - **Squashed chains.** Ledger rows of the migrations a squashed migration replaces are
+//!   folded into its row under the lock; a ledger holding only part of them is refused
+//!   ([`RunError::PartlySquashed`]).
 //! - **Standbys and read-only sessions** are reported as such ([`RunError::HotStandby`],
 //!   [`RunError::ReadOnly`]).
 //!
@@ -44,6 +47,7 @@ mod offline;
 mod report;
 mod runner;
 mod script;
+mod squash;
 mod target;
 
 pub use error::{ChangedMigration, LockHolder, MigrationFailure, RunError};

@@ -20,6 +20,7 @@ use crate::lock::{self, LockGuard};
 use crate::offline;
 use crate::report::{Action, RanMigration, Report};
 use crate::script::{self, MigrationScript};
+use crate::squash;
 use crate::target::{Chain, Target};
 
 /// The advisory lock key the runner takes unless told otherwise: `"watchers"` in ASCII.
@@ -267,9 +268,10 @@ impl Runner {
     }
 
     /// The ledger, oldest first; empty when nothing was ever applied. Reads only, so it
-    /// works on a standby, and takes no lock.
+    /// works on a standby, and takes no lock. Rows of migrations a squash replaces are
+    /// shown folded into the squash's row, as the next write will leave them.
     pub fn applied(&self, conn: &mut PgConnection) -> Result<Vec<AppliedMigration>, RunError> {
-        ledger::read_any(conn)
+        Ok(squash::view(&self.migrations, ledger::read_any(conn)?))
     }
 
     /// The known migrations the ledger does not list, oldest first. Reads only.
@@ -373,10 +375,13 @@ impl Runner {
                 ))?
             }
         };
+        let (rows, folding) = squash::fold(&self.migrations, rows)?;
         let chain = self.chain(&rows)?;
         if verify_checksums {
             self.verify_checksums(&mut conn, &rows)?;
         }
+        // Only a ledger fit to run on is folded, so a refusal above changes nothing.
+        squash::write(&mut conn, &folding)?;
         let migrations = body(&mut conn, &chain, &rows)?;
         drop(conn);
         Ok(Report {

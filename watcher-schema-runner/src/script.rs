@@ -5,7 +5,7 @@ use diesel::migration::{Migration, MigrationSource};
 use diesel::pg::Pg;
 
 use crate::capture::{Capture, Script};
-use watcher_schema_core::chain::checksum;
+use watcher_schema_core::chain::{checksum, replaced, Replaced};
 
 use crate::error::RunError;
 
@@ -19,6 +19,7 @@ pub struct MigrationScript {
     down: Option<String>,
     run_in_transaction: bool,
     checksum: String,
+    replaced: Vec<Replaced>,
 }
 
 impl MigrationScript {
@@ -43,6 +44,9 @@ impl MigrationScript {
         let up = up.into();
         let version = name.split('_').next().unwrap_or_default().to_owned();
         let checksum = checksum(&up);
+        // The chain reader rejects a malformed header before a binary is built or the CLI
+        // runs, so one that does not parse here was never written by `squash`.
+        let replaced = replaced(&up).unwrap_or_default();
         MigrationScript {
             version,
             name,
@@ -50,6 +54,7 @@ impl MigrationScript {
             down,
             run_in_transaction,
             checksum,
+            replaced,
         }
     }
 
@@ -101,6 +106,12 @@ impl MigrationScript {
     /// The checksum of `up.sql` with line endings normalised, as recorded in the ledger.
     pub fn checksum(&self) -> &str {
         &self.checksum
+    }
+
+    /// The migrations this one replaces when it is a squash (its `up.sql` header lists
+    /// them), oldest first; empty otherwise.
+    pub fn replaced(&self) -> &[Replaced] {
+        &self.replaced
     }
 
     /// `<name>/up.sql`: where `up.sql` lives relative to the migrations directory.

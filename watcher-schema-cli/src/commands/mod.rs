@@ -10,6 +10,7 @@ mod lint;
 mod merge;
 mod revision;
 mod show;
+mod squash;
 mod stamp;
 mod upgrade;
 
@@ -102,6 +103,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<i32, CliError> {
         Command::Check(args) => check::run(ctx, &args),
         Command::Revision(args) => revision::run(ctx, &args).map(done),
         Command::Merge(args) => merge::run(ctx, &args).map(done),
+        Command::Squash(args) => squash::run(ctx, &args).map(done),
     }
 }
 

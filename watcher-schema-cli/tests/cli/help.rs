@@ -49,6 +49,7 @@ fn subcommand_help_matches_snapshots() {
         "check",
         "revision",
         "merge",
+        "squash",
         "stamp",
     ] {
         let run = project.run(&[command, "--help"]);

@@ -13,4 +13,5 @@ mod lint;
 mod merge;
 mod migrate;
 mod real_chain;
+mod squash;
 mod standby;

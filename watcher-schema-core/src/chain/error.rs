@@ -78,6 +78,24 @@ pub enum ChainError {
         /// The existing path.
         path: PathBuf,
     },
+    /// `squash --to` named the root: one migration is already as short as a chain gets.
+    NothingToSquash {
+        /// The version asked for.
+        version: String,
+    },
+    /// Statements a squash would lose: rows, privileges or comments the schema model
+    /// does not hold, so a fresh database would miss them.
+    SquashLoses {
+        /// Each statement, in chain order.
+        statements: Vec<super::squash::LostStatement>,
+    },
+    /// A squashed migration does not replay to the schema it replaces (a renderer bug).
+    SquashDiffers {
+        /// The version squashed up to.
+        version: String,
+        /// How the replayed schema differs, from [`Schema::describe_difference`](crate::model::Schema::describe_difference).
+        difference: String,
+    },
 }
 
 /// One thing wrong with a migrations directory. [`ChainError::Invalid`] carries all found.
@@ -169,6 +187,22 @@ pub enum Problem {
     Cycle {
         /// The migrations in the loop, each followed by its parent, oldest first.
         dirs: Vec<PathBuf>,
+    },
+    /// A migration that a squashed migration in the same directory replaces.
+    Replaced {
+        /// The replaced migration.
+        dir: PathBuf,
+        /// The squashed migration that replaces it.
+        by: PathBuf,
+    },
+    /// A `-- watcher-schema:replaces` line of a squashed `up.sql` that does not parse.
+    SquashHeader {
+        /// The `up.sql`.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong with it.
+        message: String,
     },
     /// A migration whose version is not newer than its parent's.
     VersionOrder {
@@ -338,6 +372,25 @@ impl fmt::Display for Problem {
                     List(dirs)
                 )
             }
+            Problem::Replaced { dir, by } => write!(
+                f,
+                "{} is replaced by the squashed migration {}, so both would apply the same \
+                 change{HELP}delete {} (git keeps its history); a database that applied it is \
+                 recognised by the squash",
+                Code(dir),
+                Code(by),
+                Code(dir),
+            ),
+            Problem::SquashHeader {
+                path,
+                line,
+                message,
+            } => write!(
+                f,
+                "{}:{line}: {message}{HELP}this header is written by `watcher-schema squash`; \
+                 restore it from version control",
+                path.display()
+            ),
             Problem::VersionOrder { dir, parent } => write!(
                 f,
                 "{} is older than its parent {}, but versions must increase along the chain\
@@ -417,6 +470,34 @@ impl fmt::Display for ChainError {
             ChainError::AlreadyExists { path } => {
                 write!(f, "{} already exists; nothing was overwritten", Code(path))
             }
+            ChainError::NothingToSquash { version } => write!(
+                f,
+                "nothing to squash: {version} is the first migration of the chain{HELP}\
+                 name a later revision with `--to`, or leave it out to squash up to head"
+            ),
+            ChainError::SquashLoses { statements } => {
+                f.write_str(
+                    "cannot squash: the squashed migration holds the schema only, so a fresh \
+                     database would miss what these statements do (rows, privileges or \
+                     comments)",
+                )?;
+                for s in statements {
+                    write!(f, "\n  {}:{}: `{}`", s.path.display(), s.line, s.keyword)?;
+                }
+                write!(
+                    f,
+                    "{HELP}squash only up to the migration before the first of them \
+                     (`--to <version>`)"
+                )
+            }
+            ChainError::SquashDiffers {
+                version,
+                difference,
+            } => write!(
+                f,
+                "the squashed migration does not rebuild the schema at {version}; nothing was \
+                 written:\n{difference}"
+            ),
         }
     }
 }

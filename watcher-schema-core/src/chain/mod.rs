@@ -23,12 +23,16 @@
 //! Loading runs in two stages, each reporting every problem it finds: the entries (names,
 //! files, metadata), then the links (one root, parents exist, no branches, no cycles,
 //! versions increasing). An empty directory is a valid, empty chain.
+//!
+//! A squashed migration ([`squash`]) lists in its `up.sql` the versions it replaces; a
+//! directory holding it together with one of those is refused, naming the one to delete.
 
 mod checksum;
 mod error;
 mod link;
 mod metadata;
 mod scan;
+mod squash;
 mod version;
 mod write;
 
@@ -37,6 +41,9 @@ use std::time::SystemTime;
 
 pub use checksum::{checksum, sha256};
 pub use error::{ChainError, Problem};
+pub use squash::{
+    replaced, squash, write_squash, LostStatement, Replaced, Squash, REPLACES, SQUASHED_NAME,
+};
 pub use version::format_version;
 pub use write::{write_migration, NewMigration};
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::{ChainError, Problem};
 use super::metadata;
+use super::squash;
 use super::version::parse_version;
 use super::Migration;
 
@@ -45,17 +46,6 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Migration>, ChainError> {
         }
     }
 
-    // Diesel keys its ledger on the version alone, so two directories with one version
-    // would be one migration to it.
-    for group in candidates.chunk_by(|a, b| a.0 == b.0) {
-        if group.len() > 1 {
-            problems.push(Problem::DuplicateVersion {
-                version: group[0].0.clone(),
-                dirs: group.iter().map(|c| c.2.clone()).collect(),
-            });
-        }
-    }
-
     let mut migrations = Vec::with_capacity(candidates.len());
     let (mut older, mut last): (Option<&str>, Option<&str>) = (None, None);
     for (version, name, path) in &candidates {
@@ -65,6 +55,29 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Migration>, ChainError> {
         }
         if let Some(migration) = read_migration(version, name, path, older, &mut problems) {
             migrations.push(migration);
+        }
+    }
+
+    // A squash shares its version with the last migration it replaces; when both are
+    // here, "replaced, delete it" is the explanation, not "duplicate version".
+    let replaced_before = problems.len();
+    squash::check_replaced(&migrations, &mut problems);
+    let explained: Vec<PathBuf> = problems[replaced_before..]
+        .iter()
+        .filter_map(|p| match p {
+            Problem::Replaced { dir, .. } => Some(dir.clone()),
+            _ => None,
+        })
+        .collect();
+
+    // Diesel keys its ledger on the version alone, so two directories with one version
+    // would be one migration to it.
+    for group in candidates.chunk_by(|a, b| a.0 == b.0) {
+        if group.len() > 1 && !group.iter().any(|c| explained.contains(&c.2)) {
+            problems.push(Problem::DuplicateVersion {
+                version: group[0].0.clone(),
+                dirs: group.iter().map(|c| c.2.clone()).collect(),
+            });
         }
     }
 
@@ -156,6 +169,30 @@ fn read_migration(
         });
         return None;
     };
+    let up_sql = up_sql?;
+    // A squash has the version of the last migration it replaces: that is what lets the
+    // runner read "its row is in the ledger" as "every replaced migration ran".
+    match squash::replaced(&up_sql) {
+        Err((line, message)) => problems.push(Problem::SquashHeader {
+            path: dir.join(UP_SQL),
+            line,
+            message,
+        }),
+        Ok(list) => {
+            if let Some(newest) = list.iter().map(|r| r.version.as_str()).max() {
+                if newest != version {
+                    problems.push(Problem::SquashHeader {
+                        path: dir.join(UP_SQL),
+                        line: 1,
+                        message: format!(
+                            "a squashed migration replaces up to its own version {version}, \
+                             but this header lists {newest} as its newest"
+                        ),
+                    });
+                }
+            }
+        }
+    }
     if problems.len() > before {
         return None;
     }
@@ -164,7 +201,7 @@ fn read_migration(
         name: name.to_string(),
         dir: dir.into(),
         parent: metadata.down_revision,
-        up_sql: up_sql?,
+        up_sql,
         down_sql: down_sql?,
         run_in_transaction,
     })

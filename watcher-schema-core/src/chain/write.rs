@@ -93,7 +93,7 @@ pub fn write_migration(dir: &Path, spec: &NewMigration) -> Result<PathBuf, Chain
     result.map(|()| target)
 }
 
-fn write_files(temp: &Path, spec: &NewMigration) -> Result<(), ChainError> {
+pub(super) fn write_files(temp: &Path, spec: &NewMigration) -> Result<(), ChainError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source: io::Error| ChainError::Io { path, source }

@@ -8,5 +8,6 @@ mod failure;
 mod ledger;
 mod lock;
 mod offline;
+mod squash;
 mod standby;
 mod targets;
