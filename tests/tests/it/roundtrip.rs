@@ -7,6 +7,7 @@ use std::process::Command;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
+use watcher_schema_core::compare::describe_difference;
 use watcher_schema_core::diff::diff;
 use watcher_schema_core::model::Schema;
 use watcher_schema_core::op::apply;
@@ -132,7 +133,7 @@ fn up_and_down(from: &Schema, to: &Schema) -> Result<(), TestCaseError> {
     };
     let check = |what: &str, expected: &Schema| {
         let actual = catalog(&db);
-        let difference = expected.describe_difference(&actual);
+        let difference = describe_difference(expected, &actual);
         prop_assert!(
             difference.is_none(),
             "{what}: the catalog differs (`-` model, `+` catalog):\n{}",

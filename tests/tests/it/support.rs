@@ -2,6 +2,7 @@
 //! compare two schema models with a readable report of every difference.
 
 use watcher_schema_cli::introspect::introspect;
+use watcher_schema_core::compare::describe_difference;
 use watcher_schema_core::model::Schema;
 use watcher_schema_tests::TestDb;
 
@@ -41,7 +42,7 @@ pub fn assert_same(what: &str, expected: &Schema, catalog: &Schema) {
 /// Asserts that two models are equal, printing every difference on failure.
 #[track_caller]
 pub fn assert_models_equal(left_name: &str, left: &Schema, right_name: &str, right: &Schema) {
-    if let Some(difference) = left.describe_difference(right) {
+    if let Some(difference) = describe_difference(left, right) {
         panic!("{left_name} differs from {right_name} (`-` {left_name}, `+` {right_name}):\n{difference}");
     }
 }
