@@ -1262,6 +1262,45 @@ mod tests {
             []
         );
     }
+
+    #[test]
+    fn against_a_schema_the_words_name_it_and_sequences_count() {
+        let sides = Sides {
+            actual: "the database".into(),
+            expected: Expected::Schema("revision 20251021195850".into()),
+        };
+        let mut database = Schema::default();
+        database.tables.insert("pipeline".into(), pipeline());
+        let mut revision = database.clone();
+        let table = revision.table_mut("pipeline").unwrap();
+        table.columns.retain(|c| c.name != "full_load");
+        table.column_mut("name").unwrap().nullable = true;
+        table.columns.swap(0, 1);
+        revision.sequences.insert(
+            "ticket".into(),
+            Sequence {
+                name: "ticket".into(),
+                ty: SqlType::BigInt,
+                owned_by: None,
+            },
+        );
+        let comparison = compare(&database, &revision, &sides.expected);
+        assert_eq!(
+            comparison.messages(&sides),
+            [
+                "sequence `ticket` is not in the database",
+                "column `pipeline.name` is NOT NULL in the database but nullable in revision 20251021195850",
+                "column `pipeline.full_load` is in the database but not in revision 20251021195850",
+            ]
+        );
+        assert_eq!(
+            comparison.column_order[0].message(&sides),
+            "columns of `pipeline` are ordered id, name, active in the database but name, id, active in revision 20251021195850 (not drift: PostgreSQL adds a column last and cannot move it)"
+        );
+        // The structs cannot declare a sequence: against them, none is compared.
+        let structs = compare(&database, &revision, &Expected::Structs);
+        assert_eq!(structs.differences.len(), 2);
+    }
 }
 
 /// `diff` and the comparison agree: equal schemas give no operation that changes the shape,
