@@ -144,6 +144,9 @@ pub struct CheckArgs {
     /// With --lint: fail on warnings too, not only on errors
     #[arg(long, requires = "lint")]
     pub strict: bool,
+    /// Also show information that is not a failure: tables whose columns are in another order
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Struct sources [default: watcher-schema/src beside the migrations directory]
     #[arg(long, value_name = "DIR")]
     pub schema_src: Option<PathBuf>,

@@ -41,7 +41,7 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
         ledger,
         lint,
     };
-    report.print(ctx, args.format, head.as_deref());
+    report.print(ctx, args, head.as_deref());
     Ok(report.exit_code())
 }
 
@@ -104,13 +104,13 @@ impl Report {
             .unwrap_or(ExitCode::SUCCESS)
     }
 
-    fn print(&self, ctx: &Context, format: Format, head: Option<&str>) {
+    fn print(&self, ctx: &Context, args: &CheckArgs, head: Option<&str>) {
         let messages = self.comparison.messages(&self.sides);
         let split = |message: &String| match message.split_once("\nhelp: ") {
             Some((what, help)) => (what.to_string(), Some(help.to_string())),
             None => (message.clone(), None),
         };
-        if format == Format::Json {
+        if args.format == Format::Json {
             let doc = json!({
                 "ok": self.exit_code() == ExitCode::SUCCESS,
                 "exit_code": self.exit_code(),
@@ -161,6 +161,11 @@ impl Report {
             println!("{} {what}", s.bad("drift:"));
             if let Some(help) = help {
                 println!("       help: {help}");
+            }
+        }
+        if args.verbose {
+            for order in &self.comparison.column_order {
+                println!("{} {}", s.dim("info:"), order.message(&self.sides));
             }
         }
         if let Some(lint) = &self.lint {

@@ -56,6 +56,10 @@ fn a_field_added_mid_struct_is_clean_once_applied_and_a_hand_added_column_is_dri
         order["actual"].as_array().unwrap().last().unwrap(),
         "contact"
     );
+    p.run(&["check", "--verbose"]).ok().stdout_has(
+        "info: columns of `pipeline` are ordered id, name, pipeline_type_id, watermark, \
+         next_watermark, pipeline_metadata,",
+    );
 
     p.db()
         .client()
