@@ -52,7 +52,7 @@ pub enum Command {
     Upgrade(UpgradeArgs),
     /// Revert migrations: -N steps, down to a revision (kept), or to base
     Downgrade(DowngradeArgs),
-    /// Fail when migrations are pending or the schema differs from the structs
+    /// Fail when migrations are pending or edited, or the schema differs from the structs
     Check(CheckArgs),
     /// Create a migration: empty, or generated from the structs with --autogenerate
     Revision(RevisionArgs),
@@ -140,13 +140,15 @@ pub struct CheckArgs {
     /// Compare the structs with the migration chain instead of the live database
     #[arg(long)]
     pub offline: bool,
-    /// Report the migrations' risky statements instead (table locks and rewrites, lost
-    /// data); needs neither a database nor the structs
-    #[arg(long, conflicts_with = "offline")]
+    /// Also report the migrations' risky statements (table locks and rewrites, lost data)
+    #[arg(long)]
     pub lint: bool,
     /// With --lint: fail on warnings too, not only on errors
     #[arg(long, requires = "lint")]
     pub strict: bool,
+    /// Also show information that is not a failure: tables whose columns are in another order
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Struct sources [default: watcher-schema/src beside the migrations directory]
     #[arg(long, value_name = "DIR")]
     pub schema_src: Option<PathBuf>,

@@ -5,7 +5,11 @@
 pub enum ExitCode {}
 
 impl ExitCode {
-    /// The command did what was asked (`check`: nothing pending, no drift).
+    /// The command did what was asked (`check`: nothing pending, edited or unknown, no drift).
+    ///
+    /// When `check` finds several problems, it exits with the first of
+    /// [`ExitCode::LEDGER_MISMATCH`], [`ExitCode::CHECK_PENDING`], [`ExitCode::CHECK_DRIFT`],
+    /// [`ExitCode::CHECK_LINT`].
     pub const SUCCESS: i32 = 0;
 
     /// An unexpected failure with no code of its own.
@@ -21,8 +25,8 @@ impl ExitCode {
     /// the migration chain).
     pub const CHECK_DRIFT: i32 = 4;
 
-    /// `check --lint`: a migration fails at run time (a lint error), or with `--strict`, a
-    /// statement is risky (a lint warning).
+    /// `check --lint` (with or without `--offline`): a migration fails at run time (a lint
+    /// error), or with `--strict`, a statement is risky (a lint warning).
     pub const CHECK_LINT: i32 = 5;
 
     /// A revision named on the command line (or in `alembic_version`) is not in the chain.
@@ -57,8 +61,9 @@ impl ExitCode {
     pub const MIGRATION_FAILED: i32 = 23;
 
     /// The ledger disagrees with the migration files: an applied migration was edited,
-    /// the database has applied a migration this directory does not have (or only part of
-    /// a squashed one), or the live schema does not match the revision being stamped.
+    /// the database has applied a migration this directory does not have, or only part of
+    /// a squashed one (`upgrade` refuses, `check` reports each), or the live schema does not
+    /// match the revision being stamped.
     pub const LEDGER_MISMATCH: i32 = 24;
 
     /// `--backup` was asked for and `pg_dump` failed; nothing was migrated.
@@ -71,12 +76,13 @@ impl ExitCode {
 /// The exit-code table as printed at the end of `--help` (and copied in the README).
 pub const HELP: &str = "\
 Exit codes:
-   0  success (check: nothing pending, no drift)
+   0  success (check: nothing pending, edited or unknown, no drift)
    1  unexpected failure
    2  usage error (unknown flag, bad argument)
    3  check: migrations are pending
    4  check: the schema differs from the structs
    5  check --lint: a lint error (with --strict, a warning too)
+      (check: when several apply, the first of 24, 3, 4, 5)
   10  unknown revision
   11  invalid migration chain
   12  invalid struct sources

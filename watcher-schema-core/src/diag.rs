@@ -1,7 +1,5 @@
-//! Diagnostics shared by every stage that reads struct source: the error collector [`Ctxt`]
-//! and the drift catalogue ([`drift`]) whose words the macro and the CLI's `check` both print.
-
-pub mod drift;
+//! Diagnostics shared by every stage that reads struct source: the error collector [`Ctxt`].
+//! The drift messages themselves are [`crate::compare`]'s, shared with the CLI.
 
 use std::cell::RefCell;
 use std::fmt::Display;

@@ -4,10 +4,11 @@
 //! Data flows one way: struct source ([`structs`]) or migration SQL ([`replay`]) →
 //! [`model::Schema`] → [`diff`] → [`op::Op`]s → [`sql`] text. [`chain`] reads and
 //! validates the migration directory; [`lint`] finds its statements that are risky on a
-//! database that holds data.
+//! database that holds data; [`compare`] is the one test of whether two schemas are equal.
 #![warn(missing_docs)]
 
 pub mod chain;
+pub mod compare;
 #[cfg(feature = "structs")]
 pub mod diag;
 pub mod diff;

@@ -4,12 +4,13 @@
 #[cfg(any(test, feature = "testing"))]
 pub mod strategy;
 
+use crate::compare::describe_difference;
 use crate::model::Schema;
 
-/// Panics with [`Schema::describe_difference`] when `actual` is not `expected`.
+/// Panics with [`describe_difference`] when `actual` is not `expected`.
 #[track_caller]
 pub fn assert_schema_eq(actual: &Schema, expected: &Schema) {
-    if let Some(difference) = actual.describe_difference(expected) {
+    if let Some(difference) = describe_difference(actual, expected) {
         panic!("schemas differ (- actual, + expected):\n{difference}");
     }
 }

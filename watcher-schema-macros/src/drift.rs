@@ -1,9 +1,9 @@
-//! Drift → compile errors: core compares the struct's model with the migrations' by name;
+//! Drift → compile errors: core's `compare` holds the struct's model against the migrations';
 //! this maps each difference back to the token the user should look at.
 
 use proc_macro2::Span;
 use syn::Path;
-use watcher_schema_core::diag::drift::{compare_enum, compare_table_in, Drift, Head};
+use watcher_schema_core::compare::{compare_enum, compare_table_in, Difference, Sides};
 use watcher_schema_core::diag::Ctxt;
 use watcher_schema_core::head::HeadModel;
 use watcher_schema_core::model::SqlType;
@@ -13,48 +13,48 @@ use watcher_schema_core::structs::attr::Reference;
 /// Every difference between a struct and the migrations, each at its token.
 pub fn check_table(table: &Table, model: &HeadModel) -> syn::Result<()> {
     let cx = Ctxt::new();
-    let head = Head(model.head.as_deref());
+    let sides = Sides::migrations(model.head.as_deref());
     for drift in compare_table_in(&model.schema, &table.to_model()) {
-        report_table(&cx, table, &drift, drift.message(head));
+        report_table(&cx, table, &drift, drift.message(&sides));
     }
     cx.finish()
 }
 
-fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
+fn report_table(cx: &Ctxt, table: &Table, drift: &Difference, msg: String) {
     let field = |column: &str| table.field_by_column(column);
     match drift {
-        Drift::ColumnMissing { column, .. } => match field(column) {
+        Difference::ColumnMissing { column, .. } => match field(column) {
             Some(f) => cx.error_at(f.ident, msg),
             None => cx.error_at(table.ident, msg),
         },
-        Drift::ColumnType {
+        Difference::ColumnType {
             column,
-            migrations,
-            structs,
+            actual,
+            expected,
             ..
         } => match field(column) {
-            Some(f) => match type_key_span(f, migrations, structs) {
+            Some(f) => match type_key_span(f, actual, expected) {
                 Some(span) => cx.error_span(span, msg),
                 None => cx.error_at(f.ty, msg),
             },
             None => cx.error_at(table.ident, msg),
         },
-        Drift::ColumnNullable { column, .. } => match field(column) {
+        Difference::ColumnNullable { column, .. } => match field(column) {
             Some(f) => cx.error_at(f.ty, msg),
             None => cx.error_at(table.ident, msg),
         },
-        Drift::ColumnDefault { column, .. } => match field(column) {
+        Difference::ColumnDefault { column, .. } => match field(column) {
             Some(f) => match &f.attrs.default {
                 Some(default) => cx.error_span(default.span, msg),
                 None => cx.error_at(f.ident, msg),
             },
             None => cx.error_at(table.ident, msg),
         },
-        Drift::ColumnGenerated { column, .. } => match field(column) {
+        Difference::ColumnGenerated { column, .. } => match field(column) {
             Some(f) => cx.error_span(generation_span(f), msg),
             None => cx.error_at(table.ident, msg),
         },
-        Drift::PrimaryKey { .. } => {
+        Difference::PrimaryKey { .. } => {
             let flagged = table.fields.iter().find_map(|f| f.attrs.primary_key);
             let span = table
                 .attrs
@@ -67,21 +67,21 @@ fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
                 None => cx.error_at(table.ident, msg),
             }
         }
-        Drift::Index { name, .. } => {
+        Difference::Index { name, .. } => {
             let declared = table.attrs.indexes.iter().find_map(|i| {
                 let n = i.name.as_ref()?;
                 (n.value == *name).then_some(n.span)
             });
             span_or_struct(cx, table, declared, msg);
         }
-        Drift::Check { name, .. } => {
+        Difference::Check { name, .. } => {
             let declared = table.attrs.checks.iter().find_map(|c| {
                 let n = c.name.as_ref()?;
                 (n.value == *name).then_some(n.span)
             });
             span_or_struct(cx, table, declared, msg);
         }
-        Drift::Unique { name, .. } => {
+        Difference::Unique { name, .. } => {
             let declared = table
                 .attrs
                 .uniques
@@ -90,16 +90,14 @@ fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
                 .map(|u| u.name.as_ref().map_or(u.span, |n| n.span));
             span_or_struct(cx, table, declared, msg);
         }
-        Drift::ForeignKey {
-            name, migrations, ..
-        } => {
+        Difference::ForeignKey { name, actual, .. } => {
             let declared = table
                 .fields
                 .iter()
                 .find(|f| f.attrs.references.is_some() && table.foreign_key_name(f) == *name);
             // A key the struct lacks is written on the field of its column, so point there.
             let column_field = || {
-                migrations
+                actual
                     .as_ref()
                     .and_then(|fk| fk.columns.first())
                     .and_then(|column| field(column))
@@ -113,7 +111,7 @@ fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
                 (None, None) => cx.error_at(table.ident, msg),
             }
         }
-        Drift::ForeignKeyTarget { column, .. } => {
+        Difference::ForeignKeyTarget { column, .. } => {
             match field(column).and_then(|f| f.attrs.references.as_ref()) {
                 Some(reference) => error_at_reference(cx, reference, msg),
                 None => cx.error_at(table.ident, msg),
@@ -121,7 +119,7 @@ fn report_table(cx: &Ctxt, table: &Table, drift: &Drift, msg: String) {
         }
         // The column is named by `references_column` when written, else it is the default
         // `id` that `references` implies.
-        Drift::ForeignKeyTargetColumn { column, .. } => match field(column) {
+        Difference::ForeignKeyTargetColumn { column, .. } => match field(column) {
             Some(f) => match (&f.attrs.references_column, &f.attrs.references) {
                 (Some(named), _) => cx.error_span(named.span, msg),
                 (None, Some(reference)) => error_at_reference(cx, reference, msg),
@@ -188,12 +186,12 @@ fn error_at_reference(cx: &Ctxt, reference: &Reference, msg: String) {
 /// Every difference between an enum and the migrations' enum type of the same name.
 pub fn check_enum(item: &Enum, model: &HeadModel) -> syn::Result<()> {
     let cx = Ctxt::new();
-    let head = Head(model.head.as_deref());
+    let sides = Sides::migrations(model.head.as_deref());
     let declared = item.to_model();
     for drift in compare_enum(model.schema.enums.get(&declared.name), &declared) {
-        let msg = drift.message(head);
+        let msg = drift.message(&sides);
         match &drift {
-            Drift::EnumLabelMissing { label, .. } => {
+            Difference::EnumLabelMissing { label, .. } => {
                 match item.variants.iter().find(|v| v.label.value == *label) {
                     Some(variant) => cx.error_span(variant.label.span, msg),
                     None => cx.error_at(item.ident, msg),
@@ -209,23 +207,23 @@ pub fn check_enum(item: &Enum, model: &HeadModel) -> syn::Result<()> {
 /// the migrations lack, and a table of the migrations that is not listed.
 pub fn check_schema(tables: &[(String, &Path)], model: &HeadModel) -> syn::Result<()> {
     let cx = Ctxt::new();
-    let head = Head(model.head.as_deref());
+    let sides = Sides::migrations(model.head.as_deref());
     for (i, (name, path)) in tables.iter().enumerate() {
         if tables[..i].iter().any(|(other, _)| other == name) {
             cx.error_at(path, format!("table `{name}` is listed twice"));
         } else if !model.schema.tables.contains_key(name) {
-            let drift = Drift::TableMissing {
+            let drift = Difference::TableMissing {
                 table: name.clone(),
             };
-            cx.error_at(path, drift.message(head));
+            cx.error_at(path, drift.message(&sides));
         }
     }
     for name in model.schema.tables.keys() {
         if !tables.iter().any(|(listed, _)| listed == name) {
-            let drift = Drift::TableUnclaimed {
+            let drift = Difference::TableUnclaimed {
                 table: name.clone(),
             };
-            cx.error_span(Span::call_site(), drift.message(head));
+            cx.error_span(Span::call_site(), drift.message(&sides));
         }
     }
     cx.finish()

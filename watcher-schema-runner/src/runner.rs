@@ -274,6 +274,28 @@ impl Runner {
         Ok(squash::view(&self.migrations, ledger::read_any(conn)?))
     }
 
+    /// The applied migrations (ledger rows, from [`Runner::applied`]) whose `up.sql` has
+    /// changed since they ran. Rows without a checksum (written by Diesel's CLI or before
+    /// this runner) are not judged. Reads nothing; upgrades refuse to run on these, and
+    /// `check`, `current` and `history` report them.
+    pub fn changed(&self, applied: &[AppliedMigration]) -> Vec<ChangedMigration> {
+        applied
+            .iter()
+            .filter_map(|row| {
+                let m = self
+                    .migrations
+                    .iter()
+                    .find(|m| m.version() == row.version)?;
+                let recorded = row.checksum.as_ref()?;
+                (recorded != m.checksum()).then(|| ChangedMigration {
+                    name: m.name().to_owned(),
+                    recorded: recorded.clone(),
+                    current: m.checksum().to_owned(),
+                })
+            })
+            .collect()
+    }
+
     /// The known migrations the ledger does not list, oldest first. Reads only.
     pub fn pending(&self, conn: &mut PgConnection) -> Result<Vec<&MigrationScript>, RunError> {
         let applied = self.applied(conn)?;
@@ -424,27 +446,16 @@ impl Runner {
         conn: &mut PgConnection,
         rows: &[AppliedMigration],
     ) -> Result<(), RunError> {
-        let mut changed = Vec::new();
-        let mut unrecorded = Vec::new();
-        for row in rows {
-            let Some(m) = self.migrations.iter().find(|m| m.version() == row.version) else {
-                continue;
-            };
-            match &row.checksum {
-                Some(recorded) if recorded != m.checksum() => changed.push(ChangedMigration {
-                    name: m.name().to_owned(),
-                    recorded: recorded.clone(),
-                    current: m.checksum().to_owned(),
-                }),
-                Some(_) => {}
-                None => unrecorded.push(m),
-            }
-        }
+        let changed = self.changed(rows);
         if !changed.is_empty() {
             return Err(RunError::Changed {
                 migrations: changed,
             });
         }
+        let unrecorded = rows
+            .iter()
+            .filter(|row| row.checksum.is_none())
+            .filter_map(|row| self.migrations.iter().find(|m| m.version() == row.version));
         for m in unrecorded {
             ledger::set_checksum(conn, m.version(), m.checksum())
                 .map_err(RunError::database("cannot record a checksum in the ledger"))?;

@@ -10,7 +10,7 @@ use watcher_schema_core::replay::{replay, split_statements};
 use watcher_schema_core::sql::render;
 use watcher_schema_tests::TestDb;
 
-use crate::support::{assert_models_equal, catalog, db_error, execute};
+use crate::support::{catalog, db_error, execute, shape_differences};
 
 /// Two tables and an enum, with 500 pipelines and a closure over them.
 const FIXTURE: &str = "
@@ -85,22 +85,11 @@ fn fails_with(db: &TestDb, sql: &str) -> String {
         .map_or_else(|| err.to_string(), |c| c.code().to_string())
 }
 
-/// Assert two models equal, columns by name (an added column is physically last).
+/// Assert two models equal, column order aside (an added column is physically last).
 #[track_caller]
 fn assert_shape(what: &str, expected: &Schema, db: &TestDb) {
-    let sorted = |s: &Schema| {
-        let mut s = s.clone();
-        for t in s.tables.values_mut() {
-            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
-        }
-        s
-    };
-    assert_models_equal(
-        what,
-        &sorted(expected),
-        "the catalog",
-        &sorted(&catalog(db)),
-    );
+    let found = shape_differences(what, expected, "the catalog", &catalog(db));
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
 /// Plans `from` → `to`, runs up, checks the catalog, and returns the plan.

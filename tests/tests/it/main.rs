@@ -2,6 +2,7 @@
 //! Each test gets its own database from [`watcher_schema_tests::TestDb`].
 
 mod boot;
+mod check_agree;
 mod expressions;
 mod generated;
 mod generator_rules;

@@ -2,6 +2,7 @@
 //! compare two schema models with a readable report of every difference.
 
 use watcher_schema_cli::introspect::introspect;
+use watcher_schema_core::compare::{compare, describe_difference, Expected, Sides};
 use watcher_schema_core::model::Schema;
 use watcher_schema_tests::TestDb;
 
@@ -41,7 +42,22 @@ pub fn assert_same(what: &str, expected: &Schema, catalog: &Schema) {
 /// Asserts that two models are equal, printing every difference on failure.
 #[track_caller]
 pub fn assert_models_equal(left_name: &str, left: &Schema, right_name: &str, right: &Schema) {
-    if let Some(difference) = left.describe_difference(right) {
+    if let Some(difference) = describe_difference(left, right) {
         panic!("{left_name} differs from {right_name} (`-` {left_name}, `+` {right_name}):\n{difference}");
     }
+}
+
+/// The differences between two models, column order aside (a column a migration adds is
+/// physically last), in core's words; empty when they are equal.
+pub fn shape_differences(
+    left_name: &str,
+    left: &Schema,
+    right_name: &str,
+    right: &Schema,
+) -> Vec<String> {
+    let sides = Sides {
+        actual: left_name.to_string(),
+        expected: Expected::Schema(right_name.to_string()),
+    };
+    compare(left, right, &sides.expected).messages(&sides)
 }

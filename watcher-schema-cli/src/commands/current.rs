@@ -1,5 +1,5 @@
 //! `current`: the database's revision (the newest applied migration), what is pending, and
-//! any applied migration these files do not know.
+//! any applied migration these files do not know or whose `up.sql` changed after it ran.
 
 use serde_json::json;
 
@@ -21,6 +21,7 @@ pub(super) fn run(ctx: &Context, args: &FormatArgs) -> Result<(), CliError> {
                 "at_head": at_head,
                 "pending": state.pending,
                 "unknown_applied": state.unknown,
+                "changed_applied": state.changed.iter().map(|c| &c.name).collect::<Vec<_>>(),
             });
             println!("{doc:#}");
         }
@@ -46,6 +47,15 @@ pub(super) fn run(ctx: &Context, args: &FormatArgs) -> Result<(), CliError> {
                     "{} pending: {}",
                     s.warn(state.pending.len()),
                     names.join(", ")
+                );
+            }
+            for c in &state.changed {
+                println!(
+                    "{} {} was applied, then its `up.sql` changed (checksum {} in the ledger, {} now)",
+                    s.bad("changed:"),
+                    c.name,
+                    c.recorded,
+                    c.current
                 );
             }
             for v in &state.unknown {

@@ -41,6 +41,7 @@ fn print_json(migrations: &Migrations, state: Option<&LedgerState>) {
         .iter()
         .map(|m| {
             let row = state.and_then(|s| s.applied.get(&m.version));
+            let changed = state.map(|s| s.changed_of(migrations, &m.version).is_some());
             json!({
                 "version": m.version,
                 "name": m.name,
@@ -52,6 +53,8 @@ fn print_json(migrations: &Migrations, state: Option<&LedgerState>) {
                 "duration_ms": row.and_then(|r| r.duration).map(|d| d.as_millis() as u64),
                 "checksum": checksum(migrations, m),
                 "recorded_checksum": row.and_then(|r| r.checksum.clone()),
+                // `up.sql` changed after it was applied (`null` without a database).
+                "changed": changed,
             })
         })
         .collect();
@@ -76,7 +79,10 @@ fn print_text(s: Styles, migrations: &Migrations, state: Option<&LedgerState>, v
         };
         let status = match (state, row) {
             (None, _) => String::new(),
-            (Some(_), Some(r)) => applied(s, r),
+            (Some(st), Some(r)) => match st.changed_of(migrations, &m.version) {
+                Some(_) => format!("{}  {}", applied(s, r), s.bad("up.sql changed since")),
+                None => applied(s, r),
+            },
             (Some(_), None) => format!("  {}", s.warn("pending")),
         };
         let head_mark = if Some(m.version.as_str()) == head {

@@ -1,27 +1,22 @@
-//! `check --lint`: the chain's risky statements (core's `lint`), one finding per paragraph
-//! with why and the safer form. Errors fail the command; warnings fail it only with `--strict`.
+//! `check --lint`'s section of the report: the chain's risky statements (core's `lint`), one
+//! finding per paragraph with why and the safer form. Errors fail `check` (exit 5); warnings
+//! fail it only with `--strict`.
 
-use serde_json::json;
+use serde_json::{json, Value};
 use watcher_schema_core::chain::Chain;
 use watcher_schema_core::lint::{lint_chain, Finding, Severity};
 
-use super::Context;
-use crate::args::{CheckArgs, Format};
 use crate::error::CliError;
 use crate::exit_codes::ExitCode;
 use crate::output::Styles;
 
-pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
-    // Lint reads only the migrations: no database, no struct sources.
-    let project = ctx.project(None)?;
-    let chain = Chain::load(&project.migrations)?;
-    let report = Report {
-        findings: lint_chain(&chain)?,
+/// Lints `chain` (the migrations only: no database, no struct sources).
+pub(super) fn read(chain: &Chain, strict: bool) -> Result<Report, CliError> {
+    Ok(Report {
+        findings: lint_chain(chain)?,
         migrations: chain.len(),
-        strict: args.strict,
-    };
-    report.print(ctx.styles, args.format);
-    Ok(report.exit_code())
+        strict,
+    })
 }
 
 /// A finding as the terminal shows it: the core's text, its severity coloured.
@@ -44,7 +39,7 @@ pub(crate) fn render(finding: &Finding, styles: Styles) -> String {
     )
 }
 
-struct Report {
+pub(super) struct Report {
     findings: Vec<Finding>,
     migrations: usize,
     strict: bool,
@@ -58,7 +53,7 @@ impl Report {
             .count()
     }
 
-    fn exit_code(&self) -> i32 {
+    pub(super) fn exit_code(&self) -> i32 {
         let errors = self.count(Severity::Error);
         let warnings = self.count(Severity::Warning);
         if errors > 0 || (self.strict && warnings > 0) {
@@ -68,30 +63,31 @@ impl Report {
         }
     }
 
-    fn print(&self, s: Styles, format: Format) {
+    /// The section of `check --format json`.
+    pub(super) fn json(&self) -> Value {
         let (errors, warnings) = (self.count(Severity::Error), self.count(Severity::Warning));
-        if format == Format::Json {
-            let doc = json!({
-                "ok": self.exit_code() == ExitCode::SUCCESS,
-                "mode": "lint",
-                "strict": self.strict,
-                "migrations": self.migrations,
-                "errors": errors,
-                "warnings": warnings,
-                "findings": self.findings.iter().map(|f| json!({
-                    "rule": f.rule,
-                    "severity": f.severity.as_str(),
-                    "path": f.path,
-                    "line": f.line,
-                    "column": f.column,
-                    "message": f.message,
-                    "why": f.why,
-                    "help": f.safer,
-                })).collect::<Vec<_>>(),
-            });
-            println!("{doc:#}");
-            return;
-        }
+        json!({
+            "ok": self.exit_code() == ExitCode::SUCCESS,
+            "strict": self.strict,
+            "migrations": self.migrations,
+            "errors": errors,
+            "warnings": warnings,
+            "findings": self.findings.iter().map(|f| json!({
+                "rule": f.rule,
+                "severity": f.severity.as_str(),
+                "path": f.path,
+                "line": f.line,
+                "column": f.column,
+                "message": f.message,
+                "why": f.why,
+                "help": f.safer,
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Every finding, then one line that sums them up.
+    pub(super) fn print(&self, s: Styles) {
+        let (errors, warnings) = (self.count(Severity::Error), self.count(Severity::Warning));
         for finding in &self.findings {
             println!("{}\n", render(finding, s));
         }

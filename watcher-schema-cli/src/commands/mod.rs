@@ -188,7 +188,8 @@ pub(crate) fn rfc3339(time: std::time::SystemTime) -> String {
     format!("{}Z", utc(time).replace(' ', "T"))
 }
 
-/// The ledger read against the chain: what is applied, pending, or unknown here.
+/// The ledger read against the chain: what is applied, pending, unknown here, or changed
+/// since it ran. Reads only, without the migration lock.
 pub(crate) struct LedgerState {
     /// Ledger rows by version.
     pub(crate) applied: std::collections::BTreeMap<String, watcher_schema_runner::AppliedMigration>,
@@ -198,6 +199,25 @@ pub(crate) struct LedgerState {
     pub(crate) pending: Vec<String>,
     /// Ledger versions the chain lacks (the database is newer than these files).
     pub(crate) unknown: Vec<String>,
+    /// Applied migrations whose `up.sql` changed after they ran, oldest first.
+    pub(crate) changed: Vec<watcher_schema_runner::ChangedMigration>,
+}
+
+impl LedgerState {
+    /// Whether the ledger disagrees with these files (exit code 24 for `check`).
+    pub(crate) fn mismatched(&self) -> bool {
+        !self.unknown.is_empty() || !self.changed.is_empty()
+    }
+
+    /// The changed migration of `version`, if its file changed after it ran.
+    pub(crate) fn changed_of(
+        &self,
+        migrations: &Migrations,
+        version: &str,
+    ) -> Option<&watcher_schema_runner::ChangedMigration> {
+        let name = migrations.dir_name(version)?;
+        self.changed.iter().find(|c| c.name == name)
+    }
 }
 
 impl LedgerState {
@@ -206,6 +226,7 @@ impl LedgerState {
         conn: &mut PgConnection,
     ) -> Result<LedgerState, CliError> {
         let rows = migrations.runner.applied(conn)?;
+        let changed = migrations.runner.changed(&rows);
         let current = rows.iter().map(|r| r.version.clone()).max();
         let applied: std::collections::BTreeMap<_, _> =
             rows.into_iter().map(|r| (r.version.clone(), r)).collect();
@@ -225,6 +246,7 @@ impl LedgerState {
             current,
             pending,
             unknown,
+            changed,
         })
     }
 }

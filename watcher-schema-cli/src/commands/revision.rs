@@ -9,14 +9,13 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use watcher_schema_core::chain::{write_migration, Chain, ChainError, Migration, NewMigration};
+use watcher_schema_core::compare::{compare, Expected, Sides};
 use watcher_schema_core::diff::{plan, Hints};
 use watcher_schema_core::lint::lint_migration;
-use watcher_schema_core::model::Schema;
 use watcher_schema_core::sql::render;
 
 use super::Context;
 use crate::args::RevisionArgs;
-use crate::drift::{differences, Sides};
 use crate::error::CliError;
 use crate::output::Styles;
 use crate::source::Sources;
@@ -93,19 +92,16 @@ pub(super) fn run(ctx: &Context, args: &RevisionArgs) -> Result<(), CliError> {
 /// bug must not leave a migration behind that builds something else. On a mismatch the new
 /// directory is removed and the differences reported.
 fn verify(migrations: &Path, schema_src: &Path, dir: &Path) -> Result<(), CliError> {
-    let mut desired = Sources::read(schema_src)?.schema()?;
+    let desired = Sources::read(schema_src)?.schema()?;
     let replayed = Chain::load(migrations).and_then(|c| c.schema_at_head());
     let problems = match replayed {
         Ok(model) => {
-            in_physical_order(&mut desired, &model);
-            differences(
-                &model,
-                &desired,
-                Sides {
-                    from: "the generated migration",
-                    to: "the structs",
-                },
-            )
+            // Held to the structs' rules, worded as between two schemas (no `revision` fix).
+            let sides = Sides {
+                actual: "the generated migration".into(),
+                expected: Expected::Schema("the structs".into()),
+            };
+            compare(&model, &desired, &Expected::Structs).messages(&sides)
         }
         Err(e) => vec![e.to_string()],
     };
@@ -150,19 +146,6 @@ fn warn_risky_statements(chain: &Chain, spec: NewMigration, dir: PathBuf) -> Res
 /// Orders the columns of `desired`'s tables as `replayed` has them. A column added by a
 /// later migration is physically last while its field may sit anywhere in the struct; no
 /// migration can (or needs to) move it, so field order is not a difference here.
-fn in_physical_order(desired: &mut Schema, replayed: &Schema) {
-    for table in desired.tables.values_mut() {
-        let Some(physical) = replayed.table(&table.name) else {
-            continue;
-        };
-        let position = |name: &str| physical.columns.iter().position(|c| c.name == name);
-        // Stable: columns the migrations lack keep their struct order, after the others.
-        table
-            .columns
-            .sort_by_key(|c| position(&c.name).unwrap_or(usize::MAX));
-    }
-}
-
 /// `-m "Add pipeline.owner"` → `add_pipeline_owner`: lower case, runs of anything other than
 /// letters and digits become one `_`.
 fn migration_name(message: &str) -> Result<String, CliError> {

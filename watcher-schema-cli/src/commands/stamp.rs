@@ -8,8 +8,9 @@ use super::upgrade::print_report;
 use super::{Context, Migrations};
 use crate::args::StampArgs;
 use crate::db::db_message;
-use crate::drift::{differences, live_schema, Sides, ALEMBIC_VERSION};
+use crate::drift::{live_schema, ALEMBIC_VERSION};
 use crate::error::CliError;
+use watcher_schema_core::compare::{compare, Expected, Sides};
 
 pub(super) fn run(ctx: &Context, args: &StampArgs) -> Result<(), CliError> {
     let migrations = Migrations::load(&ctx.project(None)?)?;
@@ -60,15 +61,13 @@ fn adopt(ctx: &Context, migrations: &Migrations) -> Result<String, CliError> {
         })?;
     let expected = migrations.chain.schema_at(&version)?;
     let live = live_schema(&mut client)?;
-    let revision = format!("revision {version}");
-    let found = differences(
-        &live,
-        &expected,
-        Sides {
-            from: "the database",
-            to: &revision,
-        },
-    );
+    // Column order is not compared: Alembic's models put columns where a migration that
+    // adds them cannot (PostgreSQL appends), and nothing depends on the order.
+    let sides = Sides {
+        actual: "the database".into(),
+        expected: Expected::Schema(format!("revision {version}")),
+    };
+    let found = compare(&live, &expected, &sides.expected).messages(&sides);
     if !found.is_empty() {
         return Err(CliError::StampMismatch {
             version,

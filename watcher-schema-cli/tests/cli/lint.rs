@@ -1,5 +1,7 @@
 //! `check --lint`: findings with file:line:column, why and help; exit codes with and
-//! without `--strict`; JSON; `allow` comments; and the generator's warnings.
+//! without `--strict`; JSON; `allow` comments; and the generator's warnings. Lint is part of
+//! `check`'s one report, so these run `check --offline --lint` with the fixture structs kept
+//! in step with the migration they add: the findings, and no drift.
 
 use std::fs;
 
@@ -20,6 +22,29 @@ fn add_migration(p: &Project, up: &str, down: &str, run_in_transaction: bool) {
     .unwrap();
 }
 
+/// Edits the fixture structs: `table_keys` added to `pipeline`'s attribute, then each
+/// `(from, to)` replaced in the source.
+fn structs_say(p: &Project, table_keys: &str, edits: &[(&str, &str)]) {
+    let lib = p.path().join("watcher-schema/src/lib.rs");
+    let mut text = fs::read_to_string(&lib).unwrap();
+    let anchor = "unique_index(name = \"ix_pipeline_name\", columns(name))";
+    text = text.replacen(anchor, &format!("{anchor},\n    {table_keys}"), 1);
+    for (from, to) in edits {
+        assert!(text.contains(from), "the fixture structs have no {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    fs::write(&lib, text).unwrap();
+}
+
+/// What [`RISKY_UP`] does, in the structs.
+fn structs_say_risky(p: &Project) {
+    structs_say(
+        p,
+        "index(name = \"ix_pipeline_owner\", columns(owner))",
+        &[("pub owner: Option<String>,", "pub owner: String,")],
+    );
+}
+
 const RISKY_UP: &str = "-- owners are required now
 ALTER TABLE pipeline ALTER COLUMN owner SET NOT NULL;
 CREATE INDEX ix_pipeline_owner ON pipeline (owner);
@@ -32,7 +57,7 @@ ALTER TABLE pipeline ALTER COLUMN owner DROP NOT NULL;
 #[test]
 fn a_clean_chain_passes() {
     Project::new()
-        .run(&["check", "--lint"])
+        .run(&["check", "--offline", "--lint"])
         .ok()
         .stdout_has("ok: no risky statements in 3 migrations");
 }
@@ -41,7 +66,8 @@ fn a_clean_chain_passes() {
 fn warnings_print_with_position_why_and_help_and_pass() {
     let p = Project::new();
     add_migration(&p, RISKY_UP, RISKY_DOWN, true);
-    let run = p.run(&["check", "--lint"]);
+    structs_say_risky(&p);
+    let run = p.run(&["check", "--offline", "--lint"]);
     run.ok();
     assert_eq!(
         run.stdout,
@@ -63,7 +89,8 @@ fn warnings_print_with_position_why_and_help_and_pass() {
          \n\
          ok: no errors, 2 warnings in 4 migrations\n\
          help: review each warning; once reviewed, silence it with `-- watcher-schema: allow \
-         <rule>` on the line above its statement\n"
+         <rule>` on the line above its statement\n\
+         ok: the structs match the migrations (head 20250104000000)\n"
     );
     assert_eq!(run.stderr, "");
 }
@@ -72,7 +99,8 @@ fn warnings_print_with_position_why_and_help_and_pass() {
 fn strict_fails_on_warnings() {
     let p = Project::new();
     add_migration(&p, RISKY_UP, RISKY_DOWN, true);
-    p.run(&["check", "--lint", "--strict"])
+    structs_say_risky(&p);
+    p.run(&["check", "--offline", "--lint", "--strict"])
         .code(LINT_FAILED)
         .stdout_has("warning[setting-not-null]")
         .stdout_has("failed: 2 warnings in 4 migrations (--strict)");
@@ -87,7 +115,12 @@ fn errors_fail_without_strict() {
         "DROP INDEX CONCURRENTLY ix_pipeline_owner;\n",
         true,
     );
-    p.run(&["check", "--lint"])
+    structs_say(
+        &p,
+        "index(name = \"ix_pipeline_owner\", columns(owner))",
+        &[],
+    );
+    p.run(&["check", "--offline", "--lint"])
         .code(LINT_FAILED)
         .stdout_has(
             "migrations/20250104000000_risky/up.sql:1:14: error[concurrently-in-transaction]: \
@@ -109,12 +142,22 @@ fn json_lists_every_finding() {
         "DROP INDEX ix;\nALTER TABLE pipeline ADD COLUMN paused boolean NOT NULL DEFAULT false;\n",
         true,
     );
+    structs_say(
+        &p,
+        "unique_index(name = \"ix\", columns(owner))",
+        &[(
+            "    #[watcher(default = \"false\")]\n    pub paused: bool,\n",
+            "",
+        )],
+    );
     let doc = p
-        .run(&["check", "--lint", "--format", "json"])
+        .run(&["check", "--offline", "--lint", "--format", "json"])
         .code(LINT_FAILED)
         .json();
     assert_eq!(doc["ok"], false);
-    assert_eq!(doc["mode"], "lint");
+    assert_eq!(doc["mode"], "offline");
+    assert_eq!(doc["exit_codes"], serde_json::json!([LINT_FAILED]));
+    let doc = &doc["lint"];
     assert_eq!(doc["strict"], false);
     assert_eq!(doc["migrations"], 4);
     assert_eq!(
@@ -157,32 +200,31 @@ ALTER TABLE pipeline ALTER COLUMN owner SET NOT NULL;
 CREATE INDEX ix_pipeline_owner ON pipeline (owner);
 ";
     add_migration(&p, up, RISKY_DOWN, true);
-    p.run(&["check", "--lint", "--strict"])
+    structs_say_risky(&p);
+    p.run(&["check", "--offline", "--lint", "--strict"])
         .ok()
         .stdout_has("ok: no risky statements in 4 migrations");
 }
 
 #[test]
-fn lint_needs_neither_database_nor_structs() {
+fn offline_lint_needs_no_database() {
     let p = Project::new();
-    fs::remove_dir_all(p.path().join("watcher-schema")).unwrap();
     p.run(&[
         "check",
+        "--offline",
         "--lint",
         "--database-url",
         "postgres://nobody@127.0.0.1:1/none",
     ])
     .ok()
-    .stdout_has("ok: no risky statements in 3 migrations");
+    .stdout_has("ok: no risky statements in 3 migrations")
+    .stdout_has("ok: the structs match the migrations (head 20250103000000)");
 }
 
 #[test]
-fn lint_flags_conflict_with_offline_and_need_lint() {
-    let p = Project::new();
-    p.run(&["check", "--lint", "--offline"])
-        .code(2)
-        .stderr_has("'--lint' cannot be used with '--offline'");
-    p.run(&["check", "--strict"])
+fn strict_needs_lint() {
+    Project::new()
+        .run(&["check", "--strict"])
         .code(2)
         .stderr_has("the following required arguments were not provided:\n  --lint");
 }
@@ -196,10 +238,12 @@ fn a_migration_that_does_not_replay_is_an_invalid_chain() {
         "SELECT 1;\n",
         true,
     );
-    p.run(&["check", "--lint"]).code(11).stderr_has(
-        "error: cannot replay migration 20250104000000_risky: \
+    p.run(&["check", "--offline", "--lint"])
+        .code(11)
+        .stderr_has(
+            "error: cannot replay migration 20250104000000_risky: \
              migrations/20250104000000_risky/up.sql:2:13: table `nope` does not exist",
-    );
+        );
 }
 
 #[test]
@@ -233,7 +277,7 @@ fn autogenerate_prints_the_lint_warnings_of_what_it_wrote() {
          dropping column `pipeline.owner` deletes its values\n  why: "
     ));
     // The new migration is part of the chain that `check --lint` reads from now on.
-    p.run(&["check", "--lint"])
+    p.run(&["check", "--offline", "--lint"])
         .ok()
         .stdout_has("ok: no errors, 1 warning in 4 migrations");
 }

@@ -4,6 +4,7 @@
 mod support;
 
 mod adopt;
+mod check;
 mod crash;
 mod errors;
 mod generate;

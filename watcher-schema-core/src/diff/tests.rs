@@ -657,7 +657,7 @@ fn try_migrate(from: &Schema, ops: &[Op]) -> Result<Schema, TestCaseError> {
 }
 
 fn check_same(actual: &Schema, expected: &Schema) -> Result<(), TestCaseError> {
-    match actual.describe_difference(expected) {
+    match crate::compare::describe_difference(actual, expected) {
         None => Ok(()),
         Some(d) => Err(TestCaseError::fail(format!(
             "schemas differ (- actual, + expected):\n{d}"

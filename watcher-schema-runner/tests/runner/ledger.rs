@@ -100,6 +100,13 @@ fn refuses_to_run_when_an_applied_migration_was_edited() {
     let edited = "20250101000001_create_pipeline/up.sql";
     dir.edit(edited, |sql| sql.replace("varchar(150)", "varchar(200)"));
 
+    // Read-only, as `check` asks: the edited migration is named, with both checksums.
+    let reader = runner(&dir.path);
+    let changed = reader.changed(&reader.applied(&mut conn).unwrap());
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].name, "20250101000001_create_pipeline");
+    assert_ne!(changed[0].recorded, changed[0].current);
+
     let error = runner(&dir.path)
         .run_pending(&mut conn)
         .expect_err("an applied migration changed");
