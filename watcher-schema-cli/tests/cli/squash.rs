@@ -48,7 +48,7 @@ fn chain_ledger(p: &Project) -> Vec<(String, Option<String>)> {
 
 #[track_caller]
 fn assert_catalog(what: &str, actual: &Schema, expected: &Schema) {
-    if let Some(difference) = expected.describe_difference(actual) {
+    if let Some(difference) = watcher_schema_core::compare::describe_difference(expected, actual) {
         panic!("the catalog of {what} differs (- expected, + actual):\n{difference}");
     }
 }

@@ -17,6 +17,7 @@
 //! -- watcher-schema:replaces 20251007183231 <sha256 of its up.sql>
 //! ```
 
+use crate::compare::describe_difference;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -183,9 +184,8 @@ pub fn squash(chain: &Chain, to: &str) -> Result<Squash, ChainError> {
         dir: origin.clone().into(),
         source,
     })?;
-    if let Some(difference) = schema
-        .describe_difference(&rebuilt)
-        .or_else(|| Schema::default().describe_difference(&emptied))
+    if let Some(difference) = describe_difference(&schema, &rebuilt)
+        .or_else(|| describe_difference(&Schema::default(), &emptied))
     {
         return Err(ChainError::SquashDiffers {
             version: to.to_string(),
