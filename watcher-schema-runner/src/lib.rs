@@ -46,7 +46,7 @@ mod runner;
 mod script;
 mod target;
 
-pub use error::{ChangedMigration, LockHolder, MigrationFailure, RunError};
+pub use error::{ChangedMigration, Located, LockHolder, MigrationFailure, RunError};
 pub use ledger::{AppliedMigration, LEDGER_TABLE};
 pub use report::{Action, RanMigration, Report};
 pub use runner::{LoggedStatement, Runner, DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT};
