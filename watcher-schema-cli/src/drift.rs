@@ -1,7 +1,7 @@
 //! Two schemas → readable differences, for `check` and `stamp --from-alembic`: the diff's
 //! operations described by name, saying what each side has.
 
-use postgres::Client;
+use diesel::PgConnection;
 use watcher_schema_core::diff::diff;
 use watcher_schema_core::model::{Column, Schema};
 use watcher_schema_core::op::Op;
@@ -22,8 +22,8 @@ pub const ALEMBIC_VERSION: &str = "alembic_version";
 
 /// The live database as a model, without Alembic's bookkeeping table (the runner's ledger is
 /// left out by introspection itself).
-pub fn live_schema(client: &mut Client) -> Result<Schema, IntrospectError> {
-    let mut schema = introspect(client)?;
+pub fn live_schema(conn: &mut PgConnection) -> Result<Schema, IntrospectError> {
+    let mut schema = introspect(conn)?;
     schema.tables.remove(ALEMBIC_VERSION);
     Ok(schema)
 }

@@ -36,8 +36,9 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
             unknown: Vec::new(),
         }
     } else {
-        let state = LedgerState::read(&migrations, &mut ctx.connect()?)?;
-        let live = live_schema(&mut ctx.client()?)?;
+        let mut conn = ctx.connect()?;
+        let state = LedgerState::read(&migrations, &mut conn)?;
+        let live = live_schema(&mut conn)?;
         let sides = Sides {
             from: "the database",
             to: "the structs",

@@ -5,6 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use diesel::{Connection, PgConnection};
 use tempfile::TempDir;
 use watcher_schema_tests::TestDb;
 
@@ -213,6 +214,12 @@ impl Project {
             .map(|row| row.get(0))
             .collect()
     }
+}
+
+/// A Diesel connection to `db`: the driver the binary uses, for calling its library.
+pub fn connect(db: &TestDb) -> PgConnection {
+    PgConnection::establish(db.url())
+        .unwrap_or_else(|e| panic!("cannot connect to {} with Diesel: {e}", db.name()))
 }
 
 /// Runs a prepared command.
