@@ -14,3 +14,4 @@ mod merge;
 mod migrate;
 mod real_chain;
 mod standby;
+mod tls;

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use diesel::{Connection, PgConnection};
 use tempfile::TempDir;
-use watcher_schema_tests::TestDb;
+use watcher_schema_tests::{tls_only, TestDb};
 
 /// The fixture chain's versions, oldest first.
 pub const V1: &str = "20250101000000";
@@ -136,6 +136,16 @@ impl Project {
     pub fn with_db() -> Project {
         Project {
             db: Some(TestDb::new()),
+            ..Project::new()
+        }
+    }
+
+    /// The fixture project with a fresh database on the TLS-only cluster
+    /// ([`watcher_schema_tests::tls_only`]); `DATABASE_URL` as the harness gives it, which
+    /// the tests replace with the connection string under test.
+    pub fn with_tls_db() -> Project {
+        Project {
+            db: Some(TestDb::on(tls_only())),
             ..Project::new()
         }
     }
