@@ -40,7 +40,7 @@ fn classify(url: &DatabaseUrl, libpq: &str) -> CliError {
                 url.source()
             ),
         },
-        Failure::NoTls => CliError::Unreachable {
+        Failure::ServerWithoutTls => CliError::Unreachable {
             url: url.to_string(),
             message: format!(
                 "{message}\nhelp: the server does not offer TLS; use `sslmode=prefer` or \
@@ -71,7 +71,7 @@ enum Failure {
     /// `pg_hba.conf`): PostgreSQL's "no pg_hba.conf entry ..., no encryption".
     TlsRequired,
     /// `sslmode=require` or stricter against a server without TLS.
-    NoTls,
+    ServerWithoutTls,
     /// The server's certificate failed verification (`verify-ca`, `verify-full`).
     Certificate,
     /// Unreachable, missing database, anything else: libpq's words say which.
@@ -90,7 +90,7 @@ impl Failure {
         } else if has("no pg_hba.conf entry") && has("no encryption") && !has("SSL encryption") {
             Failure::TlsRequired
         } else if has("server does not support SSL") {
-            Failure::NoTls
+            Failure::ServerWithoutTls
         } else if has("certificate verify failed")
             || has("does not match host name")
             || has("root certificate file")
@@ -134,7 +134,7 @@ mod tests {
             (
                 "connection to server at \"127.0.0.1\", port 5432 failed: server does not \
                  support SSL, but SSL was required",
-                Failure::NoTls,
+                Failure::ServerWithoutTls,
             ),
             (
                 "connection to server at \"localhost\" (127.0.0.1), port 5432 failed: server \
