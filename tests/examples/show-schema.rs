@@ -7,7 +7,8 @@
 
 use std::process::ExitCode;
 
-use postgres::{Client, NoTls};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
 use watcher_schema_cli::introspect::introspect;
 use watcher_schema_core::model::{Column, Generated, Schema, Table};
 
@@ -24,20 +25,16 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let url = std::env::var("DATABASE_URL")
         .map_err(|_| "DATABASE_URL is not set\n  help: run me under `with-postgres`".to_string())?;
-    let mut client = Client::connect(&url, NoTls)
+    let mut conn = PgConnection::establish(&url)
         .map_err(|e| format!("could not connect to DATABASE_URL: {e}"))?;
     for path in std::env::args().skip(1) {
         let sql =
             std::fs::read_to_string(&path).map_err(|e| format!("could not read {path}: {e}"))?;
-        client.batch_execute(&sql).map_err(|e| {
-            let reason = e
-                .as_db_error()
-                .map_or(e.to_string(), |db| db.message().to_string());
-            format!("{path}: PostgreSQL rejected it: {reason}")
-        })?;
+        conn.batch_execute(&sql)
+            .map_err(|e| format!("{path}: PostgreSQL rejected it: {e}"))?;
         println!("-- applied {path}");
     }
-    let schema = introspect(&mut client).map_err(|e| e.to_string())?;
+    let schema = introspect(&mut conn).map_err(|e| e.to_string())?;
     print!("{}", render(&schema));
     Ok(())
 }

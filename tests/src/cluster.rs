@@ -19,6 +19,10 @@ const DEBIAN_ROOT: &str = "/usr/lib/postgresql";
 /// The superuser `initdb` creates.
 const SUPERUSER: &str = "postgres";
 
+/// The TLS cluster's certificate and key, in its data directory (the server's defaults).
+const SERVER_CERT: &str = "server.crt";
+const SERVER_KEY: &str = "server.key";
+
 /// How many ports to try when another process takes the free port first.
 const PORT_ATTEMPTS: usize = 5;
 
@@ -42,6 +46,10 @@ pub struct ClusterOptions {
     /// superuser's password (it goes into [`Cluster::url`] as is, so keep it URL-safe).
     /// The cluster's own Unix socket stays trusted.
     pub password: Option<String>,
+    /// When set, the server speaks TLS with a self-signed certificate for `127.0.0.1`
+    /// (made with the `openssl` command; [`Cluster::root_cert`]) and `pg_hba.conf` accepts TCP
+    /// connections only over TLS (`hostssl`). The Unix socket stays open to the harness.
+    pub tls: bool,
 }
 
 /// A running PostgreSQL server in its own temp directory, trusting local connections
@@ -55,6 +63,7 @@ pub struct Cluster {
     port: u16,
     bin: PathBuf,
     password: Option<String>,
+    tls: bool,
     watchdog: Option<Child>,
     /// The write end of the watchdog's stdin: closing it starts the clean-up.
     lifeline: Option<ChildStdin>,
@@ -84,6 +93,7 @@ impl Cluster {
     fn launch(bin: PathBuf, options: ClusterOptions) -> Result<Cluster, HarnessError> {
         let user = server_user();
         let mut cluster = Cluster::prepare(bin, options.password, user)?;
+        cluster.tls = options.tls;
         cluster.init(user)?;
         cluster.start_server(user)?;
         Ok(cluster)
@@ -137,6 +147,7 @@ impl Cluster {
             port: 0,
             bin,
             password,
+            tls: false,
             watchdog: Some(watchdog),
             lifeline: Some(lifeline),
         })
@@ -153,6 +164,23 @@ impl Cluster {
             "postgres://{SUPERUSER}{password}@127.0.0.1:{}/{database}",
             self.port
         )
+    }
+
+    /// `host=<socket dir> port=<port> user=postgres dbname=<database>`: the cluster's own
+    /// Unix socket, trusted, without TLS, for the harness's administration.
+    pub fn socket_conninfo(&self, database: &str) -> String {
+        format!(
+            "host={} port={} user={SUPERUSER} dbname={database}",
+            self.dir.display(),
+            self.port
+        )
+    }
+
+    /// The server's self-signed certificate, which is its own root: `sslrootcert` for
+    /// `sslmode=verify-full`. `None` unless the cluster was started with
+    /// [`ClusterOptions::tls`].
+    pub fn root_cert(&self) -> Option<PathBuf> {
+        self.tls.then(|| self.data_dir().join(SERVER_CERT))
     }
 
     /// The superuser's password, when TCP connections require one.
@@ -208,7 +236,68 @@ impl Cluster {
             let _ = fs::remove_file(&pwfile);
         }
         result?;
-        self.append_settings()
+        self.append_settings()?;
+        if self.tls {
+            self.require_tls(user)?;
+        }
+        Ok(())
+    }
+
+    /// A self-signed certificate for `127.0.0.1`, `ssl = on`, and a `pg_hba.conf` that
+    /// takes TCP connections over TLS only (Unix-socket ones stay trusted).
+    fn require_tls(&self, user: Option<User>) -> Result<(), HarnessError> {
+        let data = self.data_dir();
+        let mut openssl = Command::new("openssl");
+        openssl
+            .current_dir(&data)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .args(["req", "-new", "-x509", "-nodes", "-days", "2"])
+            .args([
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                SERVER_KEY,
+                "-out",
+                SERVER_CERT,
+            ]);
+        if let Some(user) = user {
+            openssl.uid(user.uid).gid(user.gid);
+        }
+        run(openssl, Path::new("openssl")).map_err(|e| match e {
+            HarnessError::Io { source, .. } => HarnessError::Io {
+                action: "run `openssl`, which makes the TLS test cluster's certificate \
+                         (install the `openssl` package)"
+                    .into(),
+                source,
+            },
+            other => other,
+        })?;
+        // The server refuses a key that others may read.
+        let key = data.join(SERVER_KEY);
+        fs::set_permissions(&key, fs::Permissions::from_mode(0o600))
+            .map_err(HarnessError::io(format!("restrict {}", key.display())))?;
+        let method = if self.password.is_some() {
+            "scram-sha-256"
+        } else {
+            "trust"
+        };
+        let hba = format!(
+            "# watcher-schema-tests: TCP over TLS only\n\
+             local all all trust\n\
+             local replication all trust\n\
+             hostssl all all 127.0.0.1/32 {method}\n\
+             hostssl all all ::1/128 {method}\n"
+        );
+        let path = data.join("pg_hba.conf");
+        fs::write(&path, hba).map_err(HarnessError::io(format!("write {}", path.display())))?;
+        let conf = data.join("postgresql.conf");
+        fs::OpenOptions::new()
+            .append(true)
+            .open(&conf)
+            .and_then(|mut f| f.write_all(b"ssl = on\n"))
+            .map_err(HarnessError::io(format!("append to {}", conf.display())))
     }
 
     /// Settings for a disposable server: no durability, only loopback and our own socket.

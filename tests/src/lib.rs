@@ -58,12 +58,36 @@ pub fn replicated() -> &'static Replicated {
     let pair = PAIR.get_or_init(|| {
         let primary = Cluster::start_with(ClusterOptions {
             password: Some("watcher-primary-pw".to_string()),
+            tls: false,
         })?;
         let standby = Cluster::standby_of(&primary)?;
         Ok(Replicated { primary, standby })
     });
     pair.as_ref()
         .unwrap_or_else(|e| panic!("no primary and standby for this test: {e}"))
+}
+
+/// The superuser's password on the [`tls_only`] cluster.
+pub const TLS_PASSWORD: &str = "watcher-tls-pw";
+
+/// The process's one TLS-only server, started on first use: a cluster with a self-signed
+/// certificate ([`Cluster::root_cert`]) whose `pg_hba.conf` takes TCP connections over TLS
+/// only (`hostssl`), with password [`TLS_PASSWORD`]. [`TestDb::on`] makes databases on it;
+/// their [`TestDb::url`] needs `sslmode` added to connect with TLS.
+///
+/// # Panics
+///
+/// When the cluster cannot be started (no local server binaries, no `openssl`).
+pub fn tls_only() -> &'static Server {
+    static TLS: OnceLock<Result<Server, HarnessError>> = OnceLock::new();
+    TLS.get_or_init(|| {
+        Server::on_cluster(Cluster::start_with(ClusterOptions {
+            password: Some(TLS_PASSWORD.to_string()),
+            tls: true,
+        })?)
+    })
+    .as_ref()
+    .unwrap_or_else(|e| panic!("no TLS-only cluster for this test: {e}"))
 }
 
 /// A fresh, empty database for one test; dropped with `DROP DATABASE ... WITH (FORCE)`
@@ -83,9 +107,18 @@ impl TestDb {
     /// When no server can be had (no `DATABASE_URL` and no PostgreSQL binaries, a bad
     /// `DATABASE_URL`, a cluster that does not start), with the reason and the fix.
     pub fn new() -> TestDb {
-        let fail = |e: &HarnessError| -> ! { panic!("no test database: {e}") };
-        let server = server().unwrap_or_else(|e| fail(e));
-        let name = server.create_database().unwrap_or_else(|e| fail(&e));
+        TestDb::on(server().unwrap_or_else(|e| panic!("no test database: {e}")))
+    }
+
+    /// A new database on `server` (such as [`tls_only`]).
+    ///
+    /// # Panics
+    ///
+    /// When the database cannot be created.
+    pub fn on(server: &'static Server) -> TestDb {
+        let name = server
+            .create_database()
+            .unwrap_or_else(|e| panic!("no test database: {e}"));
         TestDb {
             server,
             url: server.url(&name),
@@ -104,13 +137,14 @@ impl TestDb {
         &self.name
     }
 
-    /// A new connection to the database.
+    /// A new connection to the database, for test-side facts (over the Unix socket on
+    /// a TLS-only server).
     ///
     /// # Panics
     ///
     /// When the server refuses the connection.
     pub fn client(&self) -> Client {
-        Client::connect(&self.url, NoTls)
+        Client::connect(&self.server.client_url(&self.name), NoTls)
             .unwrap_or_else(|e| panic!("could not connect to test database `{}`: {e}", self.name))
     }
 }

@@ -64,9 +64,18 @@ impl Server {
     /// A new throwaway cluster, stopped and removed when the returned server is dropped
     /// or the process exits.
     pub fn throwaway() -> Result<Server, HarnessError> {
-        let cluster = Cluster::start()?;
-        let admin_url = cluster.url("postgres");
-        let base = ConnUrl::parse(&admin_url)?;
+        Server::on_cluster(Cluster::start()?)
+    }
+
+    /// The server of `cluster`, which it keeps running. Test databases are reached at
+    /// [`Cluster::url`]; the harness's own connections ([`Server::client_url`]) go over the
+    /// Unix socket when the cluster takes TCP connections over TLS only.
+    pub fn on_cluster(cluster: Cluster) -> Result<Server, HarnessError> {
+        let base = ConnUrl::parse(&cluster.url("postgres"))?;
+        let admin_url = match cluster.root_cert() {
+            Some(_) => cluster.socket_conninfo("postgres"),
+            None => cluster.url("postgres"),
+        };
         Ok(Server {
             admin_url,
             base,
@@ -82,6 +91,15 @@ impl Server {
     /// The URL of `database` on this server.
     pub fn url(&self, database: &str) -> String {
         self.base.with_database(database)
+    }
+
+    /// Where the harness's `postgres` client reaches `database`: [`Server::url`], or the
+    /// cluster's Unix socket when TCP needs TLS (the harness's client has none).
+    pub fn client_url(&self, database: &str) -> String {
+        match &self.cluster {
+            Some(cluster) if cluster.root_cert().is_some() => cluster.socket_conninfo(database),
+            _ => self.url(database),
+        }
     }
 
     /// Creates a database with a name no other test (in this or another process) uses,

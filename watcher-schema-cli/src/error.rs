@@ -42,7 +42,7 @@ pub enum CliError {
 
     /// The server refused the credentials.
     #[error(
-        "`{url}` refused the credentials: {message}\nhelp: check the user and password in {from}"
+        "`{url}` refused the credentials: {message}\nhelp: check the user and password in {from}, and the password file libpq reads (`PGPASSFILE`, else `~/.pgpass`)"
     )]
     AuthFailed {
         /// The URL, redacted.

@@ -30,6 +30,13 @@ pub enum RunError {
         /// Diesel's error.
         source: diesel::result::Error,
     },
+    /// The ledger could not be read, and setting it up and reading it again failed too.
+    Ledger {
+        /// Why the first read failed: the error reported.
+        read: diesel::result::Error,
+        /// What failed after it (the setup, or the second read).
+        then: Box<RunError>,
+    },
     /// The server is a hot standby (`pg_is_in_recovery()`).
     HotStandby,
     /// The session is read-only (`default_transaction_read_only` or a read-only role).
@@ -122,10 +129,31 @@ pub struct MigrationFailure {
     pub line: Option<usize>,
     /// The failing statement, when it could be singled out.
     pub statement: Option<String>,
+    /// How the statement was singled out.
+    pub located: Located,
     /// PostgreSQL's message, with its detail and hint.
     pub message: String,
     /// Whether the migration ran in a transaction (and so was rolled back whole).
     pub in_transaction: bool,
+}
+
+/// How the runner singled out the failing statement of a migration. It never runs a
+/// migration a second time to find out: a backfill with effects outside the transaction
+/// (a sequence, a notice, a slow `UPDATE`) runs once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Located {
+    /// The statements ran one at a time (statement logging, `run_in_transaction = false`).
+    Alone,
+    /// PostgreSQL's error position in the file, which went to the server as one batch.
+    Position,
+    /// The file holds this one statement.
+    OnlyStatement,
+    /// PostgreSQL gave no position, and this is the only statement that names every
+    /// object the error names (these names): an inference, said as such.
+    Naming(Vec<String>),
+    /// PostgreSQL gave no position, and no one statement could be singled out.
+    Unknown,
 }
 
 impl fmt::Display for RunError {
@@ -136,6 +164,11 @@ impl fmt::Display for RunError {
                 write!(f, "cannot connect to {url}: {}", message.trim_end())
             }
             RunError::Database { action, source } => write!(f, "{action}: {source}"),
+            RunError::Ledger { read, then } => write!(
+                f,
+                "cannot read the ledger `{}`: {read}\n  then: {then}",
+                crate::LEDGER_TABLE
+            ),
             RunError::HotStandby => f.write_str(
                 "the database is a hot standby (`pg_is_in_recovery()` is true): \
                  run migrations against the primary",
@@ -240,6 +273,22 @@ impl fmt::Display for MigrationFailure {
         if let Some(statement) = &self.statement {
             write!(f, "\n  statement: {}", one_line(statement, 200))?;
         }
+        match &self.located {
+            Located::Naming(names) => write!(
+                f,
+                "\n  (PostgreSQL gave no position: this is the only statement naming {})",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?,
+            Located::Unknown => f.write_str(
+                "\n  (PostgreSQL gave no position for this error, so the failing statement is \
+                 not known; the migration was not run again to find it)",
+            )?,
+            Located::Alone | Located::Position | Located::OnlyStatement => {}
+        }
         if self.in_transaction {
             f.write_str(
                 "\n  the migration was rolled back, nothing of it was applied: fix the file \
@@ -259,6 +308,7 @@ impl std::error::Error for RunError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             RunError::Database { source, .. } => Some(source),
+            RunError::Ledger { read, .. } => Some(read),
             _ => None,
         }
     }

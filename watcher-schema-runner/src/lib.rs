@@ -13,7 +13,8 @@
 //! - **Nothing half-applied.** Each migration runs in one transaction with its ledger row
 //!   (unless its metadata says `run_in_transaction = false`). A failure rolls it back and
 //!   [`RunError::MigrationFailed`] names the migration, file, line, statement and
-//!   PostgreSQL's message.
+//!   PostgreSQL's message; the statement is found without running the migration again,
+//!   and when it cannot be singled out the error says so ([`Located`]).
 //! - **The ledger is Diesel's** `__diesel_schema_migrations` ([`LEDGER_TABLE`]), so
 //!   `diesel migration list` agrees, with two nullable columns added: the checksum of
 //!   `up.sql` (line endings normalised) and the duration. An applied migration whose file
@@ -50,7 +51,7 @@ mod script;
 mod squash;
 mod target;
 
-pub use error::{ChangedMigration, LockHolder, MigrationFailure, RunError};
+pub use error::{ChangedMigration, Located, LockHolder, MigrationFailure, RunError};
 pub use ledger::{AppliedMigration, LEDGER_TABLE};
 pub use report::{Action, RanMigration, Report};
 pub use runner::{LoggedStatement, Runner, DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT};

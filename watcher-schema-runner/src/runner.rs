@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::migration::MigrationSource;
 use diesel::pg::{Pg, PgConnection};
-use diesel::result::Error as DieselError;
+use diesel::result::{DatabaseErrorInformation, Error as DieselError};
 use diesel::Connection;
 use watcher_schema_core::replay::{split_statements, Statement};
 
-use crate::error::{redact_url, ChangedMigration, MigrationFailure, RunError};
+use crate::error::{redact_url, ChangedMigration, Located, MigrationFailure, RunError};
 use crate::ledger::{self, AppliedMigration};
 use crate::lock::{self, LockGuard};
 use crate::offline;
@@ -387,15 +387,20 @@ impl Runner {
         // Read only now that the lock is held: another replica may have migrated while
         // this one waited. A failed read means no ledger yet, or Diesel's without the
         // runner's columns: set it up (idempotent, and the lock keeps runners from racing
-        // through it) and read again.
+        // through it) and read again. When that fails too, the first error is the one that
+        // says what was wrong; the second follows it.
         let rows = match ledger::read(&mut conn) {
             Ok(rows) => rows,
-            Err(_) => {
-                ledger::setup(&mut conn)?;
-                ledger::read(&mut conn).map_err(RunError::database(
-                    "cannot read the ledger `__diesel_schema_migrations`",
-                ))?
-            }
+            Err(read) => ledger::setup(&mut conn)
+                .and_then(|()| {
+                    ledger::read(&mut conn).map_err(RunError::database(
+                        "reading it again after setting it up failed",
+                    ))
+                })
+                .map_err(|then| RunError::Ledger {
+                    read,
+                    then: Box::new(then),
+                })?,
         };
         let (rows, folding) = squash::fold(&self.migrations, rows)?;
         let chain = self.chain(&rows)?;
@@ -497,7 +502,7 @@ impl Runner {
             match outcome {
                 Ok(()) => {}
                 Err(Failure::Run(error)) => return Err(error),
-                Err(Failure::Batch(error)) => return Err(self.locate(conn, &run, error)),
+                Err(Failure::Batch(error)) => return Err(Self::locate(&run, &error)),
             }
         } else {
             self.execute_each(conn, &run, false)?;
@@ -526,28 +531,99 @@ impl Runner {
                     sql: statement.text,
                 });
             }
-            conn.batch_execute(statement.text)
-                .map_err(|e| run.failure(Some(&statement), &e, in_transaction))?;
+            conn.batch_execute(statement.text).map_err(|e| {
+                let sent = (statement.text, statement.line);
+                run.failure(&e, sent, Some(&statement), Located::Alone, in_transaction)
+            })?;
         }
         Ok(())
     }
 
-    /// A whole file sent as one batch failed and was rolled back; to name the statement,
-    /// replay it statement by statement in a transaction that is always rolled back. The
-    /// happy path thus costs one round trip per migration, not one per statement.
-    fn locate(&self, conn: &mut PgConnection, run: &Run<'_>, batch_error: DieselError) -> RunError {
-        let mut found = None;
-        let _ = conn.transaction::<(), DieselError, _>(|conn| {
-            for statement in split_statements(run.sql) {
-                if let Err(e) = conn.batch_execute(statement.text) {
-                    found = Some(run.failure(Some(&statement), &e, true));
-                    break;
-                }
-            }
-            Err(DieselError::RollbackTransaction)
-        });
-        found.unwrap_or_else(|| run.failure(None, &batch_error, true))
+    /// A file sent as one batch failed and was rolled back: names the failing statement
+    /// without running anything again (a long backfill must not run twice).
+    ///
+    /// PostgreSQL's error position counts characters in the text it was sent, the whole
+    /// file, so it lands on the statement exactly. Many errors carry no position (most DDL
+    /// errors, constraint violations); then the file's only statement, or else the only
+    /// statement naming what the error names, which the message presents as an inference.
+    fn locate(run: &Run<'_>, error: &DieselError) -> RunError {
+        let statements = split_statements(run.sql);
+        let at = database_error(error)
+            .and_then(|info| info.statement_position())
+            .and_then(|p| byte_offset(run.sql, p));
+        let (statement, located) = match (at, statements.as_slice()) {
+            (Some(at), _) => (
+                statements.iter().rev().find(|s| s.offset <= at),
+                Located::Position,
+            ),
+            (None, [only]) => (Some(only), Located::OnlyStatement),
+            (None, _) => match naming(&statements, error) {
+                Some((statement, names)) => (Some(statement), Located::Naming(names)),
+                None => (None, Located::Unknown),
+            },
+        };
+        run.failure(error, (run.sql, 1), statement, located, true)
     }
+}
+
+/// The server's error, when the failure is one.
+fn database_error(error: &DieselError) -> Option<&(dyn DatabaseErrorInformation + Send + Sync)> {
+    match error {
+        DieselError::DatabaseError(_, info) => Some(info.as_ref()),
+        _ => None,
+    }
+}
+
+/// The byte offset of PostgreSQL's 1-based character position `position` in `text`.
+fn byte_offset(text: &str, position: i32) -> Option<usize> {
+    let index = usize::try_from(position).ok()?.checked_sub(1)?;
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .nth(index)
+}
+
+/// The only statement that names every object the error names (the quoted names in its
+/// message, and its table, column and constraint fields), with those names.
+fn naming<'s, 'a>(
+    statements: &'s [Statement<'a>],
+    error: &DieselError,
+) -> Option<(&'s Statement<'a>, Vec<String>)> {
+    let info = database_error(error)?;
+    let mut names: Vec<String> = info
+        .message()
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .chain(info.table_name())
+        .chain(info.column_name())
+        .chain(info.constraint_name())
+        .filter(|name| !name.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        return None;
+    }
+    let mut candidates = statements.iter().filter(|s| {
+        let text = s.text.to_lowercase();
+        names.iter().all(|name| names_word(&text, name))
+    });
+    match (candidates.next(), candidates.next()) {
+        (Some(only), None) => Some((only, names)),
+        _ => None,
+    }
+}
+
+/// Whether `name` occurs in `text` as a whole identifier.
+fn names_word(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
 }
 
 /// One direction of one migration, with what its errors need.
@@ -577,14 +653,18 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// The error for `error`, raised by `sent` (the text sent and its first line: one
+    /// statement, or the whole file), attributed to `statement`.
     fn failure(
         &self,
-        statement: Option<&Statement<'_>>,
         error: &DieselError,
+        sent: (&str, usize),
+        statement: Option<&Statement<'_>>,
+        located: Located,
         in_transaction: bool,
     ) -> RunError {
-        let (message, position) = match error {
-            DieselError::DatabaseError(_, info) => {
+        let (message, position) = match database_error(error) {
+            Some(info) => {
                 let mut message = info.message().to_owned();
                 if let Some(detail) = info.details() {
                     message.push_str(&format!("\n  detail: {detail}"));
@@ -594,21 +674,13 @@ impl<'a> Run<'a> {
                 }
                 (message, info.statement_position())
             }
-            other => (other.to_string(), None),
+            None => (error.to_string(), None),
         };
-        // PostgreSQL's error position counts characters from 1 in the text it was sent:
-        // the statement, or the whole file when it went as one batch.
-        let (text, first_line) = statement.map_or((self.sql, 1), |s| (s.text, s.line));
+        // PostgreSQL's error position counts characters from 1 in the text it was sent.
+        let (text, first_line) = sent;
         let line = position
-            .and_then(|p| usize::try_from(p).ok())
-            .map(|p| {
-                first_line
-                    + text
-                        .chars()
-                        .take(p.saturating_sub(1))
-                        .filter(|&c| c == '\n')
-                        .count()
-            })
+            .and_then(|p| byte_offset(text, p))
+            .map(|at| first_line + text[..at].matches('\n').count())
             .or(statement.map(|s| s.line));
         RunError::MigrationFailed(Box::new(MigrationFailure {
             version: self.migration.version().to_owned(),
@@ -617,6 +689,7 @@ impl<'a> Run<'a> {
             file: self.file.clone(),
             line,
             statement: statement.map(|s| s.text.to_owned()),
+            located,
             message,
             in_transaction,
         }))

@@ -320,3 +320,37 @@ fn the_replicated_pair_needs_the_password_and_streams_to_a_hot_standby() {
         Some(&postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION)
     );
 }
+
+#[derive(diesel::QueryableByName)]
+struct Ssl {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    ssl: bool,
+}
+
+#[test]
+fn the_tls_cluster_takes_tcp_connections_over_tls_only() {
+    let server = watcher_schema_tests::tls_only();
+    let db = TestDb::on(server);
+    let cert = server
+        .cluster()
+        .and_then(|c| c.root_cert())
+        .expect("the TLS cluster has a certificate");
+    let refused = PgConnection::establish(&format!("{}?sslmode=disable", db.url()))
+        .err()
+        .expect("a connection without TLS is refused");
+    assert!(refused.to_string().contains("no encryption"), "{refused}");
+    let url = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        db.url(),
+        cert.display()
+    );
+    let mut conn = PgConnection::establish(&url).expect("TLS with the certificate verified");
+    let used: Ssl = diesel::sql_query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        .get_result(&mut conn)
+        .unwrap();
+    assert!(used.ssl, "the connection uses TLS");
+    // The harness's own client goes over the Unix socket.
+    db.client()
+        .batch_execute("CREATE TABLE t (id integer)")
+        .unwrap();
+}

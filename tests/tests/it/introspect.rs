@@ -10,7 +10,7 @@ use watcher_schema_core::model::{
 };
 use watcher_schema_tests::TestDb;
 
-use crate::support::{assert_same, catalog, execute, REFERENCE_SQL};
+use crate::support::{assert_same, catalog, connect, execute, REFERENCE_SQL};
 
 fn column(name: &str, ty: SqlType, nullable: bool) -> Column {
     Column {
@@ -327,7 +327,7 @@ fn an_unowned_sequence_default_stays_a_default() {
 fn rejects_a_type_the_model_cannot_describe() {
     let db = TestDb::new();
     execute(&db, "CREATE TABLE host (addr inet)");
-    let err = introspect(&mut db.client()).unwrap_err();
+    let err = introspect(&mut connect(&db)).unwrap_err();
     assert_eq!(
         err.to_string(),
         "column `host.addr` has type `inet`, which watcher-schema's model cannot describe\n\

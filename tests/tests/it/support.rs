@@ -1,6 +1,7 @@
 //! Shared steps of the integration tests: run SQL on a test database, read its catalog, and
 //! compare two schema models with a readable report of every difference.
 
+use diesel::{Connection, PgConnection};
 use watcher_schema_cli::introspect::introspect;
 use watcher_schema_core::compare::{compare, describe_difference, Expected, Sides};
 use watcher_schema_core::model::Schema;
@@ -29,7 +30,13 @@ pub fn db_error(e: &postgres::Error) -> String {
 
 /// The catalog of `db` as a model.
 pub fn catalog(db: &TestDb) -> Schema {
-    introspect(&mut db.client()).unwrap_or_else(|e| panic!("introspection failed: {e}"))
+    introspect(&mut connect(db)).unwrap_or_else(|e| panic!("introspection failed: {e}"))
+}
+
+/// A Diesel connection to `db`, the connection the CLI and introspection use.
+pub fn connect(db: &TestDb) -> PgConnection {
+    PgConnection::establish(db.url())
+        .unwrap_or_else(|e| panic!("cannot connect to {} with Diesel: {e}", db.name()))
 }
 
 /// Asserts that `expected` (named `what`) equals the catalog's model, printing every

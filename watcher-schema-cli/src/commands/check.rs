@@ -30,8 +30,9 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
         let model = migrations.chain.schema_at_head()?;
         (Sides::migrations(head.as_deref()), model, None)
     } else {
-        let state = LedgerState::read(&migrations, &mut ctx.connect()?)?;
-        let live = live_schema(&mut ctx.client()?)?;
+        let mut conn = ctx.connect()?;
+        let state = LedgerState::read(&migrations, &mut conn)?;
+        let live = live_schema(&mut conn)?;
         (Sides::database(), live, Some(state))
     };
     let comparison = compare(&actual, &desired, &Expected::Structs);

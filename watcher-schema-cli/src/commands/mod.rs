@@ -70,14 +70,10 @@ impl Context {
         self.url.is_some()
     }
 
-    /// A Diesel connection to the database, for the runner.
+    /// A connection to the database (libpq, through Diesel): for the runner, the
+    /// catalog and every query the CLI makes.
     pub fn connect(&self) -> Result<PgConnection, CliError> {
-        db::connect_diesel(self.database_url()?)
-    }
-
-    /// A `postgres` client on the database, for introspection.
-    pub fn client(&self) -> Result<postgres::Client, CliError> {
-        db::connect_client(self.database_url()?)
+        db::connect(self.database_url()?)
     }
 
     /// `text` with the database password (if any) replaced by `***`.

@@ -2,24 +2,30 @@
 //! SQL. `stamp --from-alembic`: adopt a database built by the Python service, after checking
 //! that its catalog matches the revision its `alembic_version` names.
 
+use diesel::sql_types::{Bool, Text};
+use diesel::{sql_query, PgConnection, QueryableByName, RunQueryDsl};
 use watcher_schema_runner::Target;
 
 use super::upgrade::print_report;
 use super::{Context, Migrations};
 use crate::args::StampArgs;
-use crate::db::db_message;
 use crate::drift::{live_schema, ALEMBIC_VERSION};
 use crate::error::CliError;
 use watcher_schema_core::compare::{compare, Expected, Sides};
 
 pub(super) fn run(ctx: &Context, args: &StampArgs) -> Result<(), CliError> {
     let migrations = Migrations::load(&ctx.project(None)?)?;
-    let target = match &args.revision {
-        Some(rev) => migrations.resolve(rev)?,
-        None if args.from_alembic => Target::Version(adopt(ctx, &migrations)?),
+    let revision = args
+        .revision
+        .as_deref()
+        .map(|rev| migrations.resolve(rev))
+        .transpose()?;
+    let mut conn = ctx.connect()?;
+    let target = match revision {
+        Some(target) => target,
+        None if args.from_alembic => Target::Version(adopt(ctx, &mut conn, &migrations)?),
         None => Target::Head,
     };
-    let mut conn = ctx.connect()?;
     let report = migrations.runner.stamp(&mut conn, &target)?;
     print_report(
         ctx.styles,
@@ -30,24 +36,27 @@ pub(super) fn run(ctx: &Context, args: &StampArgs) -> Result<(), CliError> {
 }
 
 /// The revision in `alembic_version`, once the live schema is shown to be that revision's.
-fn adopt(ctx: &Context, migrations: &Migrations) -> Result<String, CliError> {
-    let mut client = ctx.client()?;
-    let query = |e: postgres::Error| CliError::Query {
+fn adopt(
+    ctx: &Context,
+    conn: &mut PgConnection,
+    migrations: &Migrations,
+) -> Result<String, CliError> {
+    let query = |e: diesel::result::Error| CliError::Query {
         context: format!("cannot read `{ALEMBIC_VERSION}`"),
-        message: db_message(&e),
+        message: e.to_string(),
     };
-    let exists: bool = client
-        .query_one("SELECT to_regclass('alembic_version') IS NOT NULL", &[])
+    let exists = sql_query("SELECT to_regclass('alembic_version') IS NOT NULL AS exists")
+        .get_result::<Exists>(conn)
         .map_err(query)?
-        .get(0);
+        .exists;
     if !exists {
         return Err(CliError::NoAlembicVersion);
     }
-    let rows: Vec<String> = client
-        .query("SELECT version_num::text FROM alembic_version", &[])
+    let rows: Vec<String> = sql_query("SELECT version_num::text AS version FROM alembic_version")
+        .load::<Version>(conn)
         .map_err(query)?
-        .iter()
-        .map(|row| row.get(0))
+        .into_iter()
+        .map(|row| row.version)
         .collect();
     let [alembic] = rows.as_slice() else {
         return Err(CliError::AlembicRows { versions: rows });
@@ -60,7 +69,7 @@ fn adopt(ctx: &Context, migrations: &Migrations) -> Result<String, CliError> {
             rev: alembic.clone(),
         })?;
     let expected = migrations.chain.schema_at(&version)?;
-    let live = live_schema(&mut client)?;
+    let live = live_schema(conn)?;
     // Column order is not compared: Alembic's models put columns where a migration that
     // adds them cannot (PostgreSQL appends), and nothing depends on the order.
     let sides = Sides {
@@ -79,4 +88,16 @@ fn adopt(ctx: &Context, migrations: &Migrations) -> Result<String, CliError> {
         ctx.styles.good("adopt")
     );
     Ok(version)
+}
+
+#[derive(QueryableByName)]
+struct Exists {
+    #[diesel(sql_type = Bool)]
+    exists: bool,
+}
+
+#[derive(QueryableByName)]
+struct Version {
+    #[diesel(sql_type = Text)]
+    version: String,
 }

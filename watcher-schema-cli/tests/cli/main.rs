@@ -16,3 +16,4 @@ mod migrate;
 mod real_chain;
 mod squash;
 mod standby;
+mod tls;

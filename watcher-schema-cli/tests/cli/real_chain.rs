@@ -15,7 +15,7 @@ use watcher_schema_core::replay::replay;
 use watcher_schema_core::testing::sorted_columns;
 use watcher_schema_tests::TestDb;
 
-use crate::support::{workspace, Project};
+use crate::support::{connect, workspace, Project};
 
 /// The seed revision: the reference dump's, and the one `alembic_version` names.
 const SEED: &str = "20251005124405";
@@ -48,7 +48,7 @@ fn ledger_rows(db: &TestDb) -> Vec<(String, Option<String>)> {
 
 /// The catalog of `db` as a model (the runner's ledger left out).
 fn catalog(db: &TestDb) -> Schema {
-    introspect(&mut db.client()).unwrap_or_else(|e| panic!("introspection failed: {e}"))
+    introspect(&mut connect(db)).unwrap_or_else(|e| panic!("introspection failed: {e}"))
 }
 
 /// The reference dump of `version` in `tests/data`, if there is one.
@@ -286,7 +286,7 @@ fn adopts_the_python_services_database_then_upgrades_to_head() {
     // Stamped rows carry the checksum too, so later runs can tell an edited seed.
     assert_eq!(ledger_rows(p.db()), expected_ledger(&chain));
     let live =
-        live_schema(&mut p.db().client()).unwrap_or_else(|e| panic!("introspection failed: {e}"));
+        live_schema(&mut connect(p.db())).unwrap_or_else(|e| panic!("introspection failed: {e}"));
     assert_at_head(&live, &chain);
     p.run(&["check"]).ok();
 }

@@ -13,14 +13,14 @@ use watcher_schema_core::testing::sorted_columns;
 use watcher_schema_runner::{RunError, Runner};
 use watcher_schema_tests::TestDb;
 
-use crate::support::{Project, Run};
+use crate::support::{connect, Project, Run};
 
 /// The revision the issue names for the partly-migrated database.
 const MIDPOINT: &str = "20251011103728";
 
 /// The catalog of `db` as a model (the ledger left out).
 fn catalog(db: &TestDb) -> Schema {
-    introspect(&mut db.client()).unwrap_or_else(|e| panic!("introspection failed: {e}"))
+    introspect(&mut connect(db)).unwrap_or_else(|e| panic!("introspection failed: {e}"))
 }
 
 /// `(version, checksum)` rows of `db`'s ledger, in version order.

@@ -5,8 +5,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use diesel::{Connection, PgConnection};
 use tempfile::TempDir;
-use watcher_schema_tests::TestDb;
+use watcher_schema_tests::{tls_only, TestDb};
 
 /// The fixture chain's versions, oldest first.
 pub const V1: &str = "20250101000000";
@@ -139,6 +140,16 @@ impl Project {
         }
     }
 
+    /// The fixture project with a fresh database on the TLS-only cluster
+    /// ([`watcher_schema_tests::tls_only`]); `DATABASE_URL` as the harness gives it, which
+    /// the tests replace with the connection string under test.
+    pub fn with_tls_db() -> Project {
+        Project {
+            db: Some(TestDb::on(tls_only())),
+            ..Project::new()
+        }
+    }
+
     /// The project's root directory.
     pub fn path(&self) -> &Path {
         self.dir.path()
@@ -213,6 +224,12 @@ impl Project {
             .map(|row| row.get(0))
             .collect()
     }
+}
+
+/// A Diesel connection to `db`: the driver the binary uses, for calling its library.
+pub fn connect(db: &TestDb) -> PgConnection {
+    PgConnection::establish(db.url())
+        .unwrap_or_else(|e| panic!("cannot connect to {} with Diesel: {e}", db.name()))
 }
 
 /// Runs a prepared command.

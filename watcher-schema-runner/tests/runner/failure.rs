@@ -1,6 +1,6 @@
 use std::sync::{Arc, Mutex};
 
-use watcher_schema_runner::{RunError, Target};
+use watcher_schema_runner::{Located, RunError, Target};
 
 use crate::support::{self, connect, runner, TempMigrations, TestDb};
 
@@ -49,6 +49,13 @@ fn a_migration_failing_halfway_leaves_the_catalog_as_it_was() {
         "{message}"
     );
     assert!(failure.in_transaction);
+    // DDL errors carry no position; only one statement names `adress`, and the message
+    // says that is how it was found.
+    assert_eq!(failure.located, Located::Naming(vec!["adress".into()]));
+    assert!(
+        message.contains("the only statement naming `adress`"),
+        "{message}"
+    );
     assert!(message.contains(&format!("{FAILING}:6")), "{message}");
     assert!(message.contains("rolled back"), "{message}");
 
@@ -128,4 +135,78 @@ fn a_non_transactional_migration_failing_says_what_stays_applied() {
         "the first statement stays applied, as the error says"
     );
     assert_eq!(support::versions(&mut client), ["20250101000001"]);
+}
+
+/// The last value of the sequence `side_effect`, which a failed migration bumps: `nextval`
+/// is not rolled back, so it counts how often the migration's SQL ran.
+fn runs(client: &mut postgres::Client) -> i64 {
+    client
+        .query_one(
+            "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM side_effect",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+}
+
+/// Runs the `failing` fixture with `up` as the second migration's `up.sql`, against a
+/// database with the sequence `side_effect`, and returns the failure and the sequence.
+fn fail_with(up: &str) -> (watcher_schema_runner::MigrationFailure, String, i64) {
+    let db = TestDb::new();
+    let mut client = db.client();
+    client.batch_execute("CREATE SEQUENCE side_effect").unwrap();
+    let dir = TempMigrations::copy("failing");
+    dir.edit(FAILING, |_| up.to_owned());
+    let error = runner(&dir.path)
+        .run_pending(&mut connect(&db))
+        .expect_err("the second migration fails");
+    let message = error.to_string();
+    let failure = expect_failure(error);
+    assert_eq!(support::versions(&mut client), ["20250101000001"]);
+    (failure, message, runs(&mut client))
+}
+
+#[test]
+fn a_failed_migration_runs_once_and_the_error_position_names_the_statement() {
+    let (failure, message, runs) = fail_with(
+        "SELECT nextval('side_effect');\n\
+         CREATE TABLE address (\n    id serial PRIMARY KEY\n);\n\
+         INSERT INTO adress (id)\n    VALUES (1);\n",
+    );
+    assert_eq!(runs, 1, "the migration ran {runs} times");
+    assert_eq!(failure.located, Located::Position);
+    assert_eq!(failure.line, Some(5), "{message}");
+    assert_eq!(
+        failure.statement.as_deref(),
+        Some("INSERT INTO adress (id)\n    VALUES (1)")
+    );
+    assert!(message.contains(&format!("{FAILING}:5")), "{message}");
+}
+
+#[test]
+fn an_error_without_position_runs_once_and_says_the_statement_is_not_known() {
+    let (failure, message, runs) =
+        fail_with("SELECT nextval('side_effect');\nCREATE TABLE t (id integer);\nSELECT 1 / 0;\n");
+    assert_eq!(runs, 1, "the migration ran {runs} times");
+    assert_eq!(failure.located, Located::Unknown);
+    assert_eq!((failure.line, failure.statement.as_deref()), (None, None));
+    assert!(failure.message.contains("division by zero"), "{message}");
+    assert!(
+        message.contains(&format!("`{FAILING}`: division by zero")),
+        "{message}"
+    );
+    assert!(
+        message.contains("the migration was not run again to find it"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_file_of_one_statement_names_it_without_a_position() {
+    let (failure, message, runs) =
+        fail_with("-- backfill\nSELECT 1 / (nextval('side_effect') - 1);\n");
+    assert_eq!(runs, 1, "the migration ran {runs} times");
+    assert_eq!(failure.located, Located::OnlyStatement);
+    assert_eq!(failure.line, Some(2), "{message}");
+    assert!(message.contains(&format!("{FAILING}:2")), "{message}");
 }

@@ -241,3 +241,39 @@ fn stamps_forwards_and_backwards_without_running_sql() {
         .all(|m| m.action == Action::Unstamp));
     assert!(support::versions(&mut client).is_empty());
 }
+
+#[test]
+fn when_the_ledger_cannot_be_read_the_first_error_is_reported() {
+    // Diesel's ledger without the checksum, and a `duration_ms` of the wrong type that the
+    // setup (`ADD COLUMN IF NOT EXISTS`) leaves alone: the first read fails on the missing
+    // column, the setup adds it, the second read fails on the wrong type.
+    let db = TestDb::new();
+    db.client()
+        .batch_execute(
+            "CREATE TABLE __diesel_schema_migrations (\
+                 version varchar(50) PRIMARY KEY, \
+                 run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, \
+                 duration_ms text); \
+             INSERT INTO __diesel_schema_migrations (version, duration_ms) \
+             VALUES ('20250101000001', 'slow')",
+        )
+        .unwrap();
+    let error = runner(&fixture("basic"))
+        .run_pending(&mut connect(&db))
+        .expect_err("the ledger cannot be read");
+    let message = error.to_string();
+    assert!(
+        matches!(error, RunError::Ledger { .. }),
+        "expected a ledger error, got {error:?}"
+    );
+    assert!(
+        message.starts_with(
+            "cannot read the ledger `__diesel_schema_migrations`: column \"checksum\" does not exist"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("then: reading it again after setting it up failed"),
+        "{message}"
+    );
+}
