@@ -387,7 +387,7 @@ impl Runner {
 
     /// Marks which known migrations are applied; refuses versions this binary lacks,
     /// because acting on a database newer than the binary could undo what it cannot redo.
-    fn chain(&self, rows: &[AppliedMigration]) -> Result<Chain<'_>, RunError> {
+    pub(crate) fn chain(&self, rows: &[AppliedMigration]) -> Result<Chain<'_>, RunError> {
         let known: HashSet<&str> = self.migrations.iter().map(|m| m.version()).collect();
         let unknown: Vec<String> = rows
             .iter()
@@ -419,6 +419,25 @@ impl Runner {
         conn: &mut PgConnection,
         rows: &[AppliedMigration],
     ) -> Result<(), RunError> {
+        let (changed, unrecorded) = self.changed_checksums(rows);
+        if !changed.is_empty() {
+            return Err(RunError::Changed {
+                migrations: changed,
+            });
+        }
+        for m in unrecorded {
+            ledger::set_checksum(conn, m.version(), m.checksum())
+                .map_err(RunError::database("cannot record a checksum in the ledger"))?;
+        }
+        Ok(())
+    }
+
+    /// The applied migrations whose recorded checksum differs from the file's, and those
+    /// with none recorded. Reads nothing, so a standby's wait shares it.
+    pub(crate) fn changed_checksums(
+        &self,
+        rows: &[AppliedMigration],
+    ) -> (Vec<ChangedMigration>, Vec<&MigrationScript>) {
         let mut changed = Vec::new();
         let mut unrecorded = Vec::new();
         for row in rows {
@@ -435,16 +454,7 @@ impl Runner {
                 None => unrecorded.push(m),
             }
         }
-        if !changed.is_empty() {
-            return Err(RunError::Changed {
-                migrations: changed,
-            });
-        }
-        for m in unrecorded {
-            ledger::set_checksum(conn, m.version(), m.checksum())
-                .map_err(RunError::database("cannot record a checksum in the ledger"))?;
-        }
-        Ok(())
+        (changed, unrecorded)
     }
 
     /// Runs one migration's up or down SQL and its ledger write: in one transaction, or,
