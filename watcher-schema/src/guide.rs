@@ -48,3 +48,7 @@ pub mod drift {}
 
 #[doc = include_str!("docs/boot.md")]
 pub mod boot {}
+
+#[doc = include_str!("docs/diagram.md")]
+#[doc = concat!("\n```mermaid\n", include_str!("docs/diagram.mmd"), "```\n")]
+pub mod diagram {}

@@ -50,6 +50,7 @@ fn subcommand_help_matches_snapshots() {
         "revision",
         "merge",
         "stamp",
+        "diagram",
     ] {
         let run = project.run(&[command, "--help"]);
         run.ok();

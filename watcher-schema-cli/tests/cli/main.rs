@@ -5,6 +5,7 @@ mod support;
 
 mod adopt;
 mod crash;
+mod diagram;
 mod errors;
 mod generate;
 mod help;
