@@ -2,8 +2,7 @@
 //! waits for the standby to replay the head: the harness's primary and its streaming
 //! standby, shared by the process.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
@@ -45,106 +44,11 @@ fn refuses_a_hot_standby_before_touching_anything() {
     assert_eq!(tables, 0, "no table created");
 }
 
-/// One test at a time touches replay: a paused standby would stall the other's wait.
-static REPLAY: Mutex<()> = Mutex::new(());
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-/// A database of the test's own on the primary, replayed onto the standby before it is
-/// handed over; dropped (on both) with the value.
-struct ReplicatedDb {
-    name: String,
-}
-
-impl ReplicatedDb {
-    fn new() -> ReplicatedDb {
-        let pair = watcher_schema_tests::replicated();
-        let name = format!(
-            "standby_boot_{}_{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
-        let mut primary = connect(&pair.primary.url("postgres"));
-        primary
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create a database on the primary");
-        wait_replayed(&mut primary);
-        ReplicatedDb { name }
-    }
-
-    fn primary_url(&self) -> String {
-        watcher_schema_tests::replicated().primary.url(&self.name)
-    }
-
-    fn standby_url(&self) -> String {
-        watcher_schema_tests::replicated().standby.url(&self.name)
-    }
-}
-
-impl Drop for ReplicatedDb {
-    fn drop(&mut self) {
-        let url = watcher_schema_tests::replicated().primary.url("postgres");
-        if let Ok(mut primary) = Client::connect(&url, NoTls) {
-            let _ = primary.batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", self.name));
-        }
-    }
-}
-
-/// Replay paused on the standby until the value is dropped.
-struct ReplayPaused;
-
-impl ReplayPaused {
-    fn new() -> ReplayPaused {
-        standby_postgres()
-            .batch_execute("SELECT pg_wal_replay_pause()")
-            .expect("pause replay on the standby");
-        ReplayPaused
-    }
-}
-
-impl Drop for ReplayPaused {
-    fn drop(&mut self) {
-        let _ = standby_postgres().batch_execute("SELECT pg_wal_replay_resume()");
-    }
-}
-
-fn connect(url: &str) -> Client {
-    Client::connect(url, NoTls).unwrap_or_else(|e| panic!("connect to {url}: {e}"))
-}
-
-fn standby_postgres() -> Client {
-    connect(&watcher_schema_tests::replicated().standby.url("postgres"))
-}
-
-/// Blocks until the standby has replayed everything `primary` has written so far: polls
-/// its replay position (state, not time), for at most a minute.
-fn wait_replayed(primary: &mut Client) {
-    // The insert position: with synchronous_commit off, the commit record may not be
-    // written yet, so the write position could still be before it.
-    let lsn: String = primary
-        .query_one("SELECT pg_current_wal_insert_lsn()::text", &[])
-        .expect("read the primary's WAL position")
-        .get(0);
-    let mut standby = standby_postgres();
-    let replayed = (0..1200).any(|_| {
-        let done: bool = standby
-            .query_one(
-                "SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn",
-                &[&lsn],
-            )
-            .expect("read the standby's replay position")
-            .get(0);
-        if !done {
-            thread::sleep(Duration::from_millis(50));
-        }
-        done
-    });
-    assert!(replayed, "the standby never replayed {lsn}");
-}
-
 #[test]
 fn a_service_on_the_standby_starts_once_the_standby_replayed_the_primarys_migrations() {
-    let _replay = REPLAY.lock().unwrap_or_else(|e| e.into_inner());
-    let db = ReplicatedDb::new();
+    let pair = watcher_schema_tests::replicated();
+    let _replay = pair.exclusive();
+    let db = pair.database();
     let basic = runner(&fixture("basic"));
     let head = basic.head().expect("a head").version().to_owned();
 
@@ -187,7 +91,7 @@ fn a_service_on_the_standby_starts_once_the_standby_replayed_the_primarys_migrat
         .expect("the service starts once the standby has the head");
     assert!(started.is_empty(), "nothing ran on the standby: {started}");
 
-    let mut standby = connect(&db.standby_url());
+    let mut standby = Client::connect(&db.standby_url(), NoTls).expect("connect to the standby");
     assert_eq!(
         support::versions(&mut standby),
         ["20250101000001", "20250101000002", "20250101000003"],
@@ -197,8 +101,9 @@ fn a_service_on_the_standby_starts_once_the_standby_replayed_the_primarys_migrat
 
 #[test]
 fn a_service_on_a_standby_whose_replay_is_paused_times_out_naming_both_revisions() {
-    let _replay = REPLAY.lock().unwrap_or_else(|e| e.into_inner());
-    let db = ReplicatedDb::new();
+    let pair = watcher_schema_tests::replicated();
+    let _replay = pair.exclusive();
+    let db = pair.database();
     let basic = runner(&fixture("basic"));
 
     // The standby has the first migration, then stops replaying; the primary goes to head.
@@ -208,8 +113,8 @@ fn a_service_on_a_standby_whose_replay_is_paused_times_out_naming_both_revisions
             &Target::Version("20250101000001".into()),
         )
         .expect("the primary takes the first migration");
-    wait_replayed(&mut connect(&db.primary_url()));
-    let paused = ReplayPaused::new();
+    pair.wait_replayed();
+    let paused = pair.pause_replay();
     basic
         .run_pending_url(&db.primary_url())
         .expect("the primary migrates to head");
