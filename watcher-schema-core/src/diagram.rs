@@ -333,9 +333,11 @@ fn one_to_one(table: &Table, columns: &[String]) -> bool {
 //     classDef added fill:#d4f7d4,stroke:#2e7d32
 //     class pipeline added
 
-/// A Mermaid entity name: letters, digits, `_` and `-` (others become `_`).
+/// A Mermaid entity or attribute name: letters, digits, `_` and `-` (others become `_`),
+/// starting with a letter (else prefixed with `x_`).
 fn mermaid_name(name: &str) -> String {
-    name.chars()
+    let out: String = name
+        .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
                 c
@@ -343,7 +345,12 @@ fn mermaid_name(name: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    if out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out
+    } else {
+        format!("x_{out}")
+    }
 }
 
 /// A Mermaid attribute type: it may hold letters, digits, `-`, `_`, `(`, `)`, `[` and

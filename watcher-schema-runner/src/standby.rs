@@ -180,7 +180,7 @@ impl Runner {
         let mut last_log: Option<Instant> = None;
         loop {
             // Each read is its own statement, so each sees the newest replayed snapshot.
-            let rows = ledger::read_any(conn)?;
+            let rows = ledger::read_checked(conn)?;
             let chain = self.chain(&rows)?;
             let changed = self.changed_checksums(&rows).0;
             if !changed.is_empty() {

@@ -146,7 +146,8 @@ fn an_unchanged_schema_has_no_marks() {
 fn names_and_labels_that_need_escaping_stay_inside_their_quotes() {
     let s = schema(
         r#"CREATE TYPE "Mood" AS ENUM ('a "quoted" label', 'x<y');
-           CREATE TABLE "odd table" ("a&b" "Mood" NOT NULL);"#,
+           CREATE TABLE "odd table" ("a&b" "Mood" NOT NULL, "_x" integer);
+           CREATE TABLE "2fa" (id integer);"#,
     );
     let mermaid = render(&s, Format::Mermaid);
     check_mermaid_er(&mermaid).unwrap_or_else(|e| panic!("{e}\n{mermaid}"));
