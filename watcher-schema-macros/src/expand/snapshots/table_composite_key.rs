@@ -39,7 +39,6 @@ pub struct NewAddressLineageClosure {
     pub source_address_id: i32,
     pub target_address_id: i32,
 }
-#[automatically_derived]
 impl NewAddressLineageClosure {
     /// A `NewAddressLineageClosure` with the columns an insert must give; the nullable and server-defaulted ones are `None` (NULL, `DEFAULT`): set them with `NewAddressLineageClosure { field: Some(..), ..NewAddressLineageClosure::new(..) }`.
     #[allow(clippy::too_many_arguments, dead_code)]

@@ -94,7 +94,6 @@ pub struct NewPipeline {
     pub active: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<DateTime<Utc>>,
 }
-#[automatically_derived]
 impl NewPipeline {
     /// A `NewPipeline` with the columns an insert must give; the nullable and server-defaulted ones are `None` (NULL, `DEFAULT`): set them with `NewPipeline { field: Some(..), ..NewPipeline::new(..) }`.
     #[allow(clippy::too_many_arguments, dead_code)]
