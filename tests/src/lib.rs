@@ -19,6 +19,7 @@
 
 mod cluster;
 mod error;
+mod replica;
 mod server;
 mod url;
 
@@ -28,6 +29,7 @@ use postgres::{Client, NoTls};
 
 pub use cluster::{find_binaries, Cluster, ClusterOptions};
 pub use error::HarnessError;
+pub use replica::{ReplayPaused, ReplicatedDb};
 pub use server::{Server, DATABASE_PREFIX};
 
 /// The process's one server, started on first use.

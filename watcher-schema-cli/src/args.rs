@@ -62,6 +62,8 @@ pub enum Command {
     Squash(SquashArgs),
     /// Record a revision in the ledger without running SQL
     Stamp(StampArgs),
+    /// Print an entity-relationship diagram of the schema at a revision (Mermaid or DOT)
+    Diagram(DiagramArgs),
 }
 
 /// `--format`.
@@ -211,4 +213,28 @@ pub struct StampArgs {
     /// schema matches that revision, and record it
     #[arg(long)]
     pub from_alembic: bool,
+}
+
+/// `diagram [REV] [--format mermaid|dot] [--changes REV]`.
+#[derive(Debug, Args)]
+pub struct DiagramArgs {
+    /// `head`, `base` or a revision id (or unique prefix): the schema after it
+    #[arg(default_value = "head")]
+    pub revision: String,
+    /// Draw the schema after this revision with what it adds, drops and changes marked
+    #[arg(long, value_name = "REV", conflicts_with = "revision")]
+    pub changes: Option<String>,
+    /// Diagram language: Mermaid `erDiagram`, or Graphviz DOT (`| dot -Tsvg`)
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DiagramFormat,
+}
+
+/// `diagram --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum DiagramFormat {
+    /// Mermaid `erDiagram`: renders in GitHub, GitLab and mermaid.live.
+    #[default]
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
 }

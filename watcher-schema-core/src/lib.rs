@@ -4,13 +4,15 @@
 //! Data flows one way: struct source ([`structs`]) or migration SQL ([`replay`]) →
 //! [`model::Schema`] → [`diff`] → [`op::Op`]s → [`sql`] text. [`chain`] reads and
 //! validates the migration directory; [`lint`] finds its statements that are risky on a
-//! database that holds data; [`compare`] is the one test of whether two schemas are equal.
+//! database that holds data; [`compare`] is the one test of whether two schemas are equal;
+//! [`diagram`] draws a schema as Mermaid or DOT.
 #![warn(missing_docs)]
 
 pub mod chain;
 pub mod compare;
 #[cfg(feature = "structs")]
 pub mod diag;
+pub mod diagram;
 pub mod diff;
 pub mod expr;
 pub mod head;

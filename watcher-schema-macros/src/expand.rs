@@ -429,6 +429,7 @@ fn insertable(table: &Table, model: &model::Table) -> Option<TokenStream> {
         " A new row for [`{}`]: server-generated columns are left out, and server-defaulted ones are optional (`None` inserts `DEFAULT`).",
         item.ident
     );
+    let constructor = constructor::constructor(table, model, &name);
     Some(quote! {
         #[doc = #doc]
         #[derive(#(#derives,)* ::diesel::prelude::Insertable)]
@@ -436,6 +437,7 @@ fn insertable(table: &Table, model: &model::Table) -> Option<TokenStream> {
         #vis struct #name {
             #(#fields)*
         }
+        #constructor
     })
 }
 
@@ -633,5 +635,6 @@ fn schema_code(tables: &[(String, &syn::Path)]) -> TokenStream {
     }
 }
 
+mod constructor;
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,5 @@
 //! What a service does at boot, as a whole process: the migrations in `migrations/` are
-//! embedded at compile time, exactly as `watcher_schema::MIGRATIONS`, and brought to head
+//! embedded at compile time, exactly as `watcher_schema::runner()` has them, and brought to head
 //! on `DATABASE_URL`. `bench/runner.sh` times it on an up-to-date database (a no-op boot).
 
 use std::process::ExitCode;

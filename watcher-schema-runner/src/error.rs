@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::report::Action;
+use crate::standby::StandbyProgress;
 
 /// Why the runner refused or failed. Nothing is half-applied in any of these cases unless
 /// [`MigrationFailure::in_transaction`] is `false`.
@@ -41,6 +42,9 @@ pub enum RunError {
     HotStandby,
     /// The session is read-only (`default_transaction_read_only` or a read-only role).
     ReadOnly,
+    /// A hot standby's replicated ledger did not list the head within the wait of
+    /// [`Runner::wait_for_head`](crate::Runner::wait_for_head); where it stood then.
+    StandbyBehind(Box<StandbyProgress>),
     /// Another session held the migration lock for longer than the timeout.
     LockTimeout {
         /// The advisory lock key.
@@ -177,6 +181,32 @@ impl fmt::Display for RunError {
                 "the session is read-only (`transaction_read_only` is on): connect to the \
                  primary with a role and database where `default_transaction_read_only` is off",
             ),
+            RunError::StandbyBehind(progress) => {
+                write!(
+                    f,
+                    "timed out after {:.1} s waiting for the hot standby to replay migration {}: \
+                     its ledger is at {}",
+                    progress.waited.as_secs_f64(),
+                    progress.expected_head,
+                    progress.standby_head.as_deref().unwrap_or("no migration"),
+                )?;
+                if let Some(lsn) = &progress.replay_lsn {
+                    write!(f, " (WAL replayed to {lsn})")?;
+                }
+                if progress.replay_paused {
+                    f.write_str(
+                        "\n  help: WAL replay is paused on the standby \
+                         (`pg_is_wal_replay_paused()`): resume it with \
+                         `SELECT pg_wal_replay_resume()`",
+                    )
+                } else {
+                    f.write_str(
+                        "\n  help: migrate the primary (its service's boot or `watcher-schema \
+                         upgrade`), check that the standby streams from it (`pg_stat_replication` \
+                         there), or wait longer (`StandbyWait::new`)",
+                    )
+                }
+            }
             RunError::LockTimeout {
                 key,
                 timeout,

@@ -113,6 +113,13 @@ pub(crate) fn read_any(conn: &mut PgConnection) -> Result<Vec<AppliedMigration>,
     if let Ok(rows) = read(conn) {
         return Ok(rows);
     }
+    read_checked(conn)
+}
+
+/// [`read_any`] asking the catalog first: for a caller that reads again and again while
+/// there may be no ledger yet (a standby's wait), where a failing query per read would
+/// fill the server's log.
+pub(crate) fn read_checked(conn: &mut PgConnection) -> Result<Vec<AppliedMigration>, RunError> {
     let Shape {
         has_ledger,
         has_columns,

@@ -24,7 +24,10 @@
 //!   folded into its row under the lock; a ledger holding only part of them is refused
 //!   ([`RunError::PartlySquashed`]).
 //! - **Standbys and read-only sessions** are reported as such ([`RunError::HotStandby`],
-//!   [`RunError::ReadOnly`]).
+//!   [`RunError::ReadOnly`]). A read replica's service boots with
+//!   [`Runner::run_pending_or_wait`] instead: on a hot standby it waits, bounded
+//!   ([`StandbyWait`]), until the replicated ledger lists the head, and fails with
+//!   [`RunError::StandbyBehind`] when it does not.
 //!
 //! ```no_run
 //! use diesel_migrations::{embed_migrations, EmbeddedMigrations};
@@ -49,6 +52,7 @@ mod report;
 mod runner;
 mod script;
 mod squash;
+mod standby;
 mod target;
 
 pub use error::{ChangedMigration, Located, LockHolder, MigrationFailure, RunError};
@@ -56,4 +60,7 @@ pub use ledger::{AppliedMigration, LEDGER_TABLE};
 pub use report::{Action, RanMigration, Report};
 pub use runner::{LoggedStatement, Runner, DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT};
 pub use script::MigrationScript;
+pub use standby::{
+    StandbyProgress, StandbyWait, DEFAULT_STANDBY_LOG_INTERVAL, DEFAULT_STANDBY_TIMEOUT,
+};
 pub use target::Target;

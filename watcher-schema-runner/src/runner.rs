@@ -419,7 +419,7 @@ impl Runner {
 
     /// Marks which known migrations are applied; refuses versions this binary lacks,
     /// because acting on a database newer than the binary could undo what it cannot redo.
-    fn chain(&self, rows: &[AppliedMigration]) -> Result<Chain<'_>, RunError> {
+    pub(crate) fn chain(&self, rows: &[AppliedMigration]) -> Result<Chain<'_>, RunError> {
         let known: HashSet<&str> = self.migrations.iter().map(|m| m.version()).collect();
         let unknown: Vec<String> = rows
             .iter()

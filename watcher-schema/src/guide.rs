@@ -48,3 +48,24 @@ pub mod drift {}
 
 #[doc = include_str!("docs/boot.md")]
 pub mod boot {}
+
+#[doc = include_str!("docs/diagram.md")]
+#[doc = concat!("\n```mermaid\n", include_str!("docs/diagram.mmd"), "```\n")]
+pub mod diagram {}
+
+#[doc = include_str!("docs/adding_a_table.md")]
+#[doc = concat!(
+    "\n```text\n",
+    include_str!("../../tests/fixtures/second-crate/build.rs"),
+    "```\n"
+)]
+#[doc = include_str!("docs/adding_a_table_2.md")]
+#[doc = concat!(
+    "\n`up.sql`:\n\n```sql\n",
+    include_str!("../../tests/fixtures/second-crate/migrations/20250302000000_create_table_note_tag/up.sql"),
+    "```\n\n`down.sql`:\n\n```sql\n",
+    include_str!("../../tests/fixtures/second-crate/migrations/20250302000000_create_table_note_tag/down.sql"),
+    "```\n"
+)]
+#[doc = include_str!("docs/adding_a_table_3.md")]
+pub mod adding_a_table {}

@@ -32,7 +32,28 @@
 //!
 //! Each struct is a Diesel row type (`Queryable`, `Selectable`, `Identifiable`,
 //! `AsChangeset`) with its `table!` in a module named as the table, and a `New<Struct>`
-//! to insert without the server-generated columns:
+//! to insert without the server-generated columns. `New<Struct>::new` takes the columns an
+//! insert must give and leaves the nullable and defaulted ones `None`:
+//!
+//! ```
+//! use diesel::prelude::*;
+//! use watcher_schema::pipelines::{pipeline_type, DatePartEnum, NewPipelineType, PipelineType};
+//!
+//! let dbt = NewPipelineType::new("dbt".into());
+//! let hourly = NewPipelineType {
+//!     freshness_number: Some(2),
+//!     freshness_datepart: Some(DatePartEnum::Hour),
+//!     ..NewPipelineType::new("airflow".into())
+//! };
+//! let rows = vec![dbt, hourly];
+//! let insert = diesel::insert_into(pipeline_type::table)
+//!     .values(&rows)
+//!     .returning(PipelineType::as_returning());
+//! let sql = diesel::debug_query::<diesel::pg::Pg, _>(&insert).to_string();
+//! assert!(sql.contains(r#"("name", "freshness_number", "freshness_datepart", "#), "{sql}");
+//! ```
+//!
+//! With a connection, `.get_result(conn)` returns the inserted `PipelineType`:
 //!
 //! ```no_run
 //! use diesel::prelude::*;
@@ -40,17 +61,7 @@
 //!
 //! # fn demo(conn: &mut PgConnection) -> QueryResult<()> {
 //! let created: PipelineType = diesel::insert_into(pipeline_type::table)
-//!     .values(NewPipelineType {
-//!         name: "dbt".into(),
-//!         freshness_number: None,
-//!         freshness_datepart: None,
-//!         mute_freshness_check: None,
-//!         timeliness_number: None,
-//!         timeliness_datepart: None,
-//!         mute_timeliness_check: None,
-//!         created_at: None,
-//!         updated_at: None,
-//!     })
+//!     .values(NewPipelineType::new("dbt".into()))
 //!     .returning(PipelineType::as_returning())
 //!     .get_result(conn)?;
 //! println!("pipeline type {} is {}", created.id, created.name);
@@ -84,8 +95,12 @@ pub use watcher_schema_macros::schema;
 pub use watcher_schema_macros::watcher_enum;
 #[doc = include_str!("docs/watcher_table.md")]
 pub use watcher_schema_macros::watcher_table;
+// Everything a boot's result or error holds, so a service matches on it without naming
+// the runner crate.
 pub use watcher_schema_runner::{
-    Action, AppliedMigration, RanMigration, Report, RunError, Runner, Target,
+    Action, AppliedMigration, ChangedMigration, LockHolder, LoggedStatement, MigrationFailure,
+    MigrationScript, RanMigration, Report, RunError, Runner, StandbyProgress, StandbyWait, Target,
+    DEFAULT_LOCK_TIMEOUT, DEFAULT_STANDBY_TIMEOUT,
 };
 
 // The crates of the field types (timestamps, jsonb, numeric), at the versions the structs
@@ -122,11 +137,14 @@ schema! {
     anomalies::anomaly_detection_result,
 }
 
-/// The migrations in `migrations/`, embedded in the binary at compile time.
-pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
+// The migrations in `migrations/`, embedded at compile time. Private: Diesel's
+// `run_pending_migrations` would take them without the runner's lock and checksums, so
+// they are reached only through `runner()`.
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
 
-/// A [`Runner`] over [`MIGRATIONS`], for what the two shortcuts below do not cover: a lock
-/// timeout, statement logging, `upgrade_to`/`downgrade_to` a [`Target`], an offline script.
+/// A [`Runner`] over the migrations embedded from `migrations/`, for what the shortcuts
+/// below do not cover: a lock timeout, statement logging, `upgrade_to`/`downgrade_to` a
+/// [`Target`], an offline script, the chain itself.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -136,6 +154,27 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
 /// let report = runner.run_pending_url("postgres:///watcher")?;
 /// # Ok(())
 /// # }
+/// ```
+///
+/// This is the only way to the embedded migrations. Diesel's own
+/// `MigrationHarness::run_pending_migrations` would apply them without the lock (two
+/// replicas booting together race) and without the checksum checks, so they are not
+/// public:
+///
+/// ```compile_fail
+/// use diesel_migrations::MigrationHarness;
+///
+/// fn boot(conn: &mut diesel::PgConnection) {
+///     conn.run_pending_migrations(watcher_schema::MIGRATIONS).unwrap();
+/// }
+/// ```
+///
+/// The chain, read without a database:
+///
+/// ```
+/// let runner = watcher_schema::runner().expect("the embedded migrations form a chain");
+/// assert!(runner.migrations().len() >= 7);
+/// assert!(runner.head().is_some_and(|m| m.name().starts_with("2025")));
 /// ```
 pub fn runner() -> Result<Runner, RunError> {
     Runner::new(&MIGRATIONS)
@@ -174,4 +213,31 @@ pub fn run_pending(conn: &mut PgConnection) -> Result<Report, RunError> {
 /// ```
 pub fn run_pending_url(url: &str) -> Result<Report, RunError> {
     runner()?.run_pending_url(url)
+}
+
+/// The boot of a service that may be pointed at a read replica: on a primary, exactly
+/// [`run_pending_url`]; on a hot standby, which cannot migrate, waits (up to
+/// `wait`'s timeout, logging where the standby is every few seconds) until the ledger it
+/// replays from the primary lists this binary's head, then returns an empty [`Report`].
+/// Fails with [`RunError::StandbyBehind`], naming both revisions, when the wait runs out.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use watcher_schema::{RunError, StandbyWait};
+///
+/// # fn main() -> Result<(), watcher_schema::RunError> {
+/// let wait = StandbyWait::new(Duration::from_secs(600));
+/// match watcher_schema::run_pending_or_wait_url("postgres://replica.internal/watcher", &wait) {
+///     Ok(report) => eprintln!("schema at head\n{report}"),
+///     Err(RunError::StandbyBehind(behind)) => {
+///         eprintln!("standby at {:?}, head {}", behind.standby_head, behind.expected_head);
+///         std::process::exit(1);
+///     }
+///     Err(other) => return Err(other),
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub fn run_pending_or_wait_url(url: &str, wait: &StandbyWait) -> Result<Report, RunError> {
+    runner()?.run_pending_or_wait_url(url, wait)
 }

@@ -1,12 +1,14 @@
 //! Sixteen replicas of a service booting at once on one empty database, each through
 //! `watcher_schema::run_pending_url` with the real embedded migrations: all succeed, each
-//! migration runs once, and the catalog is the chain's head and its reference dump.
+//! migration runs once, and the catalog is the chain's head and its reference dump. And a
+//! read replica's service, booting on the hot standby, waits for the primary's.
 
 use std::path::Path;
-use std::sync::{Arc, Barrier};
+use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
+use std::time::Duration;
 
-use watcher_schema::Action;
+use watcher_schema::{Action, StandbyProgress, StandbyWait};
 use watcher_schema_core::chain::{checksum, Chain};
 use watcher_schema_core::model::Schema;
 
@@ -105,4 +107,56 @@ fn reference_at_head(chain: &Chain) -> Option<(String, Schema)> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => panic!("cannot read {}: {e}", path.display()),
     }
+}
+
+/// A read replica's service boots on the hot standby before the primary's service has
+/// migrated: it reports that it waits for the embedded head, and starts, running nothing,
+/// once the standby has replayed the primary's migrations.
+#[test]
+fn a_replica_on_the_standby_starts_once_the_primarys_boot_has_replayed() {
+    let chain = chain();
+    let head = chain.head().expect("the chain has a head").version.clone();
+    let pair = watcher_schema_tests::replicated();
+    let _replay = pair.exclusive();
+    let db = pair.database();
+
+    let (progress_tx, progress) = mpsc::channel();
+    let replica = {
+        let url = db.standby_url();
+        thread::spawn(move || {
+            let wait = StandbyWait::new(Duration::from_secs(300))
+                .on_progress(move |p| drop(progress_tx.send(p.clone())));
+            watcher_schema::run_pending_or_wait_url(&url, &wait)
+        })
+    };
+    let first: StandbyProgress = progress.recv().expect("the replica reports that it waits");
+    assert_eq!(first.expected_head, head, "{first}");
+    assert_eq!(first.standby_head, None, "{first}");
+
+    let primary =
+        watcher_schema::run_pending_or_wait_url(&db.primary_url(), &StandbyWait::default())
+            .unwrap_or_else(|e| panic!("the primary's service fails to boot: {e}"));
+    assert_eq!(primary.migrations.len(), chain.len(), "{primary}");
+    let started = replica
+        .join()
+        .expect("the replica thread panicked")
+        .unwrap_or_else(|e| panic!("the replica does not start: {e}"));
+    assert!(started.is_empty(), "nothing ran on the standby: {started}");
+
+    let mut standby = postgres::Client::connect(&db.standby_url(), postgres::NoTls)
+        .expect("connect to the standby");
+    let versions: Vec<String> = standby
+        .query(
+            "SELECT version::text FROM __diesel_schema_migrations ORDER BY version",
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("cannot read the standby's ledger: {}", db_error(&e)))
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let expected: Vec<String> = chain.iter().map(|m| m.version.clone()).collect();
+    assert_eq!(
+        versions, expected,
+        "the standby has the whole chain when the replica starts"
+    );
 }

@@ -3,6 +3,7 @@
 
 mod check;
 mod current;
+mod diagram;
 mod downgrade;
 mod heads;
 mod history;
@@ -100,6 +101,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<i32, CliError> {
         Command::Revision(args) => revision::run(ctx, &args).map(done),
         Command::Merge(args) => merge::run(ctx, &args).map(done),
         Command::Squash(args) => squash::run(ctx, &args).map(done),
+        Command::Diagram(args) => diagram::run(ctx, &args).map(done),
     }
 }
 

@@ -51,6 +51,7 @@ fn subcommand_help_matches_snapshots() {
         "merge",
         "squash",
         "stamp",
+        "diagram",
     ] {
         let run = project.run(&[command, "--help"]);
         run.ok();

@@ -6,6 +6,7 @@ mod support;
 mod adopt;
 mod check;
 mod crash;
+mod diagram;
 mod errors;
 mod generate;
 mod help;

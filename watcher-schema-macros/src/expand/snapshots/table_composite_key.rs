@@ -39,6 +39,16 @@ pub struct NewAddressLineageClosure {
     pub source_address_id: i32,
     pub target_address_id: i32,
 }
+impl NewAddressLineageClosure {
+    /// A `NewAddressLineageClosure` with the columns an insert must give; the nullable and server-defaulted ones are `None` (NULL, `DEFAULT`): set them with `NewAddressLineageClosure { field: Some(..), ..NewAddressLineageClosure::new(..) }`.
+    #[allow(clippy::too_many_arguments, dead_code)]
+    pub fn new(source_address_id: i32, target_address_id: i32) -> Self {
+        NewAddressLineageClosure {
+            source_address_id,
+            target_address_id,
+        }
+    }
+}
 const _: () = {
     #[automatically_derived]
     impl ::watcher_schema::__private::WatcherTable for AddressLineageClosure {

@@ -94,6 +94,19 @@ pub struct NewPipeline {
     pub active: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<DateTime<Utc>>,
 }
+impl NewPipeline {
+    /// A `NewPipeline` with the columns an insert must give; the nullable and server-defaulted ones are `None` (NULL, `DEFAULT`): set them with `NewPipeline { field: Some(..), ..NewPipeline::new(..) }`.
+    #[allow(clippy::too_many_arguments, dead_code)]
+    pub fn new(name: String, pipeline_type_id: i32) -> Self {
+        NewPipeline {
+            name,
+            pipeline_type_id,
+            freshness_datepart: ::std::option::Option::None,
+            active: ::std::option::Option::None,
+            created_at: ::std::option::Option::None,
+        }
+    }
+}
 const _: () = {
     #[automatically_derived]
     impl ::watcher_schema::__private::WatcherTable for Pipeline {
