@@ -3,7 +3,7 @@
 //!
 //! Data flows one way: struct source ([`structs`]) or migration SQL ([`replay`]) →
 //! [`model::Schema`] → [`diff`] → [`op::Op`]s → [`sql`] text. [`chain`] reads and
-//! validates the migration directory; [`lint`] finds its statements that are risky on a
+//! validates the migration directory, [`steps`] cuts an online one into steps; [`lint`] finds its statements that are risky on a
 //! database that holds data.
 #![warn(missing_docs)]
 
@@ -18,6 +18,7 @@ pub mod model;
 pub mod op;
 pub mod replay;
 pub mod sql;
+pub mod steps;
 #[cfg(feature = "structs")]
 pub mod structs;
 pub mod testing;
