@@ -41,14 +41,22 @@ mod error;
 mod ledger;
 mod lock;
 mod offline;
+mod online;
+mod progress;
 mod report;
 mod runner;
 mod script;
 mod target;
 
-pub use error::{ChangedMigration, LockHolder, MigrationFailure, RunError};
+pub use error::{ChangedMigration, FailedStep, LockHolder, MigrationFailure, RunError};
 pub use ledger::{AppliedMigration, LEDGER_TABLE};
+pub use online::{Progress, ProgressEvent};
+pub use progress::{InProgress, PROGRESS_TABLE};
 pub use report::{Action, RanMigration, Report};
-pub use runner::{LoggedStatement, Runner, DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT};
+pub use runner::{
+    LoggedStatement, Runner, DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_TRIES,
+    DEFAULT_STATEMENT_LOCK_TIMEOUT,
+};
 pub use script::MigrationScript;
 pub use target::Target;
+pub use watcher_schema_core::steps::StepKind;

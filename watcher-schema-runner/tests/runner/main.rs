@@ -8,5 +8,6 @@ mod failure;
 mod ledger;
 mod lock;
 mod offline;
+mod online;
 mod standby;
 mod targets;
