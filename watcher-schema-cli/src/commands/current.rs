@@ -1,5 +1,6 @@
-//! `current`: the database's revision (the newest applied migration), what is pending, and
-//! any applied migration these files do not know.
+//! `current`: the database's revision (the newest applied migration), what is pending, an
+//! online migration an interrupted run left partly applied, and any applied migration
+//! these files do not know.
 
 use serde_json::json;
 
@@ -21,6 +22,13 @@ pub(super) fn run(ctx: &Context, args: &FormatArgs) -> Result<(), CliError> {
                 "at_head": at_head,
                 "pending": state.pending,
                 "unknown_applied": state.unknown,
+                "in_progress": state.in_progress.values().map(|p| json!({
+                    "version": p.version,
+                    "action": p.action.to_string(),
+                    "step": p.step + 1,
+                    "steps": p.steps,
+                    "description": p.next,
+                })).collect::<Vec<_>>(),
             });
             println!("{doc:#}");
         }
@@ -46,6 +54,13 @@ pub(super) fn run(ctx: &Context, args: &FormatArgs) -> Result<(), CliError> {
                     "{} pending: {}",
                     s.warn(state.pending.len()),
                     names.join(", ")
+                );
+            }
+            for (v, p) in &state.in_progress {
+                println!(
+                    "{}: {}",
+                    migrations.dir_name(v).unwrap_or_else(|| v.clone()),
+                    s.warn(p)
                 );
             }
             for v in &state.unknown {

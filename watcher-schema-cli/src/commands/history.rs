@@ -52,6 +52,9 @@ fn print_json(migrations: &Migrations, state: Option<&LedgerState>) {
                 "duration_ms": row.and_then(|r| r.duration).map(|d| d.as_millis() as u64),
                 "checksum": checksum(migrations, m),
                 "recorded_checksum": row.and_then(|r| r.checksum.clone()),
+                "in_progress": state
+                    .and_then(|s| s.in_progress.get(&m.version))
+                    .map(|p| p.to_string()),
             })
         })
         .collect();
@@ -74,10 +77,12 @@ fn print_text(s: Styles, migrations: &Migrations, state: Option<&LedgerState>, v
             (Some(_), Some(_)) => "* ",
             (Some(_), None) => "  ",
         };
-        let status = match (state, row) {
-            (None, _) => String::new(),
-            (Some(_), Some(r)) => applied(s, r),
-            (Some(_), None) => format!("  {}", s.warn("pending")),
+        let progress = state.and_then(|st| st.in_progress.get(&m.version));
+        let status = match (state, row, progress) {
+            (None, _, _) => String::new(),
+            (Some(_), _, Some(p)) => format!("  {}", s.warn(p)),
+            (Some(_), Some(r), None) => applied(s, r),
+            (Some(_), None, None) => format!("  {}", s.warn("pending")),
         };
         let head_mark = if Some(m.version.as_str()) == head {
             " (head)"

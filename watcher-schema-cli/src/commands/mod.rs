@@ -196,6 +196,8 @@ pub(crate) struct LedgerState {
     pub(crate) pending: Vec<String>,
     /// Ledger versions the chain lacks (the database is newer than these files).
     pub(crate) unknown: Vec<String>,
+    /// Online migrations partly applied by an interrupted run, by version.
+    pub(crate) in_progress: std::collections::BTreeMap<String, watcher_schema_runner::InProgress>,
 }
 
 impl LedgerState {
@@ -204,6 +206,12 @@ impl LedgerState {
         conn: &mut PgConnection,
     ) -> Result<LedgerState, CliError> {
         let rows = migrations.runner.applied(conn)?;
+        let in_progress = migrations
+            .runner
+            .in_progress(conn)?
+            .into_iter()
+            .map(|p| (p.version.clone(), p))
+            .collect();
         let current = rows.iter().map(|r| r.version.clone()).max();
         let applied: std::collections::BTreeMap<_, _> =
             rows.into_iter().map(|r| (r.version.clone(), r)).collect();
@@ -223,6 +231,7 @@ impl LedgerState {
             current,
             pending,
             unknown,
+            in_progress,
         })
     }
 }

@@ -12,5 +12,6 @@ mod hints;
 mod lint;
 mod merge;
 mod migrate;
+mod online;
 mod real_chain;
 mod standby;
