@@ -263,6 +263,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn writes_online_steps_with_their_records_for_psql_without_single_transaction() {
+        let online = MigrationScript::new(
+            "2_online",
+            "BEGIN;\nALTER TABLE t ADD c int;\nCOMMIT;\n\
+             -- step: fill t.c\n-- watcher:repeat\nUPDATE t SET c = 1 WHERE ctid = ANY \
+             (ARRAY(SELECT ctid FROM t WHERE c IS NULL LIMIT 10));\n\
+             CREATE INDEX CONCURRENTLY ix_t_c ON t (c);\n",
+            None,
+            false,
+        );
+        let sql = render(
+            &[&online],
+            Action::Upgrade,
+            &Target::Base,
+            &Target::Head,
+            1,
+            Duration::from_millis(1500),
+        )
+        .unwrap();
+        for expected in [
+            "NOT with `psql -1`",
+            "SET lock_timeout = '1500ms';",
+            "CREATE TABLE IF NOT EXISTS __watcher_schema_progress",
+            "-- upgrade 2_online (2_online/up.sql): online, 3 steps",
+            "-- step 1/3: ALTER TABLE t ADD c int (transaction)\nBEGIN;\nALTER TABLE t ADD c int;\n\
+             INSERT INTO __watcher_schema_progress (version, action, step, steps) VALUES ('2', \
+             'upgrade', 1, 3)",
+            "-- step 2/3: fill t.c (repeated batch)\nDO $watcher$",
+            "EXCEPTION WHEN lock_not_available OR deadlock_detected THEN",
+            "\\if :watcher_invalid\nDROP INDEX CONCURRENTLY IF EXISTS ix_t_c;\n\\endif",
+            "BEGIN;\nDELETE FROM __watcher_schema_progress WHERE version = '2';\n\
+             INSERT INTO __diesel_schema_migrations (version, checksum)",
+        ] {
+            assert!(sql.contains(expected), "`{expected}` in:\n{sql}");
+        }
+        assert!(!sql.contains("psql -1 -f FILE"), "{sql}");
+    }
+
+    #[test]
     fn terminates_the_last_statement_once() {
         assert_eq!(terminated("SELECT 1"), "SELECT 1\n;\n");
         assert_eq!(terminated("SELECT 1;\n\n"), "SELECT 1;\n");

@@ -587,6 +587,39 @@ impl Runner {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_rows_rate_and_eta() {
+        let p = Progress {
+            migration: "2_online",
+            action: Action::Upgrade,
+            step: 2,
+            steps: 7,
+            description: "backfill t.c",
+            kind: StepKind::Repeat,
+            event: ProgressEvent::Rows,
+            rows: 10_000,
+            estimated_rows: Some(30_000),
+            elapsed: Duration::from_secs(2),
+        };
+        assert_eq!(
+            p.to_string(),
+            "upgrade 2_online: step 2/7 (backfill t.c): 10000 rows of ~30000, 5000 rows/s, ETA 4 s"
+        );
+        let done = Progress {
+            event: ProgressEvent::Done,
+            ..p
+        };
+        assert_eq!(
+            done.to_string(),
+            "upgrade 2_online: step 2/7 (backfill t.c): done in 2.0 s, 10000 rows"
+        );
+    }
+}
+
 /// Drops index `name` if a build left it invalid.
 fn drop_invalid_index<'a>(conn: &mut PgConnection, name: &str) -> Result<(), Failed<'a>> {
     if index_state(conn, name)? == Some(false) {

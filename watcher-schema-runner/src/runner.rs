@@ -354,7 +354,8 @@ impl Runner {
     /// Makes the ledger say `target` is the newest applied migration without running any
     /// SQL, forwards or backwards: inserts and deletes rows, and records the current
     /// checksum of applied migrations whose file changed (after a review, this is how an
-    /// edited migration is accepted). One transaction.
+    /// edited migration is accepted), and removes the progress record of any migration it
+    /// stamps or unstamps. One transaction.
     ///
     /// ```no_run
     /// # use watcher_schema_runner::{Runner, Target};
@@ -376,8 +377,9 @@ impl Runner {
                         .and_then(|r| r.checksum.as_deref())
                 })
                 .collect();
+            let records = progress::read(conn)?;
             conn.transaction(|conn| {
-                let mut done = Vec::new();
+                let mut done: Vec<RanMigration> = Vec::new();
                 for (i, m) in self.migrations.iter().enumerate().rev() {
                     if i >= keep && chain.applied[i] {
                         ledger::delete(conn, m.version())?;
@@ -391,6 +393,13 @@ impl Runner {
                     } else if recorded[i] != Some(m.checksum()) {
                         ledger::set_checksum(conn, m.version(), m.checksum())?;
                         done.push(stamped(m, Action::Stamp));
+                    }
+                }
+                // A stamped or unstamped migration's progress record would contradict
+                // the ledger the stamp asserts.
+                for record in &records {
+                    if done.iter().any(|d| d.version == record.version) {
+                        conn.batch_execute(&progress::clear_sql(&record.version))?;
                     }
                 }
                 Ok(done)

@@ -431,3 +431,81 @@ fn rejects_an_online_file_that_cannot_be_cut_into_steps() {
         "{message}"
     );
 }
+
+#[derive(diesel::QueryableByName)]
+struct Pid {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pid: i32,
+}
+
+#[test]
+fn a_connection_lost_mid_migration_resumes_at_the_step_it_was_in() {
+    use diesel::RunQueryDsl;
+
+    let db = TestDb::new();
+    let mut conn = connect(&db);
+    let Pid { pid } = diesel::sql_query("SELECT pg_backend_pid() AS pid")
+        .get_result(&mut conn)
+        .unwrap();
+    let killer = Arc::new(Mutex::new(db.client()));
+    let kill = killer.clone();
+    let error = runner(&fixture("online"))
+        .on_progress(move |p| {
+            if p.step == 4 && p.event == ProgressEvent::Started {
+                // Waits until the backend is gone.
+                kill.lock()
+                    .unwrap()
+                    .execute("SELECT pg_terminate_backend($1, 10000)", &[&pid])
+                    .unwrap();
+            }
+        })
+        .run_pending(&mut conn)
+        .expect_err("the connection is gone");
+    assert!(
+        error.to_string().contains("terminating connection"),
+        "{error}"
+    );
+
+    let mut client = db.client();
+    assert_eq!(progress(&mut client)[0].2, 3);
+    let (resumed, seen) = recording(runner(&fixture("online")));
+    resumed
+        .run_pending(&mut connect(&db))
+        .expect("a new connection resumes");
+    assert_eq!(seen.lock().unwrap()[0].step, 4);
+    assert_eq!(data(&mut client), (20_000, 20_000, 0));
+    support::assert_same_catalog(&uninterrupted_catalog(), &support::catalog(&mut client));
+}
+
+#[test]
+fn stamp_removes_the_record_of_a_migration_it_stamps() {
+    let db = TestDb::new();
+    let mut conn = connect(&db);
+    let blocker = Arc::new(Mutex::new(db.client()));
+    let hold = blocker.clone();
+    runner(&fixture("online"))
+        .statement_lock_timeout(Duration::from_millis(20))
+        .lock_tries(1)
+        .on_progress(move |p| {
+            if p.step == 7 && p.event == ProgressEvent::Started {
+                hold.lock()
+                    .unwrap()
+                    .batch_execute("BEGIN; LOCK TABLE address IN ACCESS SHARE MODE")
+                    .unwrap();
+            }
+        })
+        .run_pending(&mut conn)
+        .expect_err("step 7 cannot get its lock");
+    blocker.lock().unwrap().batch_execute("COMMIT").unwrap();
+    let mut client = db.client();
+    assert_eq!(progress(&mut client)[0].2, 6);
+
+    runner(&fixture("online"))
+        .stamp(&mut conn, &Target::Head)
+        .expect("stamps");
+    assert_eq!(progress(&mut client), []);
+    assert_eq!(
+        support::versions(&mut client),
+        ["20250101000001", "20250101000002"]
+    );
+}
