@@ -587,6 +587,27 @@ impl Runner {
     }
 }
 
+/// Drops index `name` if a build left it invalid.
+fn drop_invalid_index<'a>(conn: &mut PgConnection, name: &str) -> Result<(), Failed<'a>> {
+    if index_state(conn, name)? == Some(false) {
+        conn.batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {name}"))?;
+    }
+    Ok(())
+}
+
+/// Tests kill the process at a chosen point to prove a run resumes: after step `k` is
+/// recorded (`WATCHER_SCHEMA_TEST_ABORT_AFTER_STEP=k`) or after batch `b` of repeat step
+/// `k` committed (`=k.b`). Compiled only with the `test-hooks` feature.
+#[cfg(feature = "test-hooks")]
+fn test_hook(point: &str) {
+    if std::env::var("WATCHER_SCHEMA_TEST_ABORT_AFTER_STEP").is_ok_and(|p| p == point) {
+        std::process::abort();
+    }
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn test_hook(_point: &str) {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -619,24 +640,3 @@ mod tests {
         );
     }
 }
-
-/// Drops index `name` if a build left it invalid.
-fn drop_invalid_index<'a>(conn: &mut PgConnection, name: &str) -> Result<(), Failed<'a>> {
-    if index_state(conn, name)? == Some(false) {
-        conn.batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {name}"))?;
-    }
-    Ok(())
-}
-
-/// Tests kill the process at a chosen point to prove a run resumes: after step `k` is
-/// recorded (`WATCHER_SCHEMA_TEST_ABORT_AFTER_STEP=k`) or after batch `b` of repeat step
-/// `k` committed (`=k.b`). Compiled only with the `test-hooks` feature.
-#[cfg(feature = "test-hooks")]
-fn test_hook(point: &str) {
-    if std::env::var("WATCHER_SCHEMA_TEST_ABORT_AFTER_STEP").is_ok_and(|p| p == point) {
-        std::process::abort();
-    }
-}
-
-#[cfg(not(feature = "test-hooks"))]
-fn test_hook(_point: &str) {}
