@@ -196,3 +196,32 @@ fn upgrade_sql_runs_in_psql_without_single_transaction_and_the_runner_agrees() {
         .ok()
         .stdout_has("nothing to upgrade");
 }
+
+#[test]
+fn kill_9_during_a_downgrade_then_downgrade_finishes_it() {
+    let p = Project::online();
+    p.run(&["upgrade"]).ok();
+    let out = p
+        .command(&["downgrade", "-1"])
+        .env("WATCHER_SCHEMA_TEST_ABORT_AFTER_STEP", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), None, "aborted after down step 1");
+    let mut client = p.db().client();
+    assert_eq!(progress(&mut client), Some(1));
+    assert_eq!(
+        p.ledger(),
+        [V1, V2],
+        "the ledger row goes with the last step"
+    );
+    p.run(&["current"])
+        .ok()
+        .stdout_has("downgrade in progress, step 2/2: drop address.input_hash");
+
+    p.run(&["downgrade", "-1"]).ok();
+    assert_eq!(p.ledger(), [V1]);
+    assert_eq!(progress(&mut client), None);
+    assert!(!catalog(&mut client).contains("input_hash"));
+    p.run(&["upgrade"]).ok();
+    assert_eq!(rows(&mut client), (20_000, 20_000));
+}

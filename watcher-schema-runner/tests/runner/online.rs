@@ -509,3 +509,47 @@ fn stamp_removes_the_record_of_a_migration_it_stamps() {
         ["20250101000001", "20250101000002"]
     );
 }
+
+#[test]
+fn a_concurrent_build_timing_out_on_an_old_snapshot_leaves_no_invalid_index() {
+    let db = TestDb::new();
+    let mut conn = connect(&db);
+    let blocker = Arc::new(Mutex::new(db.client()));
+    let hold = blocker.clone();
+    // An open transaction with a snapshot: the build waits for it after creating its
+    // (still invalid) index, and times out there.
+    let error = runner(&fixture("online"))
+        .statement_lock_timeout(Duration::from_millis(100))
+        .lock_tries(2)
+        .retry_pause(Duration::from_millis(1))
+        .on_progress(move |p| {
+            if p.step == 6 && p.event == ProgressEvent::Started {
+                hold.lock()
+                    .unwrap()
+                    .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1")
+                    .unwrap();
+            }
+        })
+        .run_pending(&mut conn)
+        .expect_err("the build cannot wait out the old snapshot");
+    let message = error.to_string();
+    let step = expect_step_failure(error).step.unwrap();
+    assert_eq!((step.number, step.tries), (6, 2), "{message}");
+    assert!(step.lock_timeout.is_some(), "{message}");
+
+    let mut client = db.client();
+    let leftover: bool = client
+        .query_one(
+            "SELECT to_regclass('ix_address_input_hash') IS NOT NULL",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(!leftover, "the invalid index was dropped: {message}");
+
+    blocker.lock().unwrap().batch_execute("COMMIT").unwrap();
+    runner(&fixture("online"))
+        .run_pending(&mut conn)
+        .expect("the build succeeds once the snapshot is gone");
+    assert_eq!(data(&mut client), (20_000, 20_000, 0));
+}
