@@ -167,7 +167,7 @@ impl Runner {
 
     /// The `lock_timeout` each step of an online migration runs under (default
     /// [`DEFAULT_STATEMENT_LOCK_TIMEOUT`]), so that a step waiting for a lock never
-    /// queues the service's queries behind it for longer.
+    /// queues the service's queries behind it for longer. Zero waits without limit.
     pub fn statement_lock_timeout(mut self, timeout: Duration) -> Self {
         self.statement_lock_timeout = timeout;
         self
