@@ -3,9 +3,9 @@
 //!
 //! Data flows one way: struct source ([`structs`]) or migration SQL ([`replay`]) →
 //! [`model::Schema`] → [`diff`] → [`op::Op`]s → [`sql`] text. [`chain`] reads and
-//! validates the migration directory; [`lint`] finds its statements that are risky on a
-//! database that holds data; [`compare`] is the one test of whether two schemas are equal;
-//! [`diagram`] draws a schema as Mermaid or DOT.
+//! validates the migration directory, [`steps`] cuts an online one into steps; [`lint`] finds
+//! its statements that are risky on a database that holds data; [`compare`] is the one test of
+//! whether two schemas are equal; [`diagram`] draws a schema as Mermaid or DOT.
 #![warn(missing_docs)]
 
 pub mod chain;
@@ -21,6 +21,7 @@ pub mod model;
 pub mod op;
 pub mod replay;
 pub mod sql;
+pub mod steps;
 #[cfg(feature = "structs")]
 pub mod structs;
 pub mod testing;

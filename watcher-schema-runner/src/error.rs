@@ -4,6 +4,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use watcher_schema_core::steps::StepError;
+
+use crate::progress::InProgress;
 use crate::report::Action;
 use crate::standby::StandbyProgress;
 
@@ -90,6 +93,22 @@ pub enum RunError {
         /// The migration's directory name.
         name: String,
     },
+    /// An online migration's file cannot be cut into steps (docs/ONLINE.md).
+    Steps {
+        /// `<name>/up.sql` or `<name>/down.sql`.
+        file: String,
+        /// What is wrong, with its line.
+        error: StepError,
+    },
+    /// A migration is partly applied in a way this command cannot continue.
+    PartlyApplied {
+        /// The migration's directory name.
+        name: String,
+        /// Its progress record.
+        progress: Box<InProgress>,
+        /// What to run instead.
+        help: String,
+    },
 }
 
 /// A session holding the migration lock, from `pg_locks` and `pg_stat_activity`.
@@ -139,6 +158,25 @@ pub struct MigrationFailure {
     pub message: String,
     /// Whether the migration ran in a transaction (and so was rolled back whole).
     pub in_transaction: bool,
+    /// For an online migration, the step that failed; the steps before it stay applied
+    /// and recorded, and the next run resumes at this one.
+    pub step: Option<FailedStep>,
+}
+
+/// The step of an online migration that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedStep {
+    /// 1-based number of the step.
+    pub number: usize,
+    /// How many steps the migration has.
+    pub steps: usize,
+    /// Its `-- step:` description or first statement.
+    pub description: String,
+    /// How many times it was tried.
+    pub tries: u32,
+    /// Set when every try failed waiting for a lock (`lock_timeout` or a deadlock): the
+    /// timeout each try had.
+    pub lock_timeout: Option<Duration>,
 }
 
 /// How the runner singled out the failing statement of a migration. It never runs a
@@ -285,6 +323,16 @@ impl fmt::Display for RunError {
                 "migration {name} has no `down.sql`, so it cannot be downgraded: write \
                  `{name}/down.sql`"
             ),
+            RunError::Steps { file, error } => write!(
+                f,
+                "`{file}` cannot be cut into online steps (`run_in_transaction = false`, see \
+                 docs/ONLINE.md): {error}"
+            ),
+            RunError::PartlyApplied {
+                name,
+                progress,
+                help,
+            } => write!(f, "migration {name} is {progress}: {help}"),
         }
     }
 }
@@ -299,7 +347,15 @@ impl fmt::Display for MigrationFailure {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        write!(f, "`: {}", self.message.trim_end())?;
+        f.write_str("`")?;
+        if let Some(step) = &self.step {
+            write!(
+                f,
+                " in step {}/{} ({})",
+                step.number, step.steps, step.description
+            )?;
+        }
+        write!(f, ": {}", self.message.trim_end())?;
         if let Some(statement) = &self.statement {
             write!(f, "\n  statement: {}", one_line(statement, 200))?;
         }
@@ -318,6 +374,30 @@ impl fmt::Display for MigrationFailure {
                  not known; the migration was not run again to find it)",
             )?,
             Located::Alone | Located::Position | Located::OnlyStatement => {}
+        }
+        if let Some(step) = &self.step {
+            if let Some(timeout) = step.lock_timeout {
+                write!(
+                    f,
+                    "\n  gave up after {} tr{}, each waiting at most {:.1} s for a lock \
+                     (`lock_timeout`): another session holds a lock this step needs; find it \
+                     in `pg_locks` and `pg_stat_activity`",
+                    step.tries,
+                    if step.tries == 1 { "y" } else { "ies" },
+                    timeout.as_secs_f64()
+                )?;
+            }
+            let done = match step.number {
+                1 => "no step of it is applied".to_owned(),
+                2 => "step 1 is applied and recorded".to_owned(),
+                n => format!("steps 1-{} are applied and recorded", n - 1),
+            };
+            return write!(
+                f,
+                "\n  the migration runs step by step (`run_in_transaction = false`): {done} \
+                 in `__watcher_schema_progress`; run `{verb}` again to resume at step {}",
+                step.number
+            );
         }
         if self.in_transaction {
             f.write_str(

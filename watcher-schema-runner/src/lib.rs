@@ -10,11 +10,17 @@
 //!   ([`DEFAULT_LOCK_KEY`]) taken with a timeout ([`DEFAULT_LOCK_TIMEOUT`]); the ledger is
 //!   read only once the lock is held, so each migration runs once however many processes
 //!   boot together, and the lock is released on success and error alike.
-//! - **Nothing half-applied.** Each migration runs in one transaction with its ledger row
-//!   (unless its metadata says `run_in_transaction = false`). A failure rolls it back and
-//!   [`RunError::MigrationFailed`] names the migration, file, line, statement and
-//!   PostgreSQL's message; the statement is found without running the migration again,
-//!   and when it cannot be singled out the error says so ([`Located`]).
+//! - **Nothing half-applied.** Each migration runs in one transaction with its ledger row.
+//!   A failure rolls it back and [`RunError::MigrationFailed`] names the migration, file,
+//!   line, statement and PostgreSQL's message; the statement is found without running the
+//!   migration again, and when it cannot be singled out the error says so ([`Located`]).
+//! - **Online migrations resume.** A migration whose metadata says
+//!   `run_in_transaction = false` runs step by step as docs/ONLINE.md describes, each step
+//!   under a short `lock_timeout` ([`Runner::statement_lock_timeout`]) retried with backoff
+//!   ([`Runner::lock_tries`]) and recorded in [`PROGRESS_TABLE`]; interrupted anywhere (a
+//!   kill, an exhausted lock timeout, a lost connection), it resumes at its next step on
+//!   the next run, [`Runner::in_progress`] says where it stands, and a downgrade reverts
+//!   it. Long batches report rows, rate and ETA through [`Runner::on_progress`].
 //! - **The ledger is Diesel's** `__diesel_schema_migrations` ([`LEDGER_TABLE`]), so
 //!   `diesel migration list` agrees, with two nullable columns added: the checksum of
 //!   `up.sql` (line endings normalised) and the duration. An applied migration whose file
@@ -48,6 +54,8 @@ mod error;
 mod ledger;
 mod lock;
 mod offline;
+mod online;
+mod progress;
 mod report;
 mod runner;
 mod script;
@@ -55,12 +63,18 @@ mod squash;
 mod standby;
 mod target;
 
-pub use error::{ChangedMigration, Located, LockHolder, MigrationFailure, RunError};
+pub use error::{ChangedMigration, FailedStep, Located, LockHolder, MigrationFailure, RunError};
 pub use ledger::{AppliedMigration, LEDGER_TABLE};
+pub use online::{Progress, ProgressEvent};
+pub use progress::{InProgress, PROGRESS_TABLE};
 pub use report::{Action, RanMigration, Report};
-pub use runner::{LoggedStatement, Runner, DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT};
+pub use runner::{
+    LoggedStatement, Runner, DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_TRIES,
+    DEFAULT_STATEMENT_LOCK_TIMEOUT,
+};
 pub use script::MigrationScript;
 pub use standby::{
     StandbyProgress, StandbyWait, DEFAULT_STANDBY_LOG_INTERVAL, DEFAULT_STANDBY_TIMEOUT,
 };
 pub use target::Target;
+pub use watcher_schema_core::steps::StepKind;

@@ -18,6 +18,8 @@ use crate::error::{redact_url, ChangedMigration, Located, MigrationFailure, RunE
 use crate::ledger::{self, AppliedMigration};
 use crate::lock::{self, LockGuard};
 use crate::offline;
+use crate::online::Progress;
+use crate::progress::{self, InProgress};
 use crate::report::{Action, RanMigration, Report};
 use crate::script::{self, MigrationScript};
 use crate::squash;
@@ -28,6 +30,13 @@ pub const DEFAULT_LOCK_KEY: i64 = 0x7761_7463_6865_7273;
 
 /// How long the runner waits for the lock unless told otherwise.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long each step of an online migration waits for a lock unless told otherwise.
+pub const DEFAULT_STATEMENT_LOCK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How many times an online step that waited too long for a lock is tried, unless told
+/// otherwise.
+pub const DEFAULT_LOCK_TRIES: u32 = 10;
 
 /// A statement about to be executed, handed to the [`Runner::log_statements`] callback.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +52,7 @@ pub struct LoggedStatement<'a> {
 }
 
 type StatementLog = Arc<dyn Fn(&LoggedStatement<'_>) + Send + Sync>;
+type ProgressLog = Arc<dyn Fn(&Progress<'_>) + Send + Sync>;
 
 /// Applies migrations from any Diesel [`MigrationSource`] (embedded at build time or read
 /// from a directory) safely when many processes start at once.
@@ -69,10 +79,15 @@ type StatementLog = Arc<dyn Fn(&LoggedStatement<'_>) + Send + Sync>;
 /// ```
 #[derive(Clone)]
 pub struct Runner {
-    migrations: Vec<MigrationScript>,
+    pub(crate) migrations: Vec<MigrationScript>,
     lock_timeout: Duration,
     lock_key: i64,
-    log: Option<StatementLog>,
+    pub(crate) log: Option<StatementLog>,
+    pub(crate) statement_lock_timeout: Duration,
+    pub(crate) lock_tries: u32,
+    pub(crate) retry_pause: Duration,
+    pub(crate) progress: Option<ProgressLog>,
+    pub(crate) progress_every: Duration,
 }
 
 impl fmt::Debug for Runner {
@@ -82,6 +97,10 @@ impl fmt::Debug for Runner {
             .field("lock_timeout", &self.lock_timeout)
             .field("lock_key", &self.lock_key)
             .field("log_statements", &self.log.is_some())
+            .field("statement_lock_timeout", &self.statement_lock_timeout)
+            .field("lock_tries", &self.lock_tries)
+            .field("retry_pause", &self.retry_pause)
+            .field("on_progress", &self.progress.is_some())
             .finish()
     }
 }
@@ -115,6 +134,11 @@ impl Runner {
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
             lock_key: DEFAULT_LOCK_KEY,
             log: None,
+            statement_lock_timeout: DEFAULT_STATEMENT_LOCK_TIMEOUT,
+            lock_tries: DEFAULT_LOCK_TRIES,
+            retry_pause: Duration::from_millis(100),
+            progress: None,
+            progress_every: Duration::from_secs(3),
         })
     }
 
@@ -139,6 +163,52 @@ impl Runner {
         log: impl Fn(&LoggedStatement<'_>) + Send + Sync + 'static,
     ) -> Self {
         self.log = Some(Arc::new(log));
+        self
+    }
+
+    /// The `lock_timeout` each step of an online migration runs under (default
+    /// [`DEFAULT_STATEMENT_LOCK_TIMEOUT`]), so that a step waiting for a lock never
+    /// queues the service's queries behind it for longer. Zero waits without limit.
+    pub fn statement_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.statement_lock_timeout = timeout;
+        self
+    }
+
+    /// How many times an online step failing on its lock timeout or a deadlock is tried
+    /// before the migration stops, resumable (default [`DEFAULT_LOCK_TRIES`]; at least 1).
+    pub fn lock_tries(mut self, tries: u32) -> Self {
+        self.lock_tries = tries.max(1);
+        self
+    }
+
+    /// The pause before the second try of such a step (default 100 ms); it doubles with
+    /// each further try, up to 5 s.
+    pub fn retry_pause(mut self, pause: Duration) -> Self {
+        self.retry_pause = pause;
+        self
+    }
+
+    /// Calls `report` as the steps of online migrations start, make progress (a repeated
+    /// batch's rows, rate and ETA every few seconds), wait for locks and finish.
+    ///
+    /// ```no_run
+    /// # use watcher_schema_runner::Runner;
+    /// # fn demo(runner: Runner, conn: &mut diesel::PgConnection) -> Result<(), watcher_schema_runner::RunError> {
+    /// let report = runner
+    ///     .on_progress(|p| eprintln!("{p}"))
+    ///     .run_pending(conn)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn on_progress(mut self, report: impl Fn(&Progress<'_>) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(report));
+        self
+    }
+
+    /// How often a repeated batch reports its rows to [`Runner::on_progress`] (default 3 s;
+    /// zero reports every batch).
+    pub fn progress_every(mut self, every: Duration) -> Self {
+        self.progress_every = every;
         self
     }
 
@@ -195,9 +265,18 @@ impl Runner {
     /// ```
     pub fn upgrade_to(&self, conn: &mut PgConnection, target: &Target) -> Result<Report, RunError> {
         self.locked(conn, true, |conn, chain, _| {
-            chain
-                .upgrade(target)?
-                .into_iter()
+            let plan = chain.upgrade(target)?;
+            if !plan.is_empty() {
+                // Read only when there is work: a no-op boot pays nothing for this.
+                let records = progress::read(conn)?;
+                if let Some(record) = records.into_iter().find(|p| p.action == Action::Downgrade) {
+                    return Err(self.partly_applied(
+                        record,
+                        "run `downgrade` to finish reverting it, then `upgrade`",
+                    ));
+                }
+            }
+            plan.into_iter()
                 .map(|i| self.apply(conn, &self.migrations[i], Action::Upgrade))
                 .collect()
         })
@@ -211,18 +290,73 @@ impl Runner {
         target: &Target,
     ) -> Result<Report, RunError> {
         self.locked(conn, true, |conn, chain, _| {
-            chain
-                .downgrade(target)?
-                .into_iter()
-                .map(|i| self.apply(conn, &self.migrations[i], Action::Downgrade))
-                .collect()
+            // A partly upgraded migration is not in the ledger, but its steps ran: any
+            // downgrade reverts it first, and it counts as one for `-N`.
+            let partial = progress::read(conn)?.into_iter().find_map(|p| {
+                let i = self
+                    .migrations
+                    .iter()
+                    .position(|m| m.version() == p.version)?;
+                (p.action == Action::Upgrade && !chain.applied[i]).then_some(i)
+            });
+            let plan = match (partial, target) {
+                (Some(_), Target::Relative(-1)) => Vec::new(),
+                (Some(_), Target::Relative(n)) if *n < 0 => {
+                    chain.downgrade(&Target::Relative(n + 1))?
+                }
+                _ => chain.downgrade(target)?,
+            };
+            let mut done = Vec::new();
+            if let Some(i) = partial {
+                let m = &self.migrations[i];
+                if m.down().is_none() {
+                    return Err(RunError::NoDownSql {
+                        name: m.name().to_owned(),
+                    });
+                }
+                done.push(self.apply(conn, m, Action::Downgrade)?);
+            }
+            for i in plan {
+                done.push(self.apply(conn, &self.migrations[i], Action::Downgrade)?);
+            }
+            Ok(done)
         })
+    }
+
+    /// The migrations partly applied by an interrupted online run (docs/ONLINE.md), each
+    /// with the step it resumes at. Reads only, takes no lock; empty when none.
+    ///
+    /// ```no_run
+    /// # use watcher_schema_runner::Runner;
+    /// # fn demo(runner: &Runner, conn: &mut diesel::PgConnection) -> Result<(), watcher_schema_runner::RunError> {
+    /// for p in runner.in_progress(conn)? {
+    ///     println!("{}: {p}", p.version); // 20251011103728: in progress, step 3/7: backfill …
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn in_progress(&self, conn: &mut PgConnection) -> Result<Vec<InProgress>, RunError> {
+        Ok(self.describe_progress(progress::read(conn)?))
+    }
+
+    fn partly_applied(&self, record: InProgress, help: &str) -> RunError {
+        let name = self
+            .migrations
+            .iter()
+            .find(|m| m.version() == record.version)
+            .map_or_else(|| record.version.clone(), |m| m.name().to_owned());
+        RunError::PartlyApplied {
+            name,
+            progress: Box::new(self.describe_progress(vec![record]).remove(0)),
+            help: help.to_owned(),
+        }
     }
 
     /// Makes the ledger say `target` is the newest applied migration without running any
     /// SQL, forwards or backwards: inserts and deletes rows, and records the current
     /// checksum of applied migrations whose file changed (after a review, this is how an
-    /// edited migration is accepted). One transaction.
+    /// edited migration is accepted), and removes the progress record of any migration it
+    /// stamps or unstamps. One transaction.
     ///
     /// ```no_run
     /// # use watcher_schema_runner::{Runner, Target};
@@ -244,8 +378,9 @@ impl Runner {
                         .and_then(|r| r.checksum.as_deref())
                 })
                 .collect();
+            let records = progress::read(conn)?;
             conn.transaction(|conn| {
-                let mut done = Vec::new();
+                let mut done: Vec<RanMigration> = Vec::new();
                 for (i, m) in self.migrations.iter().enumerate().rev() {
                     if i >= keep && chain.applied[i] {
                         ledger::delete(conn, m.version())?;
@@ -259,6 +394,13 @@ impl Runner {
                     } else if recorded[i] != Some(m.checksum()) {
                         ledger::set_checksum(conn, m.version(), m.checksum())?;
                         done.push(stamped(m, Action::Stamp));
+                    }
+                }
+                // A stamped or unstamped migration's progress record would contradict
+                // the ledger the stamp asserts.
+                for record in &records {
+                    if done.iter().any(|d| d.version == record.version) {
+                        conn.batch_execute(&progress::clear_sql(&record.version))?;
                     }
                 }
                 Ok(done)
@@ -309,7 +451,10 @@ impl Runner {
 
     /// The SQL an upgrade or downgrade from `from` (`base`, `head` or a version) to `to`
     /// would run, with its ledger writes, for `psql -1 -f` — no database needed. See the
-    /// header the script starts with for how it behaves under `psql -1`.
+    /// header the script starts with for how it behaves under `psql -1`. When the range
+    /// holds online migrations (`run_in_transaction = false`) the script is for `psql -f`
+    /// without `-1`: their steps, each with its progress record, under `SET lock_timeout`,
+    /// repeated batches as DO blocks committing each batch.
     ///
     /// ```
     /// use watcher_schema_runner::{MigrationScript, Runner, Target};
@@ -356,7 +501,14 @@ impl Runner {
             (chain.downgrade(to)?, Action::Downgrade)
         };
         let steps: Vec<&MigrationScript> = steps.iter().map(|&i| &self.migrations[i]).collect();
-        Ok(offline::render(&steps, action, from, to, self.lock_key))
+        offline::render(
+            &steps,
+            action,
+            from,
+            to,
+            self.lock_key,
+            self.statement_lock_timeout,
+        )
     }
 
     /// The shared write path: refuse on a standby or read-only session, lock, make sure
@@ -476,6 +628,9 @@ impl Runner {
         migration: &MigrationScript,
         action: Action,
     ) -> Result<RanMigration, RunError> {
+        if !migration.run_in_transaction() {
+            return self.apply_online(conn, migration, action);
+        }
         let run = Run::new(migration, action);
         let started = Instant::now();
         let record = |conn: &mut PgConnection| {
@@ -490,23 +645,18 @@ impl Runner {
             }
             .map_err(RunError::database("cannot write the ledger"))
         };
-        if migration.run_in_transaction() {
-            let outcome = conn.transaction::<_, Failure, _>(|conn| {
-                if self.log.is_some() {
-                    self.execute_each(conn, &run, true)?;
-                } else {
-                    conn.batch_execute(run.sql).map_err(Failure::Batch)?;
-                }
-                Ok(record(conn)?)
-            });
-            match outcome {
-                Ok(()) => {}
-                Err(Failure::Run(error)) => return Err(error),
-                Err(Failure::Batch(error)) => return Err(Self::locate(&run, &error)),
+        let outcome = conn.transaction::<_, Failure, _>(|conn| {
+            if self.log.is_some() {
+                self.execute_each(conn, &run)?;
+            } else {
+                conn.batch_execute(run.sql).map_err(Failure::Batch)?;
             }
-        } else {
-            self.execute_each(conn, &run, false)?;
-            record(conn)?;
+            Ok(record(conn)?)
+        });
+        match outcome {
+            Ok(()) => {}
+            Err(Failure::Run(error)) => return Err(error),
+            Err(Failure::Batch(error)) => return Err(Self::locate(&run, &error)),
         }
         Ok(RanMigration {
             version: migration.version().to_owned(),
@@ -516,12 +666,7 @@ impl Runner {
         })
     }
 
-    fn execute_each(
-        &self,
-        conn: &mut PgConnection,
-        run: &Run<'_>,
-        in_transaction: bool,
-    ) -> Result<(), RunError> {
+    fn execute_each(&self, conn: &mut PgConnection, run: &Run<'_>) -> Result<(), RunError> {
         for statement in split_statements(run.sql) {
             if let Some(log) = &self.log {
                 log(&LoggedStatement {
@@ -533,7 +678,7 @@ impl Runner {
             }
             conn.batch_execute(statement.text).map_err(|e| {
                 let sent = (statement.text, statement.line);
-                run.failure(&e, sent, Some(&statement), Located::Alone, in_transaction)
+                run.failure(&e, sent, Some(&statement), Located::Alone, true)
             })?;
         }
         Ok(())
@@ -627,15 +772,15 @@ fn names_word(text: &str, name: &str) -> bool {
 }
 
 /// One direction of one migration, with what its errors need.
-struct Run<'a> {
-    migration: &'a MigrationScript,
-    action: Action,
-    sql: &'a str,
-    file: String,
+pub(crate) struct Run<'a> {
+    pub(crate) migration: &'a MigrationScript,
+    pub(crate) action: Action,
+    pub(crate) sql: &'a str,
+    pub(crate) file: String,
 }
 
 impl<'a> Run<'a> {
-    fn new(migration: &'a MigrationScript, action: Action) -> Self {
+    pub(crate) fn new(migration: &'a MigrationScript, action: Action) -> Self {
         match action {
             // Downgrade plans are checked to have a down.sql before anything runs.
             Action::Downgrade => Run {
@@ -655,7 +800,7 @@ impl<'a> Run<'a> {
 
     /// The error for `error`, raised by `sent` (the text sent and its first line: one
     /// statement, or the whole file), attributed to `statement`.
-    fn failure(
+    pub(crate) fn failure(
         &self,
         error: &DieselError,
         sent: (&str, usize),
@@ -692,6 +837,7 @@ impl<'a> Run<'a> {
             located,
             message,
             in_transaction,
+            step: None,
         }))
     }
 }

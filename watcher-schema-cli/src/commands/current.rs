@@ -1,5 +1,6 @@
-//! `current`: the database's revision (the newest applied migration), what is pending, and
-//! any applied migration these files do not know or whose `up.sql` changed after it ran.
+//! `current`: the database's revision (the newest applied migration), what is pending, an
+//! online migration an interrupted run left partly applied, and any applied migration these
+//! files do not know or whose `up.sql` changed after it ran.
 
 use serde_json::json;
 
@@ -22,6 +23,13 @@ pub(super) fn run(ctx: &Context, args: &FormatArgs) -> Result<(), CliError> {
                 "pending": state.pending,
                 "unknown_applied": state.unknown,
                 "changed_applied": state.changed.iter().map(|c| &c.name).collect::<Vec<_>>(),
+                "in_progress": state.in_progress.values().map(|p| json!({
+                    "version": p.version,
+                    "action": p.action.to_string(),
+                    "step": p.step + 1,
+                    "steps": p.steps,
+                    "description": p.next,
+                })).collect::<Vec<_>>(),
             });
             println!("{doc:#}");
         }
@@ -56,6 +64,13 @@ pub(super) fn run(ctx: &Context, args: &FormatArgs) -> Result<(), CliError> {
                     c.name,
                     c.recorded,
                     c.current
+                );
+            }
+            for (v, p) in &state.in_progress {
+                println!(
+                    "{}: {}",
+                    migrations.dir_name(v).unwrap_or_else(|| v.clone()),
+                    s.warn(p)
                 );
             }
             for v in &state.unknown {

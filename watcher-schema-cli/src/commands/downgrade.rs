@@ -3,7 +3,7 @@
 
 use watcher_schema_runner::Target;
 
-use super::upgrade::print_report;
+use super::upgrade::{print_report, with_progress};
 use super::{Context, Migrations};
 use crate::args::DowngradeArgs;
 use crate::backup;
@@ -25,7 +25,7 @@ pub(super) fn run(ctx: &Context, args: &DowngradeArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.run.backup {
         backup::pg_dump(ctx, dir, "downgrade")?;
     }
-    let report = migrations.runner.downgrade_to(&mut conn, &target)?;
+    let report = with_progress(migrations.runner).downgrade_to(&mut conn, &target)?;
     print_report(
         ctx.styles,
         &report,

@@ -55,6 +55,9 @@ fn print_json(migrations: &Migrations, state: Option<&LedgerState>) {
                 "recorded_checksum": row.and_then(|r| r.checksum.clone()),
                 // `up.sql` changed after it was applied (`null` without a database).
                 "changed": changed,
+                "in_progress": state
+                    .and_then(|s| s.in_progress.get(&m.version))
+                    .map(|p| p.to_string()),
             })
         })
         .collect();
@@ -77,13 +80,15 @@ fn print_text(s: Styles, migrations: &Migrations, state: Option<&LedgerState>, v
             (Some(_), Some(_)) => "* ",
             (Some(_), None) => "  ",
         };
-        let status = match (state, row) {
-            (None, _) => String::new(),
-            (Some(st), Some(r)) => match st.changed_of(migrations, &m.version) {
+        let progress = state.and_then(|st| st.in_progress.get(&m.version));
+        let status = match (state, row, progress) {
+            (None, _, _) => String::new(),
+            (Some(_), _, Some(p)) => format!("  {}", s.warn(p)),
+            (Some(st), Some(r), None) => match st.changed_of(migrations, &m.version) {
                 Some(_) => format!("{}  {}", applied(s, r), s.bad("up.sql changed since")),
                 None => applied(s, r),
             },
-            (Some(_), None) => format!("  {}", s.warn("pending")),
+            (Some(_), None, None) => format!("  {}", s.warn("pending")),
         };
         let head_mark = if Some(m.version.as_str()) == head {
             " (head)"

@@ -199,6 +199,8 @@ pub(crate) struct LedgerState {
     pub(crate) unknown: Vec<String>,
     /// Applied migrations whose `up.sql` changed after they ran, oldest first.
     pub(crate) changed: Vec<watcher_schema_runner::ChangedMigration>,
+    /// Online migrations partly applied by an interrupted run, by version.
+    pub(crate) in_progress: std::collections::BTreeMap<String, watcher_schema_runner::InProgress>,
 }
 
 impl LedgerState {
@@ -216,15 +218,19 @@ impl LedgerState {
         let name = migrations.dir_name(version)?;
         self.changed.iter().find(|c| c.name == name)
     }
-}
 
-impl LedgerState {
     pub(crate) fn read(
         migrations: &Migrations,
         conn: &mut PgConnection,
     ) -> Result<LedgerState, CliError> {
         let rows = migrations.runner.applied(conn)?;
         let changed = migrations.runner.changed(&rows);
+        let in_progress = migrations
+            .runner
+            .in_progress(conn)?
+            .into_iter()
+            .map(|p| (p.version.clone(), p))
+            .collect();
         let current = rows.iter().map(|r| r.version.clone()).max();
         let applied: std::collections::BTreeMap<_, _> =
             rows.into_iter().map(|r| (r.version.clone(), r)).collect();
@@ -245,6 +251,7 @@ impl LedgerState {
             pending,
             unknown,
             changed,
+            in_progress,
         })
     }
 }

@@ -14,6 +14,7 @@ mod hints;
 mod lint;
 mod merge;
 mod migrate;
+mod online;
 mod real_chain;
 mod squash;
 mod standby;

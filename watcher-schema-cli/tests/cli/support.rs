@@ -132,6 +132,15 @@ impl Project {
         Project { dir, db: None }
     }
 
+    /// A project whose migrations are the online fixture (docs/ONLINE.md: 20,000 rows,
+    /// then a seven-step online migration), with a fresh database.
+    pub fn online() -> Project {
+        Project {
+            db: Some(TestDb::new()),
+            ..Project::copied(&fixtures().join("online"), &fixtures().join("src"))
+        }
+    }
+
     /// The fixture project with a fresh database in `DATABASE_URL`.
     pub fn with_db() -> Project {
         Project {

@@ -8,6 +8,7 @@ mod failure;
 mod ledger;
 mod lock;
 mod offline;
+mod online;
 mod squash;
 mod standby;
 mod targets;

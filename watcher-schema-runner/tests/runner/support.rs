@@ -106,13 +106,15 @@ pub fn versions(client: &mut Client) -> Vec<String> {
 }
 
 /// Everything the catalog says about the `public` schema, one fact a line, sorted, so two
-/// dumps compare as text and a difference prints readably. The ledger is left out, and
+/// dumps compare as text and a difference prints readably. The ledger and the progress
+/// table are left out, and
 /// columns are numbered by order, not `attnum`, which dropped columns leave gaps in.
 pub fn catalog(client: &mut Client) -> String {
     let queries = [
         "SELECT 'relation ' || c.relkind::text || ' ' || c.relname::text FROM pg_class c \
          WHERE c.relnamespace = 'public'::regnamespace \
-           AND c.relname NOT LIKE '__diesel_schema_migrations%'",
+           AND c.relname NOT LIKE '__diesel_schema_migrations%' \
+           AND c.relname NOT LIKE '__watcher_schema_progress%'",
         "SELECT 'column ' || table_name::text || '.' || column_name::text \
                 || ' #' || (row_number() OVER (PARTITION BY table_name \
                                               ORDER BY ordinal_position))::text \
@@ -120,15 +122,15 @@ pub fn catalog(client: &mut Client) -> String {
                 || ' null=' || is_nullable::text \
                 || ' default=' || coalesce(column_default::text, '-') \
          FROM information_schema.columns WHERE table_schema = 'public' \
-           AND table_name <> '__diesel_schema_migrations'",
+           AND table_name NOT IN ('__diesel_schema_migrations', '__watcher_schema_progress')",
         "SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' \
                 || pg_get_constraintdef(oid) \
          FROM pg_constraint WHERE connamespace = 'public'::regnamespace \
-           AND conrelid::regclass::text <> '__diesel_schema_migrations'",
+           AND conrelid::regclass::text NOT IN ('__diesel_schema_migrations', '__watcher_schema_progress')",
         "SELECT 'index ' || indexdef::text FROM pg_indexes WHERE schemaname = 'public' \
-           AND tablename <> '__diesel_schema_migrations'",
+           AND tablename NOT IN ('__diesel_schema_migrations', '__watcher_schema_progress')",
         "SELECT 'valid ' || indexrelid::regclass::text || ' ' || indisvalid::text FROM pg_index \
-         WHERE indrelid::regclass::text <> '__diesel_schema_migrations' \
+         WHERE indrelid::regclass::text NOT IN ('__diesel_schema_migrations', '__watcher_schema_progress') \
            AND indrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)",
         "SELECT 'enum ' || t.typname::text || ' ' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) \
          FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid GROUP BY t.typname",
