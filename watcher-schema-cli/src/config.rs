@@ -62,26 +62,7 @@ impl Project {
     }
 }
 
-/// Where the database URL came from, for messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UrlSource {
-    /// `--database-url`.
-    Flag,
-    /// The `DATABASE_URL` environment variable.
-    Env,
-    /// `DATABASE_URL` in `./.env`.
-    DotEnv,
-}
-
-impl fmt::Display for UrlSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            UrlSource::Flag => "--database-url",
-            UrlSource::Env => "DATABASE_URL",
-            UrlSource::DotEnv => "DATABASE_URL in .env",
-        })
-    }
-}
+pub use crate::url::UrlSource;
 
 /// A database URL (or libpq key/value string) whose password never reaches output:
 /// `Display` prints it redacted; only [`DatabaseUrl::expose`] gives the real text.

@@ -11,8 +11,8 @@ use watcher_schema_runner::RunError;
 
 use crate::introspect::IntrospectError;
 
-use crate::config::UrlSource;
 use crate::exit_codes::ExitCode;
+use crate::url::UrlSource;
 
 /// A failed command. Messages are lower case; a `help:` line says what to do.
 #[derive(Debug, Error)]

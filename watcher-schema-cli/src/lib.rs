@@ -5,7 +5,6 @@
 #![warn(missing_docs)]
 
 pub mod args;
-pub mod backup;
 pub mod commands;
 pub mod config;
 pub mod db;
@@ -15,6 +14,7 @@ pub mod exit_codes;
 pub mod introspect;
 pub mod output;
 pub mod source;
+pub mod url;
 
 use clap::Parser;
 

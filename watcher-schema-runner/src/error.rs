@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use watcher_schema_core::steps::StepError;
 
-use crate::progress::InProgress;
-use crate::report::Action;
-use crate::standby::StandbyProgress;
+use crate::report::{Action, InProgress, StandbyProgress};
 
 /// Why the runner refused or failed. Nothing is half-applied in any of these cases unless
 /// [`MigrationFailure::in_transaction`] is `false`.

@@ -53,28 +53,22 @@ mod capture;
 mod error;
 mod ledger;
 mod lock;
-mod offline;
-mod online;
 mod progress;
 mod report;
 mod runner;
 mod script;
 mod squash;
-mod standby;
 mod target;
 
 pub use error::{ChangedMigration, FailedStep, Located, LockHolder, MigrationFailure, RunError};
 pub use ledger::{AppliedMigration, LEDGER_TABLE};
-pub use online::{Progress, ProgressEvent};
-pub use progress::{InProgress, PROGRESS_TABLE};
-pub use report::{Action, RanMigration, Report};
+pub use progress::PROGRESS_TABLE;
+pub use report::{Action, InProgress, RanMigration, Report, StandbyProgress};
 pub use runner::{
-    LoggedStatement, Runner, DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_TRIES,
-    DEFAULT_STATEMENT_LOCK_TIMEOUT,
+    LoggedStatement, Progress, ProgressEvent, Runner, StandbyWait, DEFAULT_LOCK_KEY,
+    DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_TRIES, DEFAULT_STANDBY_LOG_INTERVAL,
+    DEFAULT_STANDBY_TIMEOUT, DEFAULT_STATEMENT_LOCK_TIMEOUT,
 };
 pub use script::MigrationScript;
-pub use standby::{
-    StandbyProgress, StandbyWait, DEFAULT_STANDBY_LOG_INTERVAL, DEFAULT_STANDBY_TIMEOUT,
-};
 pub use target::Target;
 pub use watcher_schema_core::steps::StepKind;

@@ -4,7 +4,6 @@
 //! The SQL that writes it is built here once, for the runner and the `--sql` script alike,
 //! so a script stopped halfway leaves a record the runner resumes from.
 
-use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use diesel::connection::SimpleConnection;
@@ -13,7 +12,7 @@ use diesel::sql_types::{BigInt, Bool, Integer, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 
 use crate::error::RunError;
-use crate::report::Action;
+use crate::report::{Action, InProgress};
 
 /// The progress table.
 pub const PROGRESS_TABLE: &str = "__watcher_schema_progress";
@@ -29,40 +28,6 @@ pub(crate) const SETUP: &str = concat!(
     "    updated_at timestamptz NOT NULL DEFAULT now()\n",
     ");\n",
 );
-
-/// A migration partly applied: the first `step` of its `steps` steps ran in the direction
-/// `action`, and the next run resumes at `step + 1`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InProgress {
-    /// The migration's version.
-    pub version: String,
-    /// The direction it was going: [`Action::Upgrade`] or [`Action::Downgrade`].
-    pub action: Action,
-    /// How many steps are done.
-    pub step: usize,
-    /// How many steps it has.
-    pub steps: usize,
-    /// What the next step does (its `-- step:` comment or first statement), when the
-    /// runner knows the migration and its steps still number `steps`.
-    pub next: Option<String>,
-    /// When the last step was recorded.
-    pub updated_at: SystemTime,
-}
-
-/// `in progress, step 3/7: backfill address.input_hash` (`downgrade in progress, …` for a
-/// downgrade).
-impl fmt::Display for InProgress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.action == Action::Downgrade {
-            f.write_str("downgrade ")?;
-        }
-        write!(f, "in progress, step {}/{}", self.step + 1, self.steps)?;
-        if let Some(next) = &self.next {
-            write!(f, ": {next}")?;
-        }
-        Ok(())
-    }
-}
 
 #[derive(QueryableByName)]
 struct Row {

@@ -2,7 +2,7 @@
 //! CLI's output.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// What the runner did to one migration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,6 +71,84 @@ impl fmt::Display for Report {
             }
         }
         Ok(())
+    }
+}
+
+/// A migration partly applied: the first `step` of its `steps` steps ran in the direction
+/// `action`, and the next run resumes at `step + 1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InProgress {
+    /// The migration's version.
+    pub version: String,
+    /// The direction it was going: [`Action::Upgrade`] or [`Action::Downgrade`].
+    pub action: Action,
+    /// How many steps are done.
+    pub step: usize,
+    /// How many steps it has.
+    pub steps: usize,
+    /// What the next step does (its `-- step:` comment or first statement), when the
+    /// runner knows the migration and its steps still number `steps`.
+    pub next: Option<String>,
+    /// When the last step was recorded.
+    pub updated_at: SystemTime,
+}
+
+/// `in progress, step 3/7: backfill address.input_hash` (`downgrade in progress, …` for a
+/// downgrade).
+impl fmt::Display for InProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.action == Action::Downgrade {
+            f.write_str("downgrade ")?;
+        }
+        write!(f, "in progress, step {}/{}", self.step + 1, self.steps)?;
+        if let Some(next) = &self.next {
+            write!(f, ": {next}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a standby stands while [`Runner::wait_for_head`](crate::Runner::wait_for_head) waits for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandbyProgress {
+    /// The head this binary carries, which the standby's ledger must list.
+    pub expected_head: String,
+    /// The newest version in the standby's ledger (`None`: no migration yet).
+    pub standby_head: Option<String>,
+    /// `pg_last_wal_replay_lsn()`: how far the standby has replayed its primary's WAL
+    /// (`None` on a server not in recovery).
+    pub replay_lsn: Option<String>,
+    /// Whether WAL replay is paused (`pg_is_wal_replay_paused()`), which stops it short of
+    /// the head however long the wait.
+    pub replay_paused: bool,
+    /// How long the runner has waited so far.
+    pub waited: Duration,
+    /// How long it waits in all.
+    pub timeout: Duration,
+}
+
+/// `waiting for the hot standby to replay migration 2025… (its ledger is at 2025…, WAL
+/// replayed to 0/3000148; 5 s of 300 s)`
+impl fmt::Display for StandbyProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "waiting for the hot standby to replay migration {} (its ledger is at {}",
+            self.expected_head,
+            self.standby_head.as_deref().unwrap_or("no migration"),
+        )?;
+        if let Some(lsn) = &self.replay_lsn {
+            write!(f, ", WAL replayed to {lsn}")?;
+        }
+        if self.replay_paused {
+            f.write_str(", replay paused")?;
+        }
+        write!(
+            f,
+            "; {:.0} s of {:.0} s)",
+            self.waited.as_secs_f64(),
+            self.timeout.as_secs_f64()
+        )
     }
 }
 

@@ -9,6 +9,7 @@ mod generator_rules;
 mod harness;
 mod history;
 mod introspect;
+mod layering;
 mod random;
 mod replay;
 mod roundtrip;

@@ -3,10 +3,10 @@
 
 use watcher_schema_runner::Target;
 
+use super::backup;
 use super::upgrade::{print_report, with_progress};
 use super::{Context, Migrations};
 use crate::args::DowngradeArgs;
-use crate::backup;
 use crate::error::CliError;
 
 pub(super) fn run(ctx: &Context, args: &DowngradeArgs) -> Result<(), CliError> {

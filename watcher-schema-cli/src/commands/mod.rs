@@ -1,6 +1,7 @@
 //! One module per Alembic command; [`run`] dispatches a parsed [`Command`] to it and returns
 //! the exit code (`check` has several), or the error `lib.rs` maps to one.
 
+pub mod backup;
 mod check;
 mod current;
 mod diagram;

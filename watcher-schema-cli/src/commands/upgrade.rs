@@ -5,9 +5,9 @@ use std::io::{IsTerminal, Write};
 
 use watcher_schema_runner::{ProgressEvent, Report, Runner, Target};
 
+use super::backup;
 use super::{Context, Migrations};
 use crate::args::UpgradeArgs;
-use crate::backup;
 use crate::error::CliError;
 use crate::output::{duration, Styles};
 

@@ -18,7 +18,8 @@ use watcher_schema_core::steps::{split, Step, StepKind};
 
 use crate::error::{FailedStep, Located, RunError};
 use crate::ledger;
-use crate::progress::{self, InProgress};
+use crate::progress;
+use crate::report::InProgress;
 use crate::report::{Action, RanMigration};
 use crate::runner::{LoggedStatement, Run, Runner};
 use crate::script::MigrationScript;

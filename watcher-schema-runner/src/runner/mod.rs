@@ -17,13 +17,19 @@ use watcher_schema_core::replay::{split_statements, Statement};
 use crate::error::{redact_url, ChangedMigration, Located, MigrationFailure, RunError};
 use crate::ledger::{self, AppliedMigration};
 use crate::lock::{self, LockGuard};
-use crate::offline;
-use crate::online::Progress;
-use crate::progress::{self, InProgress};
+use crate::progress;
+use crate::report::InProgress;
+
+mod offline;
+mod online;
+mod standby;
+
 use crate::report::{Action, RanMigration, Report};
 use crate::script::{self, MigrationScript};
 use crate::squash;
 use crate::target::{Chain, Target};
+pub use online::{Progress, ProgressEvent};
+pub use standby::{StandbyWait, DEFAULT_STANDBY_LOG_INTERVAL, DEFAULT_STANDBY_TIMEOUT};
 
 /// The advisory lock key the runner takes unless told otherwise: `"watchers"` in ASCII.
 pub const DEFAULT_LOCK_KEY: i64 = 0x7761_7463_6865_7273;

@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use watcher_schema_core::chain::format_version;
 
-use crate::commands::Context;
+use super::Context;
 use crate::error::CliError;
 
 /// Dumps the database (custom format, for `pg_restore`) into

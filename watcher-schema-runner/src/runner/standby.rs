@@ -18,7 +18,7 @@ use diesel::{sql_query, QueryableByName, RunQueryDsl};
 
 use crate::error::RunError;
 use crate::ledger;
-use crate::report::Report;
+use crate::report::{Report, StandbyProgress};
 use crate::runner::Runner;
 use crate::squash;
 
@@ -95,50 +95,6 @@ impl fmt::Debug for StandbyWait {
             .field("timeout", &self.timeout)
             .field("log_every", &self.log_every)
             .finish_non_exhaustive()
-    }
-}
-
-/// Where a standby stands while [`Runner::wait_for_head`] waits for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StandbyProgress {
-    /// The head this binary carries, which the standby's ledger must list.
-    pub expected_head: String,
-    /// The newest version in the standby's ledger (`None`: no migration yet).
-    pub standby_head: Option<String>,
-    /// `pg_last_wal_replay_lsn()`: how far the standby has replayed its primary's WAL
-    /// (`None` on a server not in recovery).
-    pub replay_lsn: Option<String>,
-    /// Whether WAL replay is paused (`pg_is_wal_replay_paused()`), which stops it short of
-    /// the head however long the wait.
-    pub replay_paused: bool,
-    /// How long the runner has waited so far.
-    pub waited: Duration,
-    /// How long it waits in all.
-    pub timeout: Duration,
-}
-
-/// `waiting for the hot standby to replay migration 2025… (its ledger is at 2025…, WAL
-/// replayed to 0/3000148; 5 s of 300 s)`
-impl fmt::Display for StandbyProgress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "waiting for the hot standby to replay migration {} (its ledger is at {}",
-            self.expected_head,
-            self.standby_head.as_deref().unwrap_or("no migration"),
-        )?;
-        if let Some(lsn) = &self.replay_lsn {
-            write!(f, ", WAL replayed to {lsn}")?;
-        }
-        if self.replay_paused {
-            f.write_str(", replay paused")?;
-        }
-        write!(
-            f,
-            "; {:.0} s of {:.0} s)",
-            self.waited.as_secs_f64(),
-            self.timeout.as_secs_f64()
-        )
     }
 }
 
