@@ -87,7 +87,7 @@ pub enum ChainError {
     /// does not hold, so a fresh database would miss them.
     SquashLoses {
         /// Each statement, in chain order.
-        statements: Vec<super::squash::LostStatement>,
+        statements: Vec<LostStatement>,
     },
     /// A squashed migration does not replay to the schema it replaces (a renderer bug).
     SquashDiffers {
@@ -510,4 +510,15 @@ impl std::error::Error for ChainError {
             _ => None,
         }
     }
+}
+
+/// A statement of a replaced migration that the squash could not carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LostStatement {
+    /// The `up.sql` it is in.
+    pub path: PathBuf,
+    /// Its 1-based line.
+    pub line: usize,
+    /// Its first keyword, upper-cased (`INSERT`, `GRANT`, ...).
+    pub keyword: String,
 }

@@ -31,19 +31,24 @@ mod checksum;
 mod error;
 mod link;
 mod metadata;
+mod replaces;
 mod scan;
 mod squash;
 mod version;
 mod write;
 
+/// A migration's forward SQL file.
+pub(crate) const UP_SQL: &str = "up.sql";
+/// A migration's reverse SQL file.
+pub(crate) const DOWN_SQL: &str = "down.sql";
+
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 pub use checksum::{checksum, sha256};
-pub use error::{ChainError, Problem};
-pub use squash::{
-    replaced, squash, write_squash, LostStatement, Replaced, Squash, REPLACES, SQUASHED_NAME,
-};
+pub use error::{ChainError, LostStatement, Problem};
+pub use replaces::{replaced, Replaced, REPLACES};
+pub use squash::{squash, write_squash, Squash, SQUASHED_NAME};
 pub use version::format_version;
 pub use write::{write_migration, NewMigration};
 
@@ -195,7 +200,7 @@ impl Chain {
     ) -> Result<Schema, ChainError> {
         let mut schema = Schema::default();
         for migration in &self.migrations[..count] {
-            let origin = migration.dir.join(scan::UP_SQL);
+            let origin = migration.dir.join(UP_SQL);
             replay(
                 &mut schema,
                 &migration.up_sql,

@@ -7,12 +7,10 @@ use std::path::{Path, PathBuf};
 
 use super::error::{ChainError, Problem};
 use super::metadata;
-use super::squash;
+use super::replaces;
 use super::version::parse_version;
 use super::Migration;
-
-pub(crate) const UP_SQL: &str = "up.sql";
-pub(crate) const DOWN_SQL: &str = "down.sql";
+use super::{DOWN_SQL, UP_SQL};
 
 /// Reads `dir`, checking names, files and metadata of every migration directory in it.
 pub(super) fn scan(dir: &Path) -> Result<Vec<Migration>, ChainError> {
@@ -61,7 +59,7 @@ pub(super) fn scan(dir: &Path) -> Result<Vec<Migration>, ChainError> {
     // A squash shares its version with the last migration it replaces; when both are
     // here, "replaced, delete it" is the explanation, not "duplicate version".
     let replaced_before = problems.len();
-    squash::check_replaced(&migrations, &mut problems);
+    replaces::check_replaced(&migrations, &mut problems);
     let explained: Vec<PathBuf> = problems[replaced_before..]
         .iter()
         .filter_map(|p| match p {
@@ -172,7 +170,7 @@ fn read_migration(
     let up_sql = up_sql?;
     // A squash has the version of the last migration it replaces: that is what lets the
     // runner read "its row is in the ledger" as "every replaced migration ran".
-    match squash::replaced(&up_sql) {
+    match replaces::replaced(&up_sql) {
         Err((line, message)) => problems.push(Problem::SquashHeader {
             path: dir.join(UP_SQL),
             line,

@@ -6,8 +6,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::error::ChainError;
-use super::scan::{parse_dir_name, DOWN_SQL, UP_SQL};
+use super::scan::parse_dir_name;
 use super::{metadata, Chain};
+use super::{DOWN_SQL, UP_SQL};
 
 /// A migration to write with [`write_migration`].
 #[derive(Debug, Clone, PartialEq, Eq)]
