@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diff::is_widening;
+use crate::diff::{is_widening, rewrites};
 use crate::model::{Check, Column, Expr, ForeignKey, Generated, Schema, SqlType};
 use crate::op::Op;
 use crate::replay::{LexError, Pos, Replayed};
@@ -438,23 +438,6 @@ fn type_change(
     } else {
         messages::narrowing_type(table, column, &from.ty, to)
     })
-}
-
-/// Whether changing a column from `from` to `to` (without `USING`) rewrites the table.
-/// PostgreSQL skips the rewrite when the old type is binary-coercible to the new one and no
-/// stored value needs checking: the same type, a longer or unbounded `varchar`, `text`, a
-/// `numeric` with more precision and the same scale.
-fn rewrites(from: &SqlType, to: &SqlType) -> bool {
-    use SqlType::*;
-    let free = match (from, to) {
-        (a, b) if a == b => true,
-        (Varchar(Some(n)), Varchar(Some(m))) => m >= n,
-        (Varchar(_), Varchar(None) | Text) | (Text, Varchar(None)) => true,
-        (Numeric(Some((p, s))), Numeric(Some((p2, s2)))) => s2 == s && p2 >= p,
-        (Numeric(_), Numeric(None)) => true,
-        _ => false,
-    };
-    !free
 }
 
 /// The kind of constraint `name` of `table` (a check when it is none of the others).

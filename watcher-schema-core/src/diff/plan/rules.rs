@@ -593,3 +593,32 @@ fn a_renamed_table_keeps_its_key_and_renames_the_default_names() {
     }
     assert_eq!(back.describe_difference(&base()), None);
 }
+
+#[test]
+fn zz_scratch() {
+    let online = || Hints::default().online();
+    let cases: Vec<(&str, Hints)> = vec![
+        (ADD_INPUT_HASH, online().backfill("pipeline", "input_hash", "left(md5(name), 20)")),
+        (ADD_INPUT_HASH, online().backfill("pipeline", "input_hash", "'{}'")),
+        ("ALTER TABLE pipeline ALTER COLUMN code SET NOT NULL;", online().backfill("pipeline", "code", "'none'")),
+        (WIDER_INCLUDE, online()),
+        ("CREATE INDEX ix_code ON pipeline (code);", online()),
+        ("ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_key UNIQUE (code);", online()),
+        (WIDER_KEY, online().allow(Destructive::ChangePrimaryKey { table: "closure".into() })),
+        ("ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_check CHECK (length(code) > 1);", online()),
+        ("ALTER TABLE closure ADD CONSTRAINT closure_source_fkey FOREIGN KEY (source) REFERENCES pipeline (id);", online()),
+        ("ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(50);", online()),
+        ("ALTER TABLE closure ALTER COLUMN depth TYPE bigint;", online()),
+        ("ALTER TABLE pipeline DROP COLUMN deprecated;", online().allow(drop_column("pipeline", "deprecated"))),
+    ];
+    for (change, hints) in cases {
+        match plan(&base(), &changed(change), &hints) {
+            Ok(p) => {
+                let _ = planned(change, &hints);
+                eprintln!("=== {change}\n{}--- down\n{}--- tx {} warn {:?}\n", render(&p.up), render(&p.down), p.run_in_transaction, p.warnings)
+            }
+            Err(e) => eprintln!("=== {change}\nREFUSED {e}\n"),
+        }
+    }
+    panic!();
+}
