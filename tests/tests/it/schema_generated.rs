@@ -83,7 +83,8 @@ fn head_migration_is_what_the_generator_writes() {
         rev_id: Some(head.version.clone()),
         autogenerate: true,
         allow_destructive: true,
-        concurrently: !head.run_in_transaction,
+        concurrently: false,
+        offline_ddl: false,
         schema_src: Some(root().join("watcher-schema/src")),
     };
     commands::run(Command::Revision(revision), &ctx)

@@ -71,6 +71,12 @@ impl Hints {
         self
     }
 
+    /// `table`'s struct says `online = false` (see [`Hints::offline_tables`]).
+    pub fn offline(mut self, table: &str) -> Hints {
+        self.offline_tables.insert(table.to_string());
+        self
+    }
+
     /// Whether `change` is confirmed.
     pub fn allows(&self, change: &Destructive) -> bool {
         self.allow_destructive || self.allowed.contains(change)
@@ -361,7 +367,8 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
             .chain(&online_down)
             .any(Op::needs_own_step);
     let offline = cx.offline_reason(blocking);
-    if hints.online && offline.is_none() && hints.offline_tables.is_empty() {
+    let online = hints.online && offline.is_none() && hints.offline_tables.is_empty();
+    if online {
         up = online_up;
         down = online_down;
         cx.problems.extend(online_problems);
@@ -393,7 +400,7 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
         ));
     }
     let run_in_transaction = !concurrent && labels_used.is_empty();
-    if !run_in_transaction {
+    if !run_in_transaction && online {
         up = online::name_steps(up);
         down = online::name_steps(down);
     }

@@ -85,7 +85,8 @@ impl Unknown<'_> {
             line: self.line,
             column: self.column,
             statement_line: self.line,
+            blocking: false,
         }
-        .into_finding(path)
+        .into_finding(path, false)
     }
 }

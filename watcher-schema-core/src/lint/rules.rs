@@ -9,10 +9,10 @@ use std::collections::BTreeSet;
 use crate::diff::{is_widening, rewrites};
 use crate::model::{Check, Column, Expr, ForeignKey, Generated, Schema, SqlType};
 use crate::op::Op;
-use crate::replay::{LexError, Pos, Replayed};
+use crate::replay::{Pos, Replayed};
 
 use super::messages::{self, ConstraintKind, Text};
-use super::tokens::{self, is_column, is_not_null_check, volatile_call, Statement};
+use super::tokens::{is_column, is_not_null_check, volatile_call, Statement};
 use super::{find_rule, rule, Finding, Severity};
 
 /// A finding before its file is known and the `allow` comments are applied.
@@ -23,6 +23,9 @@ pub(super) struct Pending {
     pub column: usize,
     /// 1-based line of the statement's first token, where `allow` comments end.
     pub statement_line: usize,
+    /// The statement holds a lock that blocks writers of a table with rows across a scan
+    /// or a rewrite: an error unless the migration is marked offline.
+    pub blocking: bool,
 }
 
 impl Pending {
@@ -32,10 +35,13 @@ impl Pending {
             line: pos.line,
             column: pos.column,
             statement_line: st.line(),
+            blocking: false,
         }
     }
 
-    pub(super) fn into_finding(self, path: &str) -> Finding {
+    /// The finding in `path`; `offline` when the migration says it blocks on purpose.
+    pub(super) fn into_finding(self, path: &str, offline: bool) -> Finding {
+        let blocking = self.blocking && !offline;
         let Text {
             rule,
             message,
@@ -44,7 +50,11 @@ impl Pending {
         } = self.text;
         Finding {
             rule,
-            severity: find_rule(rule).map_or(Severity::Warning, |r| r.severity),
+            severity: if blocking {
+                Severity::Error
+            } else {
+                find_rule(rule).map_or(Severity::Warning, |r| r.severity)
+            },
             path: path.to_string(),
             line: self.line,
             column: self.column,
@@ -185,6 +195,9 @@ impl<'a> State<'a> {
         for (pos, op) in replayed.steps {
             if let Some((at, text)) = self.judge(now, &st, *pos, op, &dropped) {
                 self.push(&st, at, text);
+                if let Some(last) = self.pending.last_mut() {
+                    last.blocking = blocks(op);
+                }
             }
             self.track(op);
         }
@@ -468,13 +481,38 @@ fn concurrently_in_transaction(st: &Statement<'_>) -> Option<Pending> {
 
 /// Checks `down.sql`. It undoes a change by design (drops what `up.sql` added), so only
 /// statements that fail outright are reported.
-pub(super) fn down(sql: &str, run_in_transaction: bool) -> Result<Vec<Pending>, LexError> {
-    if !run_in_transaction {
-        return Ok(Vec::new());
-    }
-    let statements = tokens::statements(sql)?;
-    Ok(statements
-        .iter()
-        .filter_map(|tokens| concurrently_in_transaction(&Statement { src: sql, tokens }))
+pub(super) fn down(
+    before: &Schema,
+    sql: &str,
+    path: &str,
+    run_in_transaction: bool,
+) -> Result<Vec<Pending>, crate::replay::ReplayError> {
+    // Constraints left `NOT VALID` by earlier migrations do not matter on the way down.
+    let mut not_valid = BTreeSet::new();
+    let mut state = State::new(before, &mut not_valid, run_in_transaction);
+    crate::replay::replay_each(&mut before.clone(), sql, path, |now, statement| {
+        state.statement(now, statement);
+    })?;
+    Ok(state
+        .finish()
+        .into_iter()
+        .filter(|p| p.blocking || p.text.rule == rule::CONCURRENTLY_IN_TRANSACTION)
         .collect())
+}
+
+/// Whether `op`, when lint reports it on a table with rows, holds a lock that blocks the
+/// table's writers across a scan or a rewrite (drops and renames take their lock briefly).
+fn blocks(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::AlterColumnType { .. }
+            | Op::SetNullable { .. }
+            | Op::AddColumn { .. }
+            | Op::AddForeignKey { .. }
+            | Op::AddCheck { .. }
+            | Op::AddPrimaryKey { .. }
+            | Op::AddUnique { .. }
+            | Op::CreateIndex { .. }
+            | Op::DropIndex { .. }
+    )
 }

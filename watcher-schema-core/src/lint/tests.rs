@@ -729,7 +729,7 @@ mod transactions {
 
     #[test]
     fn concurrently_in_down_sql_too() {
-        let down = "-- revert\nDROP INDEX CONCURRENTLY ix_owner;";
+        let down = "-- revert\nDROP INDEX CONCURRENTLY IF EXISTS ix_owner;";
         let findings = lint_with("SELECT 1;", down, true);
         assert_eq!(
             summary(&findings),
@@ -990,14 +990,23 @@ fn lints_a_chain_each_migration_against_those_before_it() {
 
     // `note` is new in the second migration and existing in the third; the check added
     // `NOT VALID` in the second is valid in the third, so `SET NOT NULL` is cheap there.
+    // down.sql is held to the rules that block writers, against the schema up.sql leaves.
     assert_eq!(
         summary(&findings),
-        [(
-            rule::NON_CONCURRENT_INDEX,
-            3,
-            8,
-            "`CREATE INDEX` of `ix_note_body` blocks writes to `note` until the index is built"
-        )]
+        [
+            (
+                rule::NON_CONCURRENT_INDEX,
+                3,
+                8,
+                "`CREATE INDEX` of `ix_note_body` blocks writes to `note` until the index is built"
+            ),
+            (
+                rule::NON_CONCURRENT_INDEX,
+                1,
+                12,
+                "`DROP INDEX` of `ix_note_body` locks `note` against reads and writes"
+            )
+        ]
     );
     let expected = dir.join("20250103000000_owner_not_null").join("up.sql");
     assert_eq!(findings[0].path, expected.display().to_string());
