@@ -157,7 +157,14 @@ fn describe(op: &Op, from: &Schema, s: Sides<'_>) -> Option<String> {
         }
         Op::DropIndex { name, .. } => format!("index `{name}` is in {a} but not in {b}"),
         Op::RenameIndex { from, to } => format!("index `{from}` in {a} is called `{to}` in {b}"),
-        // Neither changes the shape of the schema.
-        Op::Backfill { .. } | Op::Comment(_) => return None,
+        // None of these changes the shape of the schema, or the diff never emits it.
+        Op::Backfill { .. }
+        | Op::Comment(_)
+        | Op::BackfillBatch { .. }
+        | Op::NotValid(_)
+        | Op::ValidateConstraint { .. }
+        | Op::AddConstraintUsingIndex { .. }
+        | Op::IfExists(_)
+        | Op::Transaction(_) => return None,
     })
 }
