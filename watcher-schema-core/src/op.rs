@@ -982,7 +982,12 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
                 fail!("index `{index}` of table `{tname}` does not exist");
             };
             let plain = ix.columns.iter().all(|c| is_plain_identifier(c));
-            if !ix.unique || ix.method != "btree" || !plain || !ix.include.is_empty() || ix.predicate.is_some() {
+            if !ix.unique
+                || ix.method != "btree"
+                || !plain
+                || !ix.include.is_empty()
+                || ix.predicate.is_some()
+            {
                 fail!("index `{index}` is not a plain unique btree index on columns: a constraint cannot use it");
             }
             let columns = ix.columns.clone();
@@ -1008,9 +1013,13 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
         }
         Op::IfExists(inner) => {
             let present = match &**inner {
-                Op::DropColumn { table, column } | Op::AddColumn { table, column: Column { name: column, .. } } => {
-                    schema.table(table).is_some_and(|t| t.column(column).is_some())
-                }
+                Op::DropColumn { table, column }
+                | Op::AddColumn {
+                    table,
+                    column: Column { name: column, .. },
+                } => schema
+                    .table(table)
+                    .is_some_and(|t| t.column(column).is_some()),
                 Op::DropConstraint { table, name } => {
                     schema.table(table).is_some_and(|t| t.has_constraint(name))
                 }

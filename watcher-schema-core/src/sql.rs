@@ -244,7 +244,11 @@ fn render_op(op: &Op) -> Vec<Chunk> {
             "{} ADD CONSTRAINT {} {} USING INDEX {}",
             alter_table(table),
             quote_ident(name),
-            if *primary_key { "PRIMARY KEY" } else { "UNIQUE" },
+            if *primary_key {
+                "PRIMARY KEY"
+            } else {
+                "UNIQUE"
+            },
             quote_ident(index)
         ))],
         Op::IfExists(inner) => if_exists(inner),

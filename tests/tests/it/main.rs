@@ -7,6 +7,7 @@ mod generator_rules;
 mod harness;
 mod history;
 mod introspect;
+mod online_rules;
 mod random;
 mod replay;
 mod roundtrip;

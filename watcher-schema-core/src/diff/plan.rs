@@ -361,11 +361,8 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
         &mut online_warnings,
     );
     // Something would lock a table with rows for a scan or a rewrite in the plain form.
-    let blocking = !online_problems.is_empty()
-        || online_up
-            .iter()
-            .chain(&online_down)
-            .any(Op::needs_own_step);
+    let blocking =
+        !online_problems.is_empty() || online_up.iter().chain(&online_down).any(Op::needs_own_step);
     let offline = cx.offline_reason(blocking);
     let online = hints.online && offline.is_none() && hints.offline_tables.is_empty();
     if online {
@@ -755,7 +752,8 @@ impl Planner<'_> {
                 .map(|t| format!("`{t}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let attribute = format!("`#[watcher_table(online = false)]` on the struct of {structs}");
+            let attribute =
+                format!("`#[watcher_table(online = false)]` on the struct of {structs}");
             self.warnings.push(if blocking {
                 format!(
                     "{attribute} writes this migration in the plain form, which blocks writers \

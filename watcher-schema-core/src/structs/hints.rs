@@ -29,7 +29,12 @@ pub fn collect(tables: &[Table], enums: &[Enum], mut hints: Hints) -> Hints {
                 );
             }
         }
-        if table.attrs.online.as_ref().is_some_and(|online| !online.value) {
+        if table
+            .attrs
+            .online
+            .as_ref()
+            .is_some_and(|online| !online.value)
+        {
             hints.offline_tables.insert(table.name.clone());
         }
         let Some(confirmations) = &table.attrs.allow_destructive else {

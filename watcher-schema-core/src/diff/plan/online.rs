@@ -93,7 +93,10 @@ impl Online {
                 }
                 (vec![op], 1)
             }
-            Op::AddColumn { ref table, ref column } if self.existing(table) => {
+            Op::AddColumn {
+                ref table,
+                ref column,
+            } if self.existing(table) => {
                 match filled(ops, table, &column.name) {
                     Some(fill) if fill.is_constant() && column.default.is_none() => {
                         // A constant default is stored once in the catalog: no row is written.

@@ -804,7 +804,8 @@ fn online_checks_and_foreign_keys_are_added_not_valid_then_validated() {
          -- step: validate closure_source_fkey\n\
          ALTER TABLE closure VALIDATE CONSTRAINT closure_source_fkey;\n"
     );
-    assert!(render(&plan.down).contains("ALTER TABLE closure DROP CONSTRAINT IF EXISTS closure_source_fkey;"));
+    assert!(render(&plan.down)
+        .contains("ALTER TABLE closure DROP CONSTRAINT IF EXISTS closure_source_fkey;"));
 }
 
 #[test]
@@ -812,14 +813,16 @@ fn online_refuses_a_rewriting_type_change_naming_the_escape() {
     let change = "ALTER TABLE closure ALTER COLUMN depth TYPE bigint;";
     assert_eq!(
         refused(change, &online()),
-        ["changing `closure.depth` from `integer` to `bigint` rewrites every row of `closure` \
+        [
+            "changing `closure.depth` from `integer` to `bigint` rewrites every row of `closure` \
           under a lock that blocks its readers and writers until it ends\n\
           help: on a big table, change it in steps over several migrations: add a column of \
           type `bigint`, keep it in step with a trigger, fill it in batches, then swap the \
           names in one short transaction\n\
           help: on a small table, write this migration in the plain blocking form: \
           `#[watcher_table(online = false)]` on the struct of `closure`, or \
-          `revision --autogenerate --offline-ddl`"]
+          `revision --autogenerate --offline-ddl`"
+        ]
     );
     // `online = false` on the struct writes the plain form, says why, and asks to be removed.
     let mut hints = online();
@@ -855,8 +858,10 @@ fn online_widening_a_varchar_stays_one_statement() {
     // Narrowing back scans the table: the way down says so.
     assert_eq!(
         plan.warnings,
-        ["the downgrade changes `pipeline.code` back to `varchar(20)` in place, which scans or \
-          rewrites `pipeline` under a lock that blocks its readers and writers"]
+        [
+            "the downgrade changes `pipeline.code` back to `varchar(20)` in place, which scans or \
+          rewrites `pipeline` under a lock that blocks its readers and writers"
+        ]
     );
 }
 
@@ -871,5 +876,8 @@ fn online_forms_are_for_existing_tables_only() {
     assert!(plan.run_in_transaction);
     let up = render(&plan.up);
     assert!(up.contains("CREATE INDEX ix_t ON t (code);"), "{up}");
-    assert!(!up.contains("NOT VALID") && !up.contains("-- step:"), "{up}");
+    assert!(
+        !up.contains("NOT VALID") && !up.contains("-- step:"),
+        "{up}"
+    );
 }
