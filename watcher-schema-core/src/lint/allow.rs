@@ -86,6 +86,7 @@ impl Unknown<'_> {
             column: self.column,
             statement_line: self.line,
             blocking: false,
+            dropped_key: None,
         }
         .into_finding(path, false)
     }

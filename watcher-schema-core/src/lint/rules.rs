@@ -26,6 +26,9 @@ pub(super) struct Pending {
     /// The statement holds a lock that blocks writers of a table with rows across a scan
     /// or a rewrite: an error unless the migration is marked offline.
     pub blocking: bool,
+    /// The table whose primary key the statement drops; no finding if the file adds the
+    /// table a new key (a key replaced, as the generator's swap does, is not a key lost).
+    pub dropped_key: Option<String>,
 }
 
 impl Pending {
@@ -36,6 +39,7 @@ impl Pending {
             column: pos.column,
             statement_line: st.line(),
             blocking: false,
+            dropped_key: None,
         }
     }
 
@@ -145,6 +149,8 @@ pub(super) struct State<'a> {
     added_not_valid: BTreeSet<(String, String)>,
     run_in_transaction: bool,
     pending: Vec<Pending>,
+    /// Tables this file gives a primary key.
+    keyed: BTreeSet<String>,
 }
 
 impl<'a> State<'a> {
@@ -160,12 +166,17 @@ impl<'a> State<'a> {
             added_not_valid: BTreeSet::new(),
             run_in_transaction,
             pending: Vec::new(),
+            keyed: BTreeSet::new(),
         }
     }
 
     /// The findings, in the order they were made.
     pub(super) fn finish(self) -> Vec<Pending> {
+        let keyed = self.keyed;
         self.pending
+            .into_iter()
+            .filter(|p| !p.dropped_key.as_ref().is_some_and(|t| keyed.contains(t)))
+            .collect()
     }
 
     fn push(&mut self, st: &Statement<'_>, pos: Pos, text: Text) {
@@ -197,7 +208,23 @@ impl<'a> State<'a> {
                 self.push(&st, at, text);
                 if let Some(last) = self.pending.last_mut() {
                     last.blocking = blocks(op);
+                    if let Op::DropConstraint { table, name } = op {
+                        if constraint_kind(now, table, name) == ConstraintKind::PrimaryKey {
+                            last.dropped_key = Some(table.clone());
+                        }
+                    }
                 }
+            }
+            match op {
+                Op::AddPrimaryKey { table, .. }
+                | Op::AddConstraintUsingIndex {
+                    table,
+                    primary_key: true,
+                    ..
+                } => {
+                    self.keyed.insert(table.clone());
+                }
+                _ => {}
             }
             self.track(op);
         }

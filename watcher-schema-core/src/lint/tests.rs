@@ -387,8 +387,9 @@ ALTER TABLE t DROP CONSTRAINT t_b_key;",
         assert_eq!(
             f.safer,
             "add it with `NOT VALID` (new rows are checked at once), then `ALTER TABLE \
-             pipeline_execution VALIDATE CONSTRAINT fk_owner` in a later migration, which checks \
-             the old rows without blocking writes"
+             pipeline_execution VALIDATE CONSTRAINT fk_owner` in a step of its own (after the \
+             add commits), which checks the old rows without blocking writes; `revision \
+             --autogenerate` writes both"
         );
     }
 
@@ -522,9 +523,9 @@ mod not_null {
         );
         assert_eq!(
             f.safer,
-            "add `CHECK (owner IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it in a later \
-             migration, then `SET NOT NULL` (PostgreSQL uses the valid check and skips the \
-             scan) and drop the check"
+            "add `CHECK (owner IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it in a step of \
+             its own, then `SET NOT NULL` (PostgreSQL uses the valid check and skips the scan) \
+             and drop the check; `revision --autogenerate` writes these steps"
         );
     }
 

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::diff::rewrites;
+use crate::lint;
 use crate::model::{object_name, Check, Column, Expr, Index, Schema};
 use crate::op::{apply, is_plain_identifier, Op};
 use crate::sql::quote_ident;
@@ -258,6 +259,7 @@ impl Online {
                     .and_then(|t| t.column(column))
                     .map(|c| c.ty.clone());
                 let rewriting = using.is_some() || from.as_ref().is_some_and(|f| rewrites(f, ty));
+                let mut out = Vec::new();
                 if rewriting {
                     let from = from.map_or_else(String::new, |f| f.to_string());
                     match self.direction {
@@ -267,14 +269,23 @@ impl Online {
                             from,
                             to: ty.to_string(),
                         }),
-                        Direction::Down => warnings.push(format!(
-                            "the downgrade changes `{table}.{column}` back to `{ty}` in place, \
-                             which scans or rewrites `{table}` under a lock that blocks its \
-                             readers and writers"
-                        )),
+                        Direction::Down => {
+                            warnings.push(format!(
+                                "the downgrade changes `{table}.{column}` back to `{ty}` in \
+                                 place, which scans or rewrites `{table}` under a lock that \
+                                 blocks its readers and writers"
+                            ));
+                            // The only way back, reviewed here: lint is told so.
+                            out.push(Op::Comment(format!(
+                                "watcher-schema: allow {}, {}",
+                                lint::rule::CHANGING_COLUMN_TYPE,
+                                lint::rule::DROPPING_ENUM_LABEL
+                            )));
+                        }
                     }
                 }
-                (vec![op], 1)
+                out.push(op);
+                (out, 1)
             }
             Op::DropConstraint {
                 ref table,

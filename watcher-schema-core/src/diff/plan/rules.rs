@@ -881,3 +881,79 @@ fn online_forms_are_for_existing_tables_only() {
         "{up}"
     );
 }
+
+/// Every online rule's SQL, up and down, as lint sees it: only the losses the user
+/// confirmed (dropped columns) remain, as warnings; no blocking form.
+#[test]
+fn online_forms_pass_lint() {
+    use crate::chain::Migration;
+    use crate::lint::{lint_migration, rule};
+    let cases: Vec<(&str, Hints)> = vec![
+        (
+            ADD_INPUT_HASH,
+            online().backfill("pipeline", "input_hash", "left(md5(name), 20)"),
+        ),
+        (
+            ADD_INPUT_HASH,
+            online().backfill("pipeline", "input_hash", "'none'"),
+        ),
+        (
+            "ALTER TABLE pipeline ALTER COLUMN code SET NOT NULL;",
+            online().backfill("pipeline", "code", "'none'"),
+        ),
+        ("CREATE INDEX ix_code ON pipeline (code);", online()),
+        (WIDER_INCLUDE, online()),
+        (
+            "ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_key UNIQUE (code);",
+            online(),
+        ),
+        (
+            WIDER_KEY,
+            online().allow(Destructive::ChangePrimaryKey {
+                table: "closure".into(),
+            }),
+        ),
+        (
+            "ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_check CHECK (length(code) > 1);
+             ALTER TABLE closure ADD CONSTRAINT closure_source_fkey FOREIGN KEY (source) REFERENCES pipeline (id);",
+            online(),
+        ),
+        (
+            "ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(50);",
+            online(),
+        ),
+        (
+            "ALTER TYPE mood ADD VALUE 'angry' AFTER 'sad';",
+            online(),
+        ),
+        (
+            "ALTER TABLE pipeline DROP COLUMN name;",
+            online().allow(drop_column("pipeline", "name")),
+        ),
+    ];
+    for (change, hints) in cases {
+        let plan = planned(change, &hints);
+        let migration = Migration {
+            version: "20250102000000".into(),
+            name: "change".into(),
+            dir: "migrations/20250102000000_change".into(),
+            parent: Some("20250101000000".into()),
+            up_sql: render(&plan.up),
+            down_sql: render(&plan.down),
+            run_in_transaction: plan.run_in_transaction,
+        };
+        let findings = lint_migration(&base(), &migration).unwrap_or_else(|e| panic!("{e}"));
+        let unexpected: Vec<String> = findings
+            .iter()
+            .filter(|f| f.rule != rule::DROPPING_COLUMN)
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            unexpected.is_empty(),
+            "{change}\n{}\n--- up\n{}--- down\n{}",
+            unexpected.join("\n"),
+            migration.up_sql,
+            migration.down_sql
+        );
+    }
+}
