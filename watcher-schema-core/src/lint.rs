@@ -41,6 +41,7 @@ use crate::model::Schema;
 use crate::replay::{replay_each, ReplayError};
 
 use allow::Allows;
+pub(crate) use rules::rewrite_on_add;
 use rules::{Pending, State};
 
 /// How bad a finding is.

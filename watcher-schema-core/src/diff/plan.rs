@@ -213,6 +213,16 @@ pub enum Problem {
         /// The type the struct declares.
         to: String,
     },
+    /// A column added to a table with rows with a value that differs per row, which
+    /// PostgreSQL writes into every row under a lock that blocks the table.
+    RewritingAdd {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+        /// What makes the value differ per row.
+        cause: String,
+    },
     /// A rename hint that cannot apply.
     InvalidRename {
         /// The old name (`table` or `table.column`).
@@ -288,6 +298,21 @@ impl fmt::Display for Problem {
                  help: on a big table, change it in steps over several migrations: add a column \
                  of type `{to}`, keep it in step with a trigger, fill it in batches, then swap \
                  the names in one short transaction\n\
+                 help: on a small table, write this migration in the plain blocking form: \
+                 `#[watcher_table(online = false)]` on the struct of `{table}`, or \
+                 `revision --autogenerate --offline-ddl`"
+            ),
+            Problem::RewritingAdd {
+                table,
+                column,
+                cause,
+            } => write!(
+                f,
+                "adding `{table}.{column}` with {cause} rewrites every row of `{table}` under a \
+                 lock that blocks its readers and writers until it ends\n\
+                 help: on a big table, add it in steps over several migrations: nullable \
+                 without a default, then the default (it applies to new rows only), then \
+                 `#[watcher(backfill = \"...\")]` with NOT NULL to fill the rows in batches\n\
                  help: on a small table, write this migration in the plain blocking form: \
                  `#[watcher_table(online = false)]` on the struct of `{table}`, or \
                  `revision --autogenerate --offline-ddl`"

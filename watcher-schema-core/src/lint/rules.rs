@@ -432,7 +432,15 @@ fn add_column(table: &str, column: &Column) -> Option<Text> {
     if !column.nullable && column.default.is_none() && column.generated.is_none() {
         return Some(messages::not_null_without_default(table, name));
     }
-    let cause = match (&column.generated, &column.default) {
+    let cause = rewrite_on_add(column)?;
+    Some(messages::volatile_default(table, name, &cause))
+}
+
+/// Why adding `column` to a table with rows rewrites the table (a value that differs per
+/// row must be written into each), or `None` when PostgreSQL stores one value in the
+/// catalog instead.
+pub(crate) fn rewrite_on_add(column: &Column) -> Option<String> {
+    Some(match (&column.generated, &column.default) {
         (Some(Generated::Serial { .. }), _) => {
             "a serial type (its default `nextval` is volatile)".to_string()
         }
@@ -444,8 +452,7 @@ fn add_column(table: &str, column: &Column) -> Option<Text> {
             format!("the volatile default `{default}` (`{call}` differs per row)")
         }
         (None, None) => return None,
-    };
-    Some(messages::volatile_default(table, name, &cause))
+    })
 }
 
 /// `changing-column-type` and `dropping-enum-label`, for an existing column `from`.

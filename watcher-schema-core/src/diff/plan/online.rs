@@ -122,7 +122,32 @@ impl Online {
                         out.extend(not_null_steps(table, &column.name, Some(fill)));
                         (out, 3)
                     }
-                    None => (vec![self.guarded(op.clone())], 1),
+                    None => {
+                        let mut out = Vec::new();
+                        if let Some(cause) = lint::rewrite_on_add(column) {
+                            match self.direction {
+                                Direction::Up => problems.push(Problem::RewritingAdd {
+                                    table: table.clone(),
+                                    column: column.name.clone(),
+                                    cause,
+                                }),
+                                Direction::Down => {
+                                    warnings.push(format!(
+                                        "the downgrade adds `{table}.{}` back with {cause}, \
+                                         which rewrites `{table}` under a lock that blocks its \
+                                         readers and writers",
+                                        column.name
+                                    ));
+                                    out.push(Op::Comment(format!(
+                                        "watcher-schema: allow {}",
+                                        lint::rule::VOLATILE_DEFAULT
+                                    )));
+                                }
+                            }
+                        }
+                        out.push(self.guarded(op.clone()));
+                        (out, 1)
+                    }
                 }
             }
             Op::Backfill {

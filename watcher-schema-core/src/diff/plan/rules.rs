@@ -855,7 +855,13 @@ fn online_widening_a_varchar_stays_one_statement() {
         "ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(50);\n"
     );
     assert!(plan.run_in_transaction);
-    // Narrowing back scans the table: the way down says so.
+    // Narrowing back scans the table: the way down says so, and tells lint it is reviewed.
+    assert_eq!(
+        render(&plan.down),
+        "-- `pipeline.code` narrows back to `varchar(20)`, which fails on values that do not fit\n\
+         -- watcher-schema: allow changing-column-type, dropping-enum-label\n\
+         ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(20);\n"
+    );
     assert_eq!(
         plan.warnings,
         [
@@ -956,4 +962,29 @@ fn online_forms_pass_lint() {
             migration.down_sql
         );
     }
+}
+
+#[test]
+fn online_refuses_a_column_whose_default_differs_per_row() {
+    let change = "ALTER TABLE pipeline ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();";
+    assert_eq!(
+        refused(change, &online()),
+        [
+            "adding `pipeline.token` with the volatile default `gen_random_uuid()` \
+          (`gen_random_uuid()` differs per row) rewrites every row of `pipeline` under a lock \
+          that blocks its readers and writers until it ends\n\
+          help: on a big table, add it in steps over several migrations: nullable without a \
+          default, then the default (it applies to new rows only), then \
+          `#[watcher(backfill = \"...\")]` with NOT NULL to fill the rows in batches\n\
+          help: on a small table, write this migration in the plain blocking form: \
+          `#[watcher_table(online = false)]` on the struct of `pipeline`, or \
+          `revision --autogenerate --offline-ddl`"
+        ]
+    );
+    // `now()` is the same for every row: stored once, nothing to refuse.
+    let plan = planned(
+        "ALTER TABLE pipeline ADD COLUMN seen timestamptz NOT NULL DEFAULT now();",
+        &online(),
+    );
+    assert!(plan.run_in_transaction);
 }

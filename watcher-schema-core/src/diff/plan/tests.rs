@@ -451,7 +451,7 @@ fn every_problem_is_listed_at_once() {
                 other => panic!("unexpected {other:?}"),
             },
             Problem::InvalidRename { .. } => "rename",
-            Problem::RewritingTypeChange { .. } => "rewrite",
+            Problem::RewritingTypeChange { .. } | Problem::RewritingAdd { .. } => "rewrite",
         })
         .collect();
     assert_eq!(kinds, ["x", "gone", "y", "z"]);
