@@ -6,14 +6,14 @@ ALTER TABLE pipeline ADD COLUMN input_hash varchar(20);
 
 -- step: fill pipeline.input_hash in batches
 -- watcher:repeat
-UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM pipeline WHERE input_hash IS NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
+UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM pipeline WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
 
 -- step: add check pipeline_input_hash_not_null to pipeline, NOT VALID
 ALTER TABLE pipeline ADD CONSTRAINT pipeline_input_hash_not_null CHECK (input_hash IS NOT NULL) NOT VALID;
 
 -- step: fill pipeline.input_hash in batches
 -- watcher:repeat
-UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM pipeline WHERE input_hash IS NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
+UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM pipeline WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
 
 -- step: validate pipeline_input_hash_not_null
 ALTER TABLE pipeline VALIDATE CONSTRAINT pipeline_input_hash_not_null;

@@ -6,14 +6,14 @@ ALTER TABLE address ADD COLUMN input_hash varchar(20);
 
 -- step: fill address.input_hash in batches
 -- watcher:repeat
-UPDATE address SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM address WHERE input_hash IS NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
+UPDATE address SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM address WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
 
 -- step: add check address_input_hash_not_null to address, NOT VALID
 ALTER TABLE address ADD CONSTRAINT address_input_hash_not_null CHECK (input_hash IS NOT NULL) NOT VALID;
 
 -- step: fill address.input_hash in batches
 -- watcher:repeat
-UPDATE address SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM address WHERE input_hash IS NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
+UPDATE address SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM address WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
 
 -- step: validate address_input_hash_not_null
 ALTER TABLE address VALIDATE CONSTRAINT address_input_hash_not_null;

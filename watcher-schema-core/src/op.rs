@@ -220,9 +220,10 @@ pub enum Op {
     },
     /// A `--` comment in the generated SQL: what a destructive step loses, say.
     Comment(String),
-    /// `UPDATE table SET column = expr` on at most 5,000 rows still NULL, skipping rows
-    /// other sessions hold, marked `-- watcher:repeat`: the runner repeats it, each run its
-    /// own short transaction, until it fills no row (docs/ONLINE.md). No effect on the schema.
+    /// `UPDATE table SET column = expr` on at most 5,000 rows still NULL (whose `expr` is
+    /// not), skipping rows other sessions hold, marked `-- watcher:repeat`: the runner
+    /// repeats it, each run its own short transaction, until it fills no row
+    /// (docs/ONLINE.md). No effect on the schema.
     BackfillBatch {
         /// Table name.
         table: String,

@@ -219,7 +219,8 @@ fn render_op(op: &Op) -> Vec<Chunk> {
                 Chunk::Comment(REPEAT_MARKER.to_string()),
                 stmt(format!(
                     "UPDATE {t} SET {c} = {expr} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {t} \
-                     WHERE {c} IS NULL LIMIT {BATCH_ROWS} FOR UPDATE SKIP LOCKED))"
+                     WHERE {c} IS NULL AND ({expr}) IS NOT NULL LIMIT {BATCH_ROWS} FOR UPDATE \
+                     SKIP LOCKED))"
                 )),
             ]
         }
