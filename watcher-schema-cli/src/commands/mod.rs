@@ -9,6 +9,8 @@ mod history;
 mod lint;
 mod merge;
 mod revision;
+
+pub use revision::migration_sql;
 mod show;
 mod stamp;
 mod upgrade;
