@@ -174,9 +174,15 @@ pub struct RevisionArgs {
     /// Allow changes that lose data (dropping columns or tables, narrowing types, ...)
     #[arg(long, requires = "autogenerate")]
     pub allow_destructive: bool,
-    /// Build and drop indexes CONCURRENTLY (the migration then runs outside a transaction)
+    /// Build and drop indexes CONCURRENTLY (the migration then runs outside a transaction);
+    /// with --offline-ddl, the one online form kept
     #[arg(long, requires = "autogenerate")]
     pub concurrently: bool,
+    /// Write plain, transactional DDL that blocks writers of tables with rows while it
+    /// scans or rewrites them, instead of the online steps (docs/ONLINE.md): for small
+    /// tables only. `#[watcher_table(online = false)]` does the same from the structs
+    #[arg(long, requires = "autogenerate")]
+    pub offline_ddl: bool,
     /// Struct sources [default: watcher-schema/src beside the migrations directory]
     #[arg(long, value_name = "DIR")]
     pub schema_src: Option<PathBuf>,

@@ -148,7 +148,14 @@ impl Changes {
             | Op::RenameSequence { .. }
             | Op::DropSequence { .. }
             | Op::Backfill { .. }
-            | Op::Comment(_) => {}
+            | Op::Comment(_)
+            // Forms of a plan, never in a plain diff.
+            | Op::BackfillBatch { .. }
+            | Op::NotValid(_)
+            | Op::ValidateConstraint { .. }
+            | Op::AddConstraintUsingIndex { .. }
+            | Op::IfExists(_)
+            | Op::Transaction(_) => {}
         }
     }
 

@@ -49,6 +49,33 @@ impl Expr {
     pub fn key(&self) -> &str {
         &self.key
     }
+
+    /// Whether the expression is a constant: literals, casts, signs, `ARRAY[...]`, and no
+    /// column or function (not even a stable one such as `now()`). PostgreSQL stores such a
+    /// default once in the catalog instead of writing it into every row.
+    pub fn is_constant(&self) -> bool {
+        use crate::replay::{Lexer, TokenKind};
+        let mut in_type = false;
+        for token in Lexer::new(&self.text) {
+            let Ok(token) = token else {
+                return false;
+            };
+            let text = token.text(&self.text);
+            match token.kind {
+                TokenKind::String(_) | TokenKind::Number => in_type = false,
+                TokenKind::Typecast => in_type = true,
+                TokenKind::Punct(b'(' | b')' | b'[' | b']' | b',') => {}
+                TokenKind::Operator if matches!(text, "-" | "+") => in_type = false,
+                TokenKind::Ident
+                    if in_type
+                        || ["true", "false", "null", "array"]
+                            .iter()
+                            .any(|kw| text.eq_ignore_ascii_case(kw)) => {}
+                _ => return false,
+            }
+        }
+        true
+    }
 }
 
 impl PartialEq for Expr {

@@ -41,6 +41,7 @@ use crate::model::Schema;
 use crate::replay::{replay_each, ReplayError};
 
 use allow::Allows;
+pub(crate) use rules::rewrite_on_add;
 use rules::{Pending, State};
 
 /// How bad a finding is.
@@ -327,14 +328,12 @@ impl Linter {
         self.report(&migration.up_sql, &up_path, up);
 
         let down_path = file_path(&migration.dir, "down.sql");
-        let down = rules::down(&migration.down_sql, migration.run_in_transaction).map_err(|e| {
-            ReplayError {
-                origin: down_path.clone(),
-                line: e.pos.line,
-                column: e.pos.column,
-                message: e.message.to_string(),
-            }
-        })?;
+        let down = rules::down(
+            schema,
+            &migration.down_sql,
+            &down_path,
+            migration.run_in_transaction,
+        )?;
         self.report(&migration.down_sql, &down_path, down);
         Ok(())
     }
@@ -343,18 +342,33 @@ impl Linter {
     /// comments silence, plus one for every rule those comments name that does not exist.
     fn report(&mut self, sql: &str, path: &str, pending: Vec<Pending>) {
         let allows = Allows::read(sql);
+        let offline = is_offline(sql);
         let mut findings: Vec<Finding> = pending
             .into_iter()
             .filter(|p| {
                 let rule = p.text.rule;
                 !(allows.allows(p.statement_line, rule) || allows.allows(p.line, rule))
             })
-            .map(|p| p.into_finding(path))
+            .map(|p| p.into_finding(path, offline))
             .chain(allows.unknown().map(|u| u.into_finding(path)))
             .collect();
         findings.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
         self.findings.extend(findings);
     }
+}
+
+/// The comment that marks a migration file as written in the plain blocking form on
+/// purpose (`-- watcher:offline: ...` on a line of its own): its blocking statements are
+/// warnings, not errors. The generator writes it for `online = false` and `--offline-ddl`.
+pub const OFFLINE_MARKER: &str = "watcher:offline";
+
+/// Whether `sql` carries the [`OFFLINE_MARKER`] comment.
+fn is_offline(sql: &str) -> bool {
+    sql.lines().any(|line| {
+        line.trim()
+            .strip_prefix("--")
+            .is_some_and(|c| c.trim_start().starts_with(OFFLINE_MARKER))
+    })
 }
 
 fn file_path(dir: &Path, file: &str) -> String {

@@ -220,6 +220,67 @@ pub enum Op {
     },
     /// A `--` comment in the generated SQL: what a destructive step loses, say.
     Comment(String),
+    /// `UPDATE table SET column = expr` on at most 5,000 rows still NULL (whose `expr` is
+    /// not), skipping rows other sessions hold, marked `-- watcher:repeat`: the runner
+    /// repeats it, each run its own short transaction, until it fills no row
+    /// (docs/ONLINE.md). No effect on the schema.
+    BackfillBatch {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+        /// Value for existing rows.
+        expr: crate::model::Expr,
+    },
+    /// An [`Op::AddCheck`] or [`Op::AddForeignKey`] written `NOT VALID`: rows written from
+    /// now on are checked, existing ones only by a later [`Op::ValidateConstraint`].
+    NotValid(Box<Op>),
+    /// `ALTER TABLE table VALIDATE CONSTRAINT name`: checks the existing rows of a
+    /// constraint added `NOT VALID`, without blocking writes. No effect on the schema.
+    ValidateConstraint {
+        /// Table name.
+        table: String,
+        /// Constraint name.
+        name: String,
+    },
+    /// `ALTER TABLE table ADD CONSTRAINT name {PRIMARY KEY | UNIQUE} USING INDEX index`: a
+    /// unique index, built beforehand, becomes the constraint's index under its name.
+    AddConstraintUsingIndex {
+        /// Table name.
+        table: String,
+        /// Constraint name.
+        name: String,
+        /// The unique index it takes over.
+        index: String,
+        /// `PRIMARY KEY` rather than `UNIQUE`.
+        primary_key: bool,
+    },
+    /// A drop written `IF EXISTS` ([`Op::DropColumn`], [`Op::DropConstraint`],
+    /// [`Op::DropIndex`]) or an [`Op::AddColumn`] written `IF NOT EXISTS`: it does nothing
+    /// when its object is already gone (or there), so a down migration also undoes an up
+    /// migration that stopped part way.
+    IfExists(Box<Op>),
+    /// `BEGIN;` the ops `COMMIT;`: steps that must happen together in an online migration.
+    Transaction(Vec<Op>),
+}
+
+impl Op {
+    /// Whether the op (or one inside it) cannot share a transaction with the rest of its
+    /// migration: it builds or drops an index `CONCURRENTLY`, is a step of its own
+    /// (`BEGIN`/`COMMIT`, a repeated batch), or validates rows without blocking writes.
+    pub fn needs_own_step(&self) -> bool {
+        match self {
+            Op::CreateIndex { concurrently, .. } | Op::DropIndex { concurrently, .. } => {
+                *concurrently
+            }
+            Op::IfExists(inner) => inner.needs_own_step(),
+            Op::BackfillBatch { .. }
+            | Op::NotValid(_)
+            | Op::ValidateConstraint { .. }
+            | Op::Transaction(_) => true,
+            _ => false,
+        }
+    }
 }
 
 /// Where `ALTER TYPE ... ADD VALUE` puts the new label.
@@ -893,6 +954,89 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
             }
         }
         Op::Comment(_) => {}
+        Op::BackfillBatch {
+            table: tname,
+            column: cname,
+            ..
+        } => {
+            let t = table(schema, tname)?;
+            column(t, cname)?;
+        }
+        Op::NotValid(inner) => match **inner {
+            Op::AddCheck { .. } | Op::AddForeignKey { .. } => apply(schema, inner)?,
+            ref other => fail!("`NOT VALID` applies to a check or foreign key, not {other:?}"),
+        },
+        Op::ValidateConstraint { table: tname, name } => {
+            let t = table(schema, tname)?;
+            if !(t.checks.contains_key(name) || t.foreign_keys.contains_key(name)) {
+                fail!("constraint `{name}` of table `{tname}` is not a foreign key or check constraint");
+            }
+        }
+        Op::AddConstraintUsingIndex {
+            table: tname,
+            name,
+            index,
+            primary_key,
+        } => {
+            let t = table(schema, tname)?;
+            let Some(ix) = t.indexes.get(index) else {
+                fail!("index `{index}` of table `{tname}` does not exist");
+            };
+            let plain = ix.columns.iter().all(|c| is_plain_identifier(c));
+            if !ix.unique
+                || ix.method != "btree"
+                || !plain
+                || !ix.include.is_empty()
+                || ix.predicate.is_some()
+            {
+                fail!("index `{index}` is not a plain unique btree index on columns: a constraint cannot use it");
+            }
+            let columns = ix.columns.clone();
+            t.indexes.remove(index);
+            let op = if *primary_key {
+                Op::AddPrimaryKey {
+                    table: tname.clone(),
+                    key: PrimaryKey {
+                        name: name.clone(),
+                        columns,
+                    },
+                }
+            } else {
+                Op::AddUnique {
+                    table: tname.clone(),
+                    unique: Unique {
+                        name: name.clone(),
+                        columns,
+                    },
+                }
+            };
+            apply(schema, &op)?;
+        }
+        Op::IfExists(inner) => {
+            let present = match &**inner {
+                Op::DropColumn { table, column }
+                | Op::AddColumn {
+                    table,
+                    column: Column { name: column, .. },
+                } => schema
+                    .table(table)
+                    .is_some_and(|t| t.column(column).is_some()),
+                Op::DropConstraint { table, name } => {
+                    schema.table(table).is_some_and(|t| t.has_constraint(name))
+                }
+                Op::DropIndex { name, .. } => schema.index_owner(name).is_some(),
+                other => fail!("`IF EXISTS` applies to a drop or an added column, not {other:?}"),
+            };
+            let adds = matches!(**inner, Op::AddColumn { .. });
+            if present != adds {
+                apply(schema, inner)?;
+            }
+        }
+        Op::Transaction(ops) => {
+            for op in ops {
+                apply(schema, op)?;
+            }
+        }
     }
     Ok(())
 }

@@ -209,7 +209,107 @@ fn render_op(op: &Op) -> Vec<Chunk> {
             quote_ident(to)
         ))],
         Op::Comment(text) => vec![Chunk::Comment(text.clone())],
+        Op::BackfillBatch {
+            table,
+            column,
+            expr,
+        } => {
+            let (t, c) = (quote_ident(table), quote_ident(column));
+            vec![
+                Chunk::Comment(REPEAT_MARKER.to_string()),
+                stmt(format!(
+                    "UPDATE {t} SET {c} = {expr} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {t} \
+                     WHERE {c} IS NULL AND ({expr}) IS NOT NULL LIMIT {BATCH_ROWS} FOR UPDATE \
+                     SKIP LOCKED))"
+                )),
+            ]
+        }
+        Op::NotValid(inner) => render_op(inner)
+            .into_iter()
+            .map(|chunk| match chunk {
+                Chunk::Statement(text) => stmt(format!("{text} NOT VALID")),
+                comment => comment,
+            })
+            .collect(),
+        Op::ValidateConstraint { table, name } => vec![stmt(format!(
+            "{} VALIDATE CONSTRAINT {}",
+            alter_table(table),
+            quote_ident(name)
+        ))],
+        Op::AddConstraintUsingIndex {
+            table,
+            name,
+            index,
+            primary_key,
+        } => vec![stmt(format!(
+            "{} ADD CONSTRAINT {} {} USING INDEX {}",
+            alter_table(table),
+            quote_ident(name),
+            if *primary_key {
+                "PRIMARY KEY"
+            } else {
+                "UNIQUE"
+            },
+            quote_ident(index)
+        ))],
+        Op::IfExists(inner) => if_exists(inner),
+        Op::Transaction(ops) => {
+            // One chunk, so that no blank line splits the transaction in the file.
+            let mut text = String::from("BEGIN;");
+            for chunk in ops.iter().flat_map(render_op) {
+                match chunk {
+                    Chunk::Comment(c) => c.lines().for_each(|l| {
+                        let _ = write!(text, "\n-- {l}");
+                    }),
+                    Chunk::Statement(s) => {
+                        let _ = write!(text, "\n{s};");
+                    }
+                }
+            }
+            text.push_str("\nCOMMIT");
+            vec![stmt(text)]
+        }
     }
+}
+
+/// The comment line that marks the next `UPDATE` as repeated until it fills no row.
+pub const REPEAT_MARKER: &str = "watcher:repeat";
+
+/// Rows one repeated batch fills: the longest any write of the service waits on it.
+pub const BATCH_ROWS: usize = 5000;
+
+/// `op` with `IF EXISTS` (a drop) or `IF NOT EXISTS` (an added column) after its object key word.
+fn if_exists(op: &Op) -> Vec<Chunk> {
+    let (text, key, guard) = match op {
+        Op::AddColumn { .. } => (render_op(op), " ADD COLUMN ", " ADD COLUMN IF NOT EXISTS "),
+        Op::DropColumn { .. } => (render_op(op), " DROP COLUMN ", " DROP COLUMN IF EXISTS "),
+        Op::DropConstraint { .. } => (
+            render_op(op),
+            " DROP CONSTRAINT ",
+            " DROP CONSTRAINT IF EXISTS ",
+        ),
+        Op::DropIndex { concurrently, .. } => (
+            render_op(op),
+            if *concurrently {
+                "DROP INDEX CONCURRENTLY "
+            } else {
+                "DROP INDEX "
+            },
+            if *concurrently {
+                "DROP INDEX CONCURRENTLY IF EXISTS "
+            } else {
+                "DROP INDEX IF EXISTS "
+            },
+        ),
+        other => return render_op(other),
+    };
+    // The key words come before any identifier or literal, so the first match is theirs.
+    text.into_iter()
+        .map(|chunk| match chunk {
+            Chunk::Statement(s) => stmt(s.replacen(key, guard, 1)),
+            comment => comment,
+        })
+        .collect()
 }
 
 /// `(\n  a,\n  b\n)`, or `()` for an empty list.

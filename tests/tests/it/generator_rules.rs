@@ -43,7 +43,7 @@ SELECT g, g + 1, 1 FROM generate_series(1, 499) AS g;
 ";
 
 /// A database holding [`FIXTURE`], and its catalog as a model.
-fn populated() -> (TestDb, Schema) {
+pub(crate) fn populated() -> (TestDb, Schema) {
     let db = TestDb::new();
     execute(&db, FIXTURE);
     let from = catalog(&db);
@@ -51,7 +51,7 @@ fn populated() -> (TestDb, Schema) {
 }
 
 /// `from` with `change` replayed on top: the schema the edited structs declare.
-fn declared(from: &Schema, change: &str) -> Schema {
+pub(crate) fn declared(from: &Schema, change: &str) -> Schema {
     let mut to = from.clone();
     replay(&mut to, change, "change").unwrap_or_else(|e| panic!("{e}"));
     to
@@ -94,7 +94,7 @@ fn assert_shape(what: &str, expected: &Schema, db: &TestDb) {
 
 /// Plans `from` → `to`, runs up, checks the catalog, and returns the plan.
 #[track_caller]
-fn upgrade(db: &TestDb, from: &Schema, to: &Schema, hints: &Hints) -> Plan {
+pub(crate) fn upgrade(db: &TestDb, from: &Schema, to: &Schema, hints: &Hints) -> Plan {
     let plan = plan(from, to, hints).unwrap_or_else(|e| panic!("refused: {e}"));
     run(db, &render(&plan.up), plan.run_in_transaction).unwrap_or_else(|e| panic!("up: {e}"));
     assert_shape("the declared schema", to, db);
@@ -103,13 +103,13 @@ fn upgrade(db: &TestDb, from: &Schema, to: &Schema, hints: &Hints) -> Plan {
 
 /// Runs the plan's down and checks the catalog is back at `from`.
 #[track_caller]
-fn downgrade(db: &TestDb, plan: &Plan, from: &Schema) {
+pub(crate) fn downgrade(db: &TestDb, plan: &Plan, from: &Schema) {
     run(db, &render(&plan.down), plan.run_in_transaction).unwrap_or_else(|e| panic!("down: {e}"));
     assert_shape("the starting schema", from, db);
 }
 
 /// `"<rows> <md5>"` of the given columns of `table`, independent of row and column order.
-fn values(db: &TestDb, table: &str, columns: &str) -> String {
+pub(crate) fn values(db: &TestDb, table: &str, columns: &str) -> String {
     db.client()
         .query_one(
             &format!(
@@ -123,7 +123,7 @@ fn values(db: &TestDb, table: &str, columns: &str) -> String {
 }
 
 /// How many rows of `table` satisfy `condition`.
-fn count(db: &TestDb, table: &str, condition: &str) -> i64 {
+pub(crate) fn count(db: &TestDb, table: &str, condition: &str) -> i64 {
     db.client()
         .query_one(
             &format!("SELECT count(*) FROM {table} WHERE {condition}"),
@@ -133,7 +133,7 @@ fn count(db: &TestDb, table: &str, condition: &str) -> i64 {
         .get(0)
 }
 
-const KEPT: &str = "id, name, mood, full_load, deprecated, code";
+pub(crate) const KEPT: &str = "id, name, mood, full_load, deprecated, code";
 
 fn allow(change: Destructive) -> Hints {
     Hints::default().allow(change)

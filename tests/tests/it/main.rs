@@ -10,6 +10,7 @@ mod harness;
 mod history;
 mod introspect;
 mod layering;
+mod online_rules;
 mod random;
 mod replay;
 mod roundtrip;

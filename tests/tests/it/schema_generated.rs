@@ -1,14 +1,17 @@
 //! `migrations/` holds generated SQL only: the chain's head migration is, byte for byte,
 //! what `watcher-schema revision --autogenerate` writes from the `watcher-schema` structs
-//! on top of the migrations before it.
+//! on top of the migrations before it; every earlier one is what the same generator
+//! writes between the models of its parent and of itself, with the structs' history keys.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use watcher_schema_cli::args::{Command, GlobalArgs, RevisionArgs};
-use watcher_schema_cli::commands::{self, Context};
+use watcher_schema_cli::commands::{self, migration_sql, Context};
 use watcher_schema_cli::output::Styles;
+use watcher_schema_cli::source::Sources;
 use watcher_schema_core::chain::Chain;
+use watcher_schema_core::diff::{plan, Hints};
 
 /// The workspace root, where `migrations/` and `watcher-schema/src/` are.
 fn root() -> PathBuf {
@@ -83,7 +86,8 @@ fn head_migration_is_what_the_generator_writes() {
         rev_id: Some(head.version.clone()),
         autogenerate: true,
         allow_destructive: true,
-        concurrently: !head.run_in_transaction,
+        concurrently: false,
+        offline_ddl: false,
         schema_src: Some(root().join("watcher-schema/src")),
     };
     commands::run(Command::Revision(revision), &ctx)
@@ -102,6 +106,51 @@ fn head_migration_is_what_the_generator_writes() {
                 head.dir_name()
             );
         }
+    }
+}
+
+#[test]
+fn every_migration_after_the_seed_is_what_the_online_generator_writes() {
+    let chain = Chain::load(&root().join("migrations")).unwrap_or_else(|e| panic!("{e}"));
+    // The keys the structs still carry (backfills) and the consent each change was given.
+    let flags = Hints {
+        allow_destructive: true,
+        online: true,
+        ..Hints::default()
+    };
+    let (_, hints) = Sources::read(&root().join("watcher-schema/src"))
+        .and_then(|sources| sources.schema_and_hints(flags))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for pair in chain.migrations().windows(2) {
+        let (parent, migration) = (&pair[0], &pair[1]);
+        let model = |version: &str| chain.schema_at(version).unwrap_or_else(|e| panic!("{e}"));
+        let plan = plan(&model(&parent.version), &model(&migration.version), &hints)
+            .unwrap_or_else(|e| panic!("{}: {e}", migration.dir_name()));
+        let message = migration
+            .up_sql
+            .lines()
+            .next()
+            .and_then(|line| line.strip_prefix("-- "))
+            .unwrap_or_else(|| panic!("{}/up.sql has no message line", migration.dir_name()));
+        let (up, down) = migration_sql(message, &plan);
+        for (file, committed, generated) in [
+            ("up.sql", &migration.up_sql, &up),
+            ("down.sql", &migration.down_sql, &down),
+        ] {
+            if let Some(difference) = first_difference(committed, generated) {
+                panic!(
+                    "migrations/{}/{file} is not what the online generator writes (regenerate \
+                     it instead of editing it); {difference}",
+                    migration.dir_name()
+                );
+            }
+        }
+        assert_eq!(
+            migration.run_in_transaction,
+            plan.run_in_transaction,
+            "{}/metadata.toml",
+            migration.dir_name()
+        );
     }
 }
 

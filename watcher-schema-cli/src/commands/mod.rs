@@ -11,6 +11,8 @@ mod history;
 mod lint;
 mod merge;
 mod revision;
+
+pub use revision::migration_sql;
 mod show;
 mod squash;
 mod stamp;

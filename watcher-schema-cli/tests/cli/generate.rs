@@ -138,7 +138,7 @@ fn autogenerate_writes_sql_that_replays_to_the_structs_and_runs() {
         "{up}"
     );
     let down = read(&p, "20250201000000_describe_pipelines/down.sql");
-    assert!(down.contains("DROP COLUMN description"), "{down}");
+    assert!(down.contains("DROP COLUMN IF EXISTS description"), "{down}");
     p.run(&["check", "--offline"]).ok();
     p.run(&["check"])
         .code(3)

@@ -1,6 +1,6 @@
 //! `revision --autogenerate` reads the history keys of the structs: `backfill`,
-//! `renamed_from` and `allow_destructive(...)`, and the migrations it writes work on a
-//! database that holds rows.
+//! `renamed_from`, `allow_destructive(...)` and `online = false`, and the migrations it
+//! writes work on a database that holds rows.
 
 use std::fs;
 
@@ -62,15 +62,30 @@ fn backfill_fills_existing_rows_of_a_new_not_null_column() {
         "#[watcher(max_length = 20, backfill = \"left(md5(name), 20)\")]",
     );
     generate(&p, "add input_hash").ok();
+    // The online form (docs/ONLINE.md): batches, a NOT VALID check, then SET NOT NULL.
     let up = read(&p, &format!("{V4}_add_input_hash/up.sql"));
     assert!(
-        up.ends_with(
-            "ALTER TABLE pipeline ADD COLUMN input_hash varchar(20);\n\n\
-             UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE input_hash IS NULL;\n\n\
-             ALTER TABLE pipeline ALTER COLUMN input_hash SET NOT NULL;\n"
+        up.contains(
+            "-- step: fill pipeline.input_hash in batches\n\
+             -- watcher:repeat\n\
+             UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT \
+             ctid FROM pipeline WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT \
+             5000 FOR UPDATE SKIP LOCKED));\n"
         ),
         "{up}"
     );
+    assert!(
+        up.ends_with(
+            "BEGIN;\n\
+             ALTER TABLE pipeline ALTER COLUMN input_hash SET NOT NULL;\n\
+             ALTER TABLE pipeline DROP CONSTRAINT pipeline_input_hash_not_null;\n\
+             COMMIT;\n"
+        ),
+        "{up}"
+    );
+    assert!(read(&p, &format!("{V4}_add_input_hash/metadata.toml"))
+        .contains("run_in_transaction = false"));
+    p.run(&["check", "--lint", "--strict"]).ok();
     p.run(&["upgrade"]).ok();
     let rows = p
         .db()
@@ -159,4 +174,67 @@ fn allow_destructive_in_code_confirms_exactly_what_it_names() {
         "warning: `#[watcher_table(allow_destructive(drop_column(owner)))]` on the struct of \
              `pipeline` confirms no change of this migration; remove it",
     );
+}
+
+#[test]
+fn online_false_in_code_or_offline_ddl_writes_the_plain_form_marked_offline() {
+    let p = populated();
+    let field = "    pub owner: Option<String>,\n";
+    edit(
+        &p,
+        "lib.rs",
+        field,
+        &format!(
+            "{field}    #[watcher(max_length = 20, backfill = \"left(md5(name), 20)\")]\n    \
+             pub input_hash: String,\n"
+        ),
+    );
+    edit(
+        &p,
+        "lib.rs",
+        "name = \"pipeline\",",
+        "name = \"pipeline\",\n    online = false,",
+    );
+    let attribute = "`#[watcher_table(online = false)]` on the struct of `pipeline`";
+    generate(&p, "add input_hash").ok().stderr_has(&format!(
+        "warning: {attribute} writes this migration in the plain form"
+    ));
+    let dir = format!("{V4}_add_input_hash");
+    let up = read(&p, &format!("{dir}/up.sql"));
+    assert!(
+        up.ends_with(&format!(
+            "-- watcher:offline: plain blocking DDL, as {attribute} asks\n\n\
+             ALTER TABLE pipeline ADD COLUMN input_hash varchar(20);\n\n\
+             UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE input_hash IS NULL;\n\n\
+             ALTER TABLE pipeline ALTER COLUMN input_hash SET NOT NULL;\n"
+        )),
+        "{up}"
+    );
+    assert!(read(&p, &format!("{dir}/metadata.toml")).contains("run_in_transaction = true"));
+    // Marked offline, the blocking statements are warnings: lint passes.
+    p.run(&["check", "--lint"])
+        .ok()
+        .stdout_has("warning[setting-not-null]");
+    p.run(&["upgrade"]).ok();
+    p.run(&["downgrade", "-1"]).ok();
+
+    // The flag does the same for one migration, and says so.
+    fs::remove_dir_all(p.migrations().join(&dir)).unwrap();
+    edit(&p, "lib.rs", "\n    online = false,", "");
+    p.run(&[
+        "revision",
+        "--autogenerate",
+        "--offline-ddl",
+        "-m",
+        "add input_hash",
+        "--rev-id",
+        V4,
+    ])
+    .ok();
+    let up = read(&p, &format!("{dir}/up.sql"));
+    assert!(
+        up.contains("-- watcher:offline: plain blocking DDL, as `--offline-ddl` asks\n"),
+        "{up}"
+    );
+    assert!(up.contains("WHERE input_hash IS NULL;\n"), "{up}");
 }

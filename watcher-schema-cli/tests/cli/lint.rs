@@ -62,32 +62,65 @@ fn a_clean_chain_passes() {
         .stdout_has("ok: no risky statements in 3 migrations");
 }
 
+/// [`RISKY_UP`] and [`RISKY_DOWN`] marked as written in the blocking form on purpose.
+fn offline(sql: &str) -> String {
+    format!("-- watcher:offline: the table holds a few hundred rows\n{sql}")
+}
+
+#[test]
+fn blocking_forms_fail_in_up_and_down_naming_the_safe_form() {
+    let p = Project::new();
+    add_migration(&p, RISKY_UP, RISKY_DOWN, true);
+    let run = p.run(&["check", "--lint"]);
+    run.code(LINT_FAILED)
+        .stdout_has(
+            "migrations/20250104000000_risky/up.sql:2:41: error[setting-not-null]: `SET NOT NULL` \
+             on `pipeline.owner` scans every row of `pipeline` under an ACCESS EXCLUSIVE lock",
+        )
+        .stdout_has(
+            "migrations/20250104000000_risky/up.sql:3:8: error[non-concurrent-index]: `CREATE \
+             INDEX` of `ix_pipeline_owner` blocks writes to `pipeline` until the index is built",
+        )
+        .stdout_has(
+            "migrations/20250104000000_risky/down.sql:1:12: error[non-concurrent-index]: `DROP \
+             INDEX` of `ix_pipeline_owner` locks `pipeline` against reads and writes",
+        )
+        .stdout_has("help: `DROP INDEX CONCURRENTLY`")
+        .stdout_has("failed: 3 errors and 0 warnings in 4 migrations");
+}
+
 #[test]
 fn warnings_print_with_position_why_and_help_and_pass() {
     let p = Project::new();
-    add_migration(&p, RISKY_UP, RISKY_DOWN, true);
+    add_migration(&p, &offline(RISKY_UP), &offline(RISKY_DOWN), true);
     structs_say_risky(&p);
     let run = p.run(&["check", "--offline", "--lint"]);
     run.ok();
     assert_eq!(
         run.stdout,
-        "migrations/20250104000000_risky/up.sql:2:41: warning[setting-not-null]: `SET NOT NULL` \
+        "migrations/20250104000000_risky/up.sql:3:41: warning[setting-not-null]: `SET NOT NULL` \
          on `pipeline.owner` scans every row of `pipeline` under an ACCESS EXCLUSIVE lock\n  \
          why: PostgreSQL checks each existing row while it holds the ACCESS EXCLUSIVE lock that \
          blocks every read and write of the table; on a large table that is an outage\n  \
-         help: add `CHECK (owner IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it in a later \
-         migration, then `SET NOT NULL` (PostgreSQL uses the valid check and skips the scan) \
-         and drop the check\n\
+         help: add `CHECK (owner IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it in a step of \
+         its own, then `SET NOT NULL` (PostgreSQL uses the valid check and skips the scan) and \
+         drop the check; `revision --autogenerate` writes these steps\n\
          \n\
-         migrations/20250104000000_risky/up.sql:3:8: warning[non-concurrent-index]: `CREATE \
+         migrations/20250104000000_risky/up.sql:4:8: warning[non-concurrent-index]: `CREATE \
          INDEX` of `ix_pipeline_owner` blocks writes to `pipeline` until the index is built\n  \
          why: a plain `CREATE INDEX` holds a SHARE lock for the whole build: every insert, \
          update and delete on the table waits\n  \
          help: `CREATE INDEX CONCURRENTLY`, in a migration of its own with \
-         `run_in_transaction = false` in metadata.toml (`revision --autogenerate \
-         --concurrently` writes both)\n\
+         `run_in_transaction = false` in metadata.toml (`revision --autogenerate` writes both)\n\
          \n\
-         ok: no errors, 2 warnings in 4 migrations\n\
+         migrations/20250104000000_risky/down.sql:2:12: warning[non-concurrent-index]: `DROP \
+         INDEX` of `ix_pipeline_owner` locks `pipeline` against reads and writes\n  \
+         why: a plain `DROP INDEX` takes an ACCESS EXCLUSIVE lock on the table: it waits for the \
+         queries running on it and blocks every new one meanwhile\n  \
+         help: `DROP INDEX CONCURRENTLY`, in a migration of its own with `run_in_transaction = \
+         false` in metadata.toml\n\
+         \n\
+         ok: no errors, 3 warnings in 4 migrations\n\
          help: review each warning; once reviewed, silence it with `-- watcher-schema: allow \
          <rule>` on the line above its statement\n\
          ok: the structs match the migrations (head 20250104000000)\n"
@@ -98,12 +131,12 @@ fn warnings_print_with_position_why_and_help_and_pass() {
 #[test]
 fn strict_fails_on_warnings() {
     let p = Project::new();
-    add_migration(&p, RISKY_UP, RISKY_DOWN, true);
+    add_migration(&p, &offline(RISKY_UP), &offline(RISKY_DOWN), true);
     structs_say_risky(&p);
     p.run(&["check", "--offline", "--lint", "--strict"])
         .code(LINT_FAILED)
         .stdout_has("warning[setting-not-null]")
-        .stdout_has("failed: 2 warnings in 4 migrations (--strict)");
+        .stdout_has("failed: 3 warnings in 4 migrations (--strict)");
 }
 
 #[test]
@@ -162,10 +195,10 @@ fn json_lists_every_finding() {
     assert_eq!(doc["migrations"], 4);
     assert_eq!(
         (doc["errors"].as_u64(), doc["warnings"].as_u64()),
-        (Some(1), Some(1))
+        (Some(2), Some(1))
     );
     let findings = doc["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 2);
+    assert_eq!(findings.len(), 3);
     let first = &findings[0];
     assert_eq!(first["rule"], "dropping-column");
     assert_eq!(first["severity"], "warning");
@@ -188,6 +221,12 @@ fn json_lists_every_finding() {
         .starts_with("first deploy code"));
     assert_eq!(findings[1]["rule"], "concurrently-in-transaction");
     assert_eq!(findings[1]["severity"], "error");
+    assert_eq!(findings[2]["rule"], "non-concurrent-index");
+    assert_eq!(
+        findings[2]["path"],
+        "migrations/20250104000000_risky/down.sql"
+    );
+    assert_eq!(findings[2]["severity"], "error");
 }
 
 #[test]
@@ -199,7 +238,8 @@ ALTER TABLE pipeline ALTER COLUMN owner SET NOT NULL;
 -- watcher-schema: allow non-concurrent-index
 CREATE INDEX ix_pipeline_owner ON pipeline (owner);
 ";
-    add_migration(&p, up, RISKY_DOWN, true);
+    let down = format!("-- watcher-schema: allow non-concurrent-index\n{RISKY_DOWN}");
+    add_migration(&p, up, &down, true);
     structs_say_risky(&p);
     p.run(&["check", "--offline", "--lint", "--strict"])
         .ok()

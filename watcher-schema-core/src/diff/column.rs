@@ -230,6 +230,23 @@ pub(crate) fn is_widening(from: &SqlType, to: &SqlType) -> bool {
     }
 }
 
+/// Whether changing a column from `from` to `to` (without `USING`) rewrites the table.
+/// PostgreSQL skips the rewrite when the old type is binary-coercible to the new one and no
+/// stored value needs checking: the same type, a longer or unbounded `varchar`, `text`, a
+/// `numeric` with more precision and the same scale.
+pub(crate) fn rewrites(from: &SqlType, to: &SqlType) -> bool {
+    use SqlType::*;
+    let free = match (from, to) {
+        (a, b) if a == b => true,
+        (Varchar(Some(n)), Varchar(Some(m))) => m >= n,
+        (Varchar(_), Varchar(None) | Text) | (Text, Varchar(None)) => true,
+        (Numeric(Some((p, s))), Numeric(Some((p2, s2)))) => s2 == s && p2 >= p,
+        (Numeric(_), Numeric(None)) => true,
+        _ => false,
+    };
+    !free
+}
+
 fn integer_rank(ty: &SqlType) -> Option<u8> {
     match ty {
         SqlType::SmallInt => Some(1),

@@ -10,6 +10,7 @@ use super::diff;
 use crate::model::{Column, Expr, Schema, SqlType};
 use crate::op::{apply, Op};
 use crate::sql::quote_literal;
+use online::Direction;
 
 /// What the struct attributes and the command line say about the intent behind a diff.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,6 +29,13 @@ pub struct Hints {
     pub allow_destructive: bool,
     /// Build and drop indexes of existing tables `CONCURRENTLY` (outside a transaction).
     pub concurrent_indexes: bool,
+    /// Write the online forms of docs/ONLINE.md for tables that already exist: no lock
+    /// that blocks writers is held across a scan or a rewrite. The CLI sets it unless
+    /// `--offline-ddl` is given; off, the plan is written in the plain transactional form.
+    pub online: bool,
+    /// Tables whose struct says `#[watcher_table(online = false)]`: the whole migration is
+    /// written in the plain form, as with `online` off.
+    pub offline_tables: BTreeSet<String>,
 }
 
 impl Hints {
@@ -54,6 +62,18 @@ impl Hints {
     /// Confirms one destructive change.
     pub fn allow(mut self, change: Destructive) -> Hints {
         self.allowed.insert(change);
+        self
+    }
+
+    /// Writes the online forms (see [`Hints::online`]).
+    pub fn online(mut self) -> Hints {
+        self.online = true;
+        self
+    }
+
+    /// `table`'s struct says `online = false` (see [`Hints::offline_tables`]).
+    pub fn offline(mut self, table: &str) -> Hints {
+        self.offline_tables.insert(table.to_string());
         self
     }
 
@@ -131,8 +151,13 @@ pub struct Plan {
     pub down: Vec<Op>,
     /// Risks the user accepted or should look at; one message each.
     pub warnings: Vec<String>,
-    /// `false` when a statement cannot run inside a transaction block.
+    /// `false` when a statement cannot run inside a transaction block: the migration is
+    /// then a sequence of steps (docs/ONLINE.md), each named by a `-- step:` comment.
     pub run_in_transaction: bool,
+    /// Why the migration is written in the plain form although it takes locks that block
+    /// writers of tables with rows for a scan or a rewrite (`online = false` on a struct,
+    /// or `--offline-ddl`); `None` when it is online or has nothing that blocks.
+    pub offline: Option<String>,
 }
 
 /// Everything that keeps a diff from becoming a safe migration.
@@ -176,6 +201,27 @@ pub enum Problem {
         what: String,
         /// The new name, when this drop may be a rename of an added table or column.
         maybe_renamed_to: Option<String>,
+    },
+    /// A type change that rewrites a table with rows under a lock that blocks it.
+    RewritingTypeChange {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+        /// The type now.
+        from: String,
+        /// The type the struct declares.
+        to: String,
+    },
+    /// A column added to a table with rows with a value that differs per row, which
+    /// PostgreSQL writes into every row under a lock that blocks the table.
+    RewritingAdd {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+        /// What makes the value differ per row.
+        cause: String,
     },
     /// A rename hint that cannot apply.
     InvalidRename {
@@ -240,6 +286,37 @@ impl fmt::Display for Problem {
                     _ => Ok(()),
                 }
             }
+            Problem::RewritingTypeChange {
+                table,
+                column,
+                from,
+                to,
+            } => write!(
+                f,
+                "changing `{table}.{column}` from `{from}` to `{to}` rewrites every row of \
+                 `{table}` under a lock that blocks its readers and writers until it ends\n\
+                 help: on a big table, change it in steps over several migrations: add a column \
+                 of type `{to}`, keep it in step with a trigger, fill it in batches, then swap \
+                 the names in one short transaction\n\
+                 help: on a small table, write this migration in the plain blocking form: \
+                 `#[watcher_table(online = false)]` on the struct of `{table}`, or \
+                 `revision --autogenerate --offline-ddl`"
+            ),
+            Problem::RewritingAdd {
+                table,
+                column,
+                cause,
+            } => write!(
+                f,
+                "adding `{table}.{column}` with {cause} rewrites every row of `{table}` under a \
+                 lock that blocks its readers and writers until it ends\n\
+                 help: on a big table, add it in steps over several migrations: nullable \
+                 without a default, then the default (it applies to new rows only), then \
+                 `#[watcher(backfill = \"...\")]` with NOT NULL to fill the rows in batches\n\
+                 help: on a small table, write this migration in the plain blocking form: \
+                 `#[watcher_table(online = false)]` on the struct of `{table}`, or \
+                 `revision --autogenerate --offline-ddl`"
+            ),
             Problem::InvalidRename { old, new, reason } => write!(
                 f,
                 "`{new}` cannot be renamed from `{old}`: {reason}\n\
@@ -292,24 +369,41 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
     let mut down = cx.safe_down(to, &start, diff(to, &start), &changes);
     down.extend(renames.iter().rev().map(reverse_rename));
 
+    let mut online_problems = Vec::new();
+    let mut online_warnings = Vec::new();
+    let online_up = online::online(
+        from,
+        up.clone(),
+        Direction::Up,
+        &mut online_problems,
+        &mut online_warnings,
+    );
+    let online_down = online::online(
+        to,
+        down.clone(),
+        Direction::Down,
+        &mut online_problems,
+        &mut online_warnings,
+    );
+    // Something would lock a table with rows for a scan or a rewrite in the plain form.
+    let blocking =
+        !online_problems.is_empty() || online_up.iter().chain(&online_down).any(Op::needs_own_step);
+    let offline = cx.offline_reason(blocking);
+    let online = hints.online && offline.is_none() && hints.offline_tables.is_empty();
+    if online {
+        up = online_up;
+        down = online_down;
+        cx.problems.extend(online_problems);
+        cx.warnings.extend(online_warnings);
+    }
+
     if !cx.problems.is_empty() {
         return Err(PlanError {
             problems: cx.problems,
         });
     }
-    let concurrent = up.iter().chain(&down).any(|op| {
-        matches!(
-            op,
-            Op::CreateIndex {
-                concurrently: true,
-                ..
-            } | Op::DropIndex {
-                concurrently: true,
-                ..
-            }
-        )
-    });
-    if concurrent {
+    let concurrent = up.iter().chain(&down).any(Op::needs_own_step);
+    if concurrent && !hints.online {
         cx.warnings.push(
             "indexes of existing tables are built and dropped CONCURRENTLY, so the migration \
              runs outside a transaction"
@@ -327,11 +421,17 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
             quote_literal(label)
         ));
     }
+    let run_in_transaction = !concurrent && labels_used.is_empty();
+    if !run_in_transaction && online {
+        up = online::name_steps(up);
+        down = online::name_steps(down);
+    }
     Ok(Plan {
         up,
         down,
         warnings: cx.warnings,
-        run_in_transaction: !concurrent && labels_used.is_empty(),
+        run_in_transaction,
+        offline,
     })
 }
 
@@ -665,6 +765,35 @@ impl Planner<'_> {
                  confirm a later one unread"
             ));
         }
+    }
+
+    /// Why the plan is written in the plain form although `blocking`, and the warning an
+    /// `online = false` attribute earns: it is for one migration, like a confirmation.
+    fn offline_reason(&mut self, blocking: bool) -> Option<String> {
+        let tables = &self.hints.offline_tables;
+        if !tables.is_empty() {
+            let structs = tables
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let attribute =
+                format!("`#[watcher_table(online = false)]` on the struct of {structs}");
+            self.warnings.push(if blocking {
+                format!(
+                    "{attribute} writes this migration in the plain form, which blocks writers \
+                     of tables with rows while it runs; remove it once the migration is \
+                     generated, so that later ones are online again"
+                )
+            } else {
+                format!(
+                    "{attribute} changes nothing in this migration; remove it, so that it \
+                     cannot make a later one block writers unread"
+                )
+            });
+            return blocking.then_some(attribute);
+        }
+        (blocking && !self.hints.online).then(|| "`--offline-ddl`".to_string())
     }
 
     fn concurrently(&self, existing: bool) -> bool {
@@ -1035,6 +1164,7 @@ fn expressions(op: &Op) -> Vec<&str> {
     }
 }
 
+mod online;
 #[cfg(test)]
 mod rules;
 #[cfg(test)]

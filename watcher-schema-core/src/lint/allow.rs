@@ -85,7 +85,9 @@ impl Unknown<'_> {
             line: self.line,
             column: self.column,
             statement_line: self.line,
+            blocking: false,
+            dropped_key: None,
         }
-        .into_finding(path)
+        .into_finding(path, false)
     }
 }

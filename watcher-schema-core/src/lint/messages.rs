@@ -44,7 +44,8 @@ const RENAME_SAFER: &str = "expand and contract: add the new name beside the old
 fn not_valid_safer(table: &str, name: &str, blocks: &str) -> String {
     format!(
         "add it with `NOT VALID` (new rows are checked at once), then `ALTER TABLE {} VALIDATE \
-         CONSTRAINT {}` in a later migration, which checks the old rows without blocking {blocks}",
+         CONSTRAINT {}` in a step of its own (after the add commits), which checks the old rows \
+         without blocking {blocks}; `revision --autogenerate` writes both",
         quote_ident(table),
         quote_ident(name)
     )
@@ -137,9 +138,9 @@ pub(super) fn setting_not_null(table: &str, column: &str) -> Text {
              that is an outage"
         ),
         format!(
-            "add `CHECK ({} IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it in a later \
-             migration, then `SET NOT NULL` (PostgreSQL uses the valid check and skips the \
-             scan) and drop the check",
+            "add `CHECK ({} IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it in a step of its \
+             own, then `SET NOT NULL` (PostgreSQL uses the valid check and skips the scan) and \
+             drop the check; `revision --autogenerate` writes these steps",
             quote_ident(column)
         ),
     )
@@ -215,7 +216,8 @@ pub(super) fn validating_in_same_transaction(rule: &'static str, name: &str) -> 
         ),
         "`NOT VALID` keeps the add's lock short only if the transaction commits before the \
          validation starts",
-        "validate it in a later migration, once the `NOT VALID` constraint is committed",
+        "validate it in a step of its own, once the `NOT VALID` constraint is committed (a \
+         migration with `run_in_transaction = false`, or a later one)",
     )
 }
 
@@ -324,7 +326,7 @@ pub(super) fn creating_index(table: &str, name: &str, unique: bool) -> Text {
          and delete on the table waits",
         format!(
             "`{verb} CONCURRENTLY`, in a migration of its own with `run_in_transaction = false` \
-             in metadata.toml (`revision --autogenerate --concurrently` writes both)"
+             in metadata.toml (`revision --autogenerate` writes both)"
         ),
     )
 }

@@ -6,13 +6,13 @@
 
 use std::collections::BTreeSet;
 
-use crate::diff::is_widening;
+use crate::diff::{is_widening, rewrites};
 use crate::model::{Check, Column, Expr, ForeignKey, Generated, Schema, SqlType};
 use crate::op::Op;
-use crate::replay::{LexError, Pos, Replayed};
+use crate::replay::{Pos, Replayed};
 
 use super::messages::{self, ConstraintKind, Text};
-use super::tokens::{self, is_column, is_not_null_check, volatile_call, Statement};
+use super::tokens::{is_column, is_not_null_check, volatile_call, Statement};
 use super::{find_rule, rule, Finding, Severity};
 
 /// A finding before its file is known and the `allow` comments are applied.
@@ -23,6 +23,12 @@ pub(super) struct Pending {
     pub column: usize,
     /// 1-based line of the statement's first token, where `allow` comments end.
     pub statement_line: usize,
+    /// The statement holds a lock that blocks writers of a table with rows across a scan
+    /// or a rewrite: an error unless the migration is marked offline.
+    pub blocking: bool,
+    /// The table whose primary key the statement drops; no finding if the file adds the
+    /// table a new key (a key replaced, as the generator's swap does, is not a key lost).
+    pub dropped_key: Option<String>,
 }
 
 impl Pending {
@@ -32,10 +38,14 @@ impl Pending {
             line: pos.line,
             column: pos.column,
             statement_line: st.line(),
+            blocking: false,
+            dropped_key: None,
         }
     }
 
-    pub(super) fn into_finding(self, path: &str) -> Finding {
+    /// The finding in `path`; `offline` when the migration says it blocks on purpose.
+    pub(super) fn into_finding(self, path: &str, offline: bool) -> Finding {
+        let blocking = self.blocking && !offline;
         let Text {
             rule,
             message,
@@ -44,7 +54,11 @@ impl Pending {
         } = self.text;
         Finding {
             rule,
-            severity: find_rule(rule).map_or(Severity::Warning, |r| r.severity),
+            severity: if blocking {
+                Severity::Error
+            } else {
+                find_rule(rule).map_or(Severity::Warning, |r| r.severity)
+            },
             path: path.to_string(),
             line: self.line,
             column: self.column,
@@ -135,6 +149,8 @@ pub(super) struct State<'a> {
     added_not_valid: BTreeSet<(String, String)>,
     run_in_transaction: bool,
     pending: Vec<Pending>,
+    /// Tables this file gives a primary key.
+    keyed: BTreeSet<String>,
 }
 
 impl<'a> State<'a> {
@@ -150,12 +166,17 @@ impl<'a> State<'a> {
             added_not_valid: BTreeSet::new(),
             run_in_transaction,
             pending: Vec::new(),
+            keyed: BTreeSet::new(),
         }
     }
 
     /// The findings, in the order they were made.
     pub(super) fn finish(self) -> Vec<Pending> {
+        let keyed = self.keyed;
         self.pending
+            .into_iter()
+            .filter(|p| !p.dropped_key.as_ref().is_some_and(|t| keyed.contains(t)))
+            .collect()
     }
 
     fn push(&mut self, st: &Statement<'_>, pos: Pos, text: Text) {
@@ -185,6 +206,25 @@ impl<'a> State<'a> {
         for (pos, op) in replayed.steps {
             if let Some((at, text)) = self.judge(now, &st, *pos, op, &dropped) {
                 self.push(&st, at, text);
+                if let Some(last) = self.pending.last_mut() {
+                    last.blocking = blocks(op);
+                    if let Op::DropConstraint { table, name } = op {
+                        if constraint_kind(now, table, name) == ConstraintKind::PrimaryKey {
+                            last.dropped_key = Some(table.clone());
+                        }
+                    }
+                }
+            }
+            match op {
+                Op::AddPrimaryKey { table, .. }
+                | Op::AddConstraintUsingIndex {
+                    table,
+                    primary_key: true,
+                    ..
+                } => {
+                    self.keyed.insert(table.clone());
+                }
+                _ => {}
             }
             self.track(op);
         }
@@ -392,7 +432,15 @@ fn add_column(table: &str, column: &Column) -> Option<Text> {
     if !column.nullable && column.default.is_none() && column.generated.is_none() {
         return Some(messages::not_null_without_default(table, name));
     }
-    let cause = match (&column.generated, &column.default) {
+    let cause = rewrite_on_add(column)?;
+    Some(messages::volatile_default(table, name, &cause))
+}
+
+/// Why adding `column` to a table with rows rewrites the table (a value that differs per
+/// row must be written into each), or `None` when PostgreSQL stores one value in the
+/// catalog instead.
+pub(crate) fn rewrite_on_add(column: &Column) -> Option<String> {
+    Some(match (&column.generated, &column.default) {
         (Some(Generated::Serial { .. }), _) => {
             "a serial type (its default `nextval` is volatile)".to_string()
         }
@@ -404,8 +452,7 @@ fn add_column(table: &str, column: &Column) -> Option<Text> {
             format!("the volatile default `{default}` (`{call}` differs per row)")
         }
         (None, None) => return None,
-    };
-    Some(messages::volatile_default(table, name, &cause))
+    })
 }
 
 /// `changing-column-type` and `dropping-enum-label`, for an existing column `from`.
@@ -440,23 +487,6 @@ fn type_change(
     })
 }
 
-/// Whether changing a column from `from` to `to` (without `USING`) rewrites the table.
-/// PostgreSQL skips the rewrite when the old type is binary-coercible to the new one and no
-/// stored value needs checking: the same type, a longer or unbounded `varchar`, `text`, a
-/// `numeric` with more precision and the same scale.
-fn rewrites(from: &SqlType, to: &SqlType) -> bool {
-    use SqlType::*;
-    let free = match (from, to) {
-        (a, b) if a == b => true,
-        (Varchar(Some(n)), Varchar(Some(m))) => m >= n,
-        (Varchar(_), Varchar(None) | Text) | (Text, Varchar(None)) => true,
-        (Numeric(Some((p, s))), Numeric(Some((p2, s2)))) => s2 == s && p2 >= p,
-        (Numeric(_), Numeric(None)) => true,
-        _ => false,
-    };
-    !free
-}
-
 /// The kind of constraint `name` of `table` (a check when it is none of the others).
 fn constraint_kind(now: &Schema, table: &str, name: &str) -> ConstraintKind {
     let Some(t) = now.table(table) else {
@@ -485,13 +515,38 @@ fn concurrently_in_transaction(st: &Statement<'_>) -> Option<Pending> {
 
 /// Checks `down.sql`. It undoes a change by design (drops what `up.sql` added), so only
 /// statements that fail outright are reported.
-pub(super) fn down(sql: &str, run_in_transaction: bool) -> Result<Vec<Pending>, LexError> {
-    if !run_in_transaction {
-        return Ok(Vec::new());
-    }
-    let statements = tokens::statements(sql)?;
-    Ok(statements
-        .iter()
-        .filter_map(|tokens| concurrently_in_transaction(&Statement { src: sql, tokens }))
+pub(super) fn down(
+    before: &Schema,
+    sql: &str,
+    path: &str,
+    run_in_transaction: bool,
+) -> Result<Vec<Pending>, crate::replay::ReplayError> {
+    // Constraints left `NOT VALID` by earlier migrations do not matter on the way down.
+    let mut not_valid = BTreeSet::new();
+    let mut state = State::new(before, &mut not_valid, run_in_transaction);
+    crate::replay::replay_each(&mut before.clone(), sql, path, |now, statement| {
+        state.statement(now, statement);
+    })?;
+    Ok(state
+        .finish()
+        .into_iter()
+        .filter(|p| p.blocking || p.text.rule == rule::CONCURRENTLY_IN_TRANSACTION)
         .collect())
+}
+
+/// Whether `op`, when lint reports it on a table with rows, holds a lock that blocks the
+/// table's writers across a scan or a rewrite (drops and renames take their lock briefly).
+fn blocks(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::AlterColumnType { .. }
+            | Op::SetNullable { .. }
+            | Op::AddColumn { .. }
+            | Op::AddForeignKey { .. }
+            | Op::AddCheck { .. }
+            | Op::AddPrimaryKey { .. }
+            | Op::AddUnique { .. }
+            | Op::CreateIndex { .. }
+            | Op::DropIndex { .. }
+    )
 }

@@ -387,8 +387,9 @@ ALTER TABLE t DROP CONSTRAINT t_b_key;",
         assert_eq!(
             f.safer,
             "add it with `NOT VALID` (new rows are checked at once), then `ALTER TABLE \
-             pipeline_execution VALIDATE CONSTRAINT fk_owner` in a later migration, which checks \
-             the old rows without blocking writes"
+             pipeline_execution VALIDATE CONSTRAINT fk_owner` in a step of its own (after the \
+             add commits), which checks the old rows without blocking writes; `revision \
+             --autogenerate` writes both"
         );
     }
 
@@ -522,9 +523,9 @@ mod not_null {
         );
         assert_eq!(
             f.safer,
-            "add `CHECK (owner IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it in a later \
-             migration, then `SET NOT NULL` (PostgreSQL uses the valid check and skips the \
-             scan) and drop the check"
+            "add `CHECK (owner IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it in a step of \
+             its own, then `SET NOT NULL` (PostgreSQL uses the valid check and skips the scan) \
+             and drop the check; `revision --autogenerate` writes these steps"
         );
     }
 
@@ -729,7 +730,7 @@ mod transactions {
 
     #[test]
     fn concurrently_in_down_sql_too() {
-        let down = "-- revert\nDROP INDEX CONCURRENTLY ix_owner;";
+        let down = "-- revert\nDROP INDEX CONCURRENTLY IF EXISTS ix_owner;";
         let findings = lint_with("SELECT 1;", down, true);
         assert_eq!(
             summary(&findings),
@@ -990,14 +991,23 @@ fn lints_a_chain_each_migration_against_those_before_it() {
 
     // `note` is new in the second migration and existing in the third; the check added
     // `NOT VALID` in the second is valid in the third, so `SET NOT NULL` is cheap there.
+    // down.sql is held to the rules that block writers, against the schema up.sql leaves.
     assert_eq!(
         summary(&findings),
-        [(
-            rule::NON_CONCURRENT_INDEX,
-            3,
-            8,
-            "`CREATE INDEX` of `ix_note_body` blocks writes to `note` until the index is built"
-        )]
+        [
+            (
+                rule::NON_CONCURRENT_INDEX,
+                3,
+                8,
+                "`CREATE INDEX` of `ix_note_body` blocks writes to `note` until the index is built"
+            ),
+            (
+                rule::NON_CONCURRENT_INDEX,
+                1,
+                12,
+                "`DROP INDEX` of `ix_note_body` locks `note` against reads and writes"
+            )
+        ]
     );
     let expected = dir.join("20250103000000_owner_not_null").join("up.sql");
     assert_eq!(findings[0].path, expected.display().to_string());

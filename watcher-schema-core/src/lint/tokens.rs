@@ -2,7 +2,7 @@
 //! `VALIDATE CONSTRAINT`, where `CONCURRENTLY` is written, the calls in a default.
 
 use crate::model::Expr;
-use crate::replay::{LexError, Lexer, Pos, Token, TokenKind};
+use crate::replay::{Lexer, Pos, Token, TokenKind};
 
 /// One statement's tokens in its script.
 pub(super) struct Statement<'s> {
@@ -126,33 +126,6 @@ impl Statement<'_> {
             None
         }
     }
-}
-
-/// The tokens of each statement of `sql` (none empty), psql meta-commands left out.
-pub(super) fn statements(sql: &str) -> Result<Vec<Vec<Token>>, LexError> {
-    let mut statements = Vec::new();
-    let mut current = Vec::new();
-    let mut depth = 0usize;
-    for token in Lexer::new(sql) {
-        let token = token?;
-        match token.kind {
-            TokenKind::Punct(b';') if depth == 0 => {
-                if !current.is_empty() {
-                    statements.push(std::mem::take(&mut current));
-                }
-                continue;
-            }
-            TokenKind::MetaCommand => continue,
-            TokenKind::Punct(b'(') => depth += 1,
-            TokenKind::Punct(b')') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        current.push(token);
-    }
-    if !current.is_empty() {
-        statements.push(current);
-    }
-    Ok(statements)
 }
 
 /// Functions whose value differs per call, so that a default calling one is computed for

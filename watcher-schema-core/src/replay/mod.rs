@@ -27,7 +27,7 @@ use std::fmt;
 use crate::model::Schema;
 use crate::op::{self, Op};
 
-pub(crate) use lexer::{LexError, Lexer, Pos, Token, TokenKind};
+pub(crate) use lexer::{Lexer, Pos, Token, TokenKind};
 use parser::{Parser, SyntaxError};
 
 /// A statement that replay could not parse or apply, with where it is.

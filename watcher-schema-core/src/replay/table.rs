@@ -455,11 +455,51 @@ fn rename(p: &mut Parser<'_>, table: &Table, steps: &mut Steps) -> PResult<()> {
     Ok(())
 }
 
+/// `[CONSTRAINT name] {PRIMARY KEY | UNIQUE} USING INDEX index` after `ADD`, or `None`
+/// (nothing read) when the constraint is written otherwise. Without a name, the constraint
+/// takes the index's.
+fn constraint_using_index(p: &mut Parser<'_>, table: &str) -> PResult<Option<Op>> {
+    let skip = if p.peek_kw("CONSTRAINT") { 2 } else { 0 };
+    let primary_key = p.peek_kw_nth(skip, "PRIMARY") && p.peek_kw_nth(skip + 1, "KEY");
+    let kind_len = if primary_key { 2 } else { 1 };
+    let unique = !primary_key && p.peek_kw_nth(skip, "UNIQUE");
+    if !(primary_key || unique)
+        || !p.peek_kw_nth(skip + kind_len, "USING")
+        || !p.peek_kw_nth(skip + kind_len + 1, "INDEX")
+    {
+        return Ok(None);
+    }
+    let name = if p.eat_kw("CONSTRAINT") {
+        Some(p.ident("a constraint name")?.value)
+    } else {
+        None
+    };
+    if primary_key {
+        p.expect_kw("PRIMARY")?;
+        p.expect_kw("KEY")?;
+    } else {
+        p.expect_kw("UNIQUE")?;
+    }
+    p.expect_kw("USING")?;
+    p.expect_kw("INDEX")?;
+    let index = p.ident("an index name")?.value;
+    Ok(Some(Op::AddConstraintUsingIndex {
+        table: table.to_string(),
+        name: name.unwrap_or_else(|| index.clone()),
+        index,
+        primary_key,
+    }))
+}
+
 /// One action of an `ALTER TABLE`.
 fn alter_action(p: &mut Parser<'_>, alter: &mut AlterTable<'_>) -> PResult<()> {
     let pos = p.here();
     let tname = alter.table.name.clone();
     if p.eat_kw("ADD") {
+        if let Some(op) = constraint_using_index(p, &tname)? {
+            alter.push(pass::ADD_INDEX_CONSTRAINT, pos, op);
+            return Ok(());
+        }
         if starts_table_constraint(p) {
             alter.add_constraint(table_constraint(p)?);
             return Ok(());

@@ -698,3 +698,158 @@ ALTER TABLE t ADD CONSTRAINT uq_ba UNIQUE (b, a);
 "
     );
 }
+
+/// The online forms (docs/ONLINE.md): each renders as the runner and psql read it, and
+/// replaying the text leads where `apply` does.
+#[test]
+fn online_ops() {
+    let check = Op::AddCheck {
+        table: "address".into(),
+        check: crate::model::Check {
+            name: "address_input_hash_not_null".into(),
+            expr: Expr::new("input_hash IS NOT NULL"),
+        },
+    };
+    let ops = vec![
+        Op::IfExists(Box::new(Op::AddColumn {
+            table: "address".into(),
+            column: column("input_hash", SqlType::Varchar(Some(20)), true),
+        })),
+        Op::BackfillBatch {
+            table: "address".into(),
+            column: "input_hash".into(),
+            expr: Expr::new("left(md5(name), 20)"),
+        },
+        Op::NotValid(Box::new(check)),
+        Op::ValidateConstraint {
+            table: "address".into(),
+            name: "address_input_hash_not_null".into(),
+        },
+        Op::Transaction(vec![
+            Op::SetNullable {
+                table: "address".into(),
+                column: "input_hash".into(),
+                nullable: false,
+            },
+            Op::DropConstraint {
+                table: "address".into(),
+                name: "address_input_hash_not_null".into(),
+            },
+        ]),
+        Op::IfExists(Box::new(Op::DropIndex {
+            name: "address_name_key_new".into(),
+            concurrently: true,
+        })),
+        Op::CreateIndex {
+            table: "address".into(),
+            index: Index {
+                unique: true,
+                ..index("address_name_key_new", &["name"])
+            },
+            concurrently: true,
+        },
+        Op::AddConstraintUsingIndex {
+            table: "address".into(),
+            name: "address_name_key".into(),
+            index: "address_name_key_new".into(),
+            primary_key: false,
+        },
+        Op::IfExists(Box::new(Op::DropConstraint {
+            table: "address".into(),
+            name: "address_name_key".into(),
+        })),
+        Op::IfExists(Box::new(Op::DropColumn {
+            table: "address".into(),
+            column: "input_hash".into(),
+        })),
+    ];
+    assert_eq!(
+        render(&ops),
+        "ALTER TABLE address ADD COLUMN IF NOT EXISTS input_hash varchar(20);\n\n\
+         -- watcher:repeat\n\
+         UPDATE address SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT \
+         ctid FROM address WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 5000 \
+         FOR UPDATE SKIP LOCKED));\n\n\
+         ALTER TABLE address ADD CONSTRAINT address_input_hash_not_null CHECK (input_hash IS NOT NULL) NOT VALID;\n\n\
+         ALTER TABLE address VALIDATE CONSTRAINT address_input_hash_not_null;\n\n\
+         BEGIN;\n\
+         ALTER TABLE address ALTER COLUMN input_hash SET NOT NULL;\n\
+         ALTER TABLE address DROP CONSTRAINT address_input_hash_not_null;\n\
+         COMMIT;\n\n\
+         DROP INDEX CONCURRENTLY IF EXISTS address_name_key_new;\n\n\
+         CREATE UNIQUE INDEX CONCURRENTLY address_name_key_new ON address (name);\n\n\
+         ALTER TABLE address ADD CONSTRAINT address_name_key UNIQUE USING INDEX address_name_key_new;\n\n\
+         ALTER TABLE address DROP CONSTRAINT IF EXISTS address_name_key;\n\n\
+         ALTER TABLE address DROP COLUMN IF EXISTS input_hash;\n"
+    );
+    let start = || {
+        let mut s = Schema::default();
+        crate::replay::replay(
+            &mut s,
+            "CREATE TABLE address (id serial PRIMARY KEY, name text NOT NULL);",
+            "start",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        s
+    };
+    // Op by op, applying and replaying agree, and `IF [NOT] EXISTS` makes each repeatable.
+    let (mut applied, mut replayed) = (start(), start());
+    for op in &ops {
+        crate::op::apply(&mut applied, op).unwrap_or_else(|e| panic!("{op:?}: {e}"));
+        let sql = render(std::slice::from_ref(op));
+        crate::replay::replay(&mut replayed, &sql, "online").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(crate::compare::describe_difference(&applied, &replayed), None, "{sql}");
+    }
+    assert_eq!(crate::compare::describe_difference(&applied, &start()), None);
+    let again = render(&ops[ops.len() - 2..]);
+    crate::replay::replay(&mut replayed, &again, "again").unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn a_primary_key_takes_over_its_index_under_its_own_name() {
+    let mut schema = Schema::default();
+    crate::replay::replay(
+        &mut schema,
+        "CREATE TABLE closure (source integer NOT NULL, target integer NOT NULL, depth integer NOT NULL,
+           CONSTRAINT closure_pkey PRIMARY KEY (source, target));
+         CREATE UNIQUE INDEX CONCURRENTLY closure_pkey_new ON closure (source, target, depth);
+         BEGIN;
+         ALTER TABLE closure DROP CONSTRAINT closure_pkey;
+         ALTER TABLE closure ADD CONSTRAINT closure_pkey PRIMARY KEY USING INDEX closure_pkey_new;
+         COMMIT;",
+        "swap",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let t = &schema.tables["closure"];
+    assert_eq!(
+        t.primary_key,
+        Some(PrimaryKey {
+            name: "closure_pkey".into(),
+            columns: vec!["source".into(), "target".into(), "depth".into()],
+        })
+    );
+    assert!(t.indexes.is_empty(), "{:?}", t.indexes);
+    // Without a name, the constraint is named after the index.
+    crate::replay::replay(
+        &mut schema,
+        "CREATE UNIQUE INDEX closure_depth_key ON closure (depth);
+         ALTER TABLE closure ADD UNIQUE USING INDEX closure_depth_key;",
+        "unnamed",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(schema.tables["closure"]
+        .uniques
+        .contains_key("closure_depth_key"));
+    // Only a plain unique index can back a constraint.
+    let error = crate::replay::replay(
+        &mut schema,
+        "CREATE INDEX ix_depth ON closure (depth);
+         ALTER TABLE closure ADD CONSTRAINT closure_depth_key2 UNIQUE USING INDEX ix_depth;",
+        "not unique",
+    )
+    .expect_err("a plain index cannot back a unique constraint");
+    assert!(
+        error.message.contains("not a plain unique btree index"),
+        "{error}"
+    );
+}

@@ -56,6 +56,8 @@ pub struct TableAttrs {
     pub renamed_from: Option<Spanned<String>>,
     /// `allow_destructive(...)`.
     pub allow_destructive: Option<TableConfirmations>,
+    /// `online = false`: the next migration is written in the plain blocking form.
+    pub online: Option<Spanned<bool>>,
 }
 
 /// `allow_destructive(drop_column(a), change_type(b), change_primary_key)` on a table: the
@@ -364,6 +366,10 @@ fn table_key(cx: &Ctxt, attrs: &mut TableAttrs, meta: &ParseNestedMeta) -> syn::
             &mut attrs.allow_destructive,
             confirmations,
         );
+    } else if meta.path == keys::ONLINE {
+        // online = false
+        let online = optional_bool(meta)?;
+        set_once(cx, meta, keys::ONLINE, &mut attrs.online, online);
     } else {
         unknown_key(cx, meta, "`#[watcher_table(...)]`", keys::TABLE_KEYS)?;
     }

@@ -29,6 +29,14 @@ pub fn collect(tables: &[Table], enums: &[Enum], mut hints: Hints) -> Hints {
                 );
             }
         }
+        if table
+            .attrs
+            .online
+            .as_ref()
+            .is_some_and(|online| !online.value)
+        {
+            hints.offline_tables.insert(table.name.clone());
+        }
         let Some(confirmations) = &table.attrs.allow_destructive else {
             continue;
         };
@@ -85,6 +93,7 @@ mod tests {
         let file: syn::File = syn::parse_quote! {
             #[watcher_table(
                 renamed_from = "address_old",
+                online = false,
                 allow_destructive(drop_column(deprecated, r#type), change_type(kind), change_primary_key)
             )]
             pub struct Address {
@@ -112,6 +121,7 @@ mod tests {
             ..Hints::default()
         }
         .rename_table("address_old", "address")
+        .offline("address")
         .rename_column("address", "address_metadata_old", "address_metadata")
         .backfill("address", "input_hash", "left(md5(name), 20)")
         .allow(Destructive::DropColumn {

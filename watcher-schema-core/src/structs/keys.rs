@@ -102,6 +102,8 @@ pub const BACKFILL: Symbol = Symbol("backfill");
 pub const RENAMED_FROM: Symbol = Symbol("renamed_from");
 /// `allow_destructive(...)`: the data-losing changes the user confirms.
 pub const ALLOW_DESTRUCTIVE: Symbol = Symbol("allow_destructive");
+/// `online = false`: the next generated migration is written in the plain blocking form.
+pub const ONLINE: Symbol = Symbol("online");
 /// `drop_column(a, b)` inside `allow_destructive(...)`.
 pub const DROP_COLUMN: Symbol = Symbol("drop_column");
 /// `change_type(a, b)` inside `allow_destructive(...)`.
@@ -127,6 +129,7 @@ pub const TABLE_KEYS: &[Symbol] = &[
     MIGRATIONS,
     RENAMED_FROM,
     ALLOW_DESTRUCTIVE,
+    ONLINE,
 ];
 /// Keys inside `index(...)` and `unique_index(...)`.
 pub const INDEX_KEYS: &[Symbol] = &[NAME, UNIQUE, COLUMNS, INCLUDE, WHERE, METHOD];

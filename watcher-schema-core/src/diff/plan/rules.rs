@@ -594,3 +594,398 @@ fn a_renamed_table_keeps_its_key_and_renames_the_default_names() {
     }
     assert_eq!(describe_difference(&back, &base()), None);
 }
+
+/// The hints of `revision --autogenerate` without `--offline-ddl`.
+fn online() -> Hints {
+    Hints::default().online()
+}
+
+/// The batched fill of `table.column` with `fill`, as the online plan writes it.
+fn batch(table: &str, column: &str, fill: &str) -> String {
+    format!(
+        "-- watcher:repeat\n\
+         UPDATE {table} SET {column} = {fill} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {table} \
+         WHERE {column} IS NULL AND ({fill}) IS NOT NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));\n"
+    )
+}
+
+#[test]
+fn online_constant_fill_is_a_catalog_default_dropped_afterwards() {
+    let hints = online().backfill("pipeline", "input_hash", "'none'");
+    let plan = planned(ADD_INPUT_HASH, &hints);
+    assert_eq!(
+        render(&plan.up),
+        "ALTER TABLE pipeline ADD COLUMN input_hash varchar(20) NOT NULL DEFAULT 'none';\n\n\
+         ALTER TABLE pipeline ALTER COLUMN input_hash DROP DEFAULT;\n"
+    );
+    assert_eq!(
+        render(&plan.down),
+        "-- drops column `pipeline.input_hash` added by the upgrade, with its values\n\
+         ALTER TABLE pipeline DROP COLUMN IF EXISTS input_hash;\n"
+    );
+    // Both are catalog changes: the migration stays one transaction.
+    assert!(plan.run_in_transaction);
+    assert_eq!(plan.offline, None);
+}
+
+#[test]
+fn online_computed_fill_runs_in_batches_behind_a_not_valid_check() {
+    let fill = "left(md5(name), 20)";
+    let hints = online().backfill("pipeline", "input_hash", fill);
+    let plan = planned(ADD_INPUT_HASH, &hints);
+    let batch = batch("pipeline", "input_hash", fill);
+    assert_eq!(
+        render(&plan.up),
+        format!(
+            "-- step: add column pipeline.input_hash\n\
+             ALTER TABLE pipeline ADD COLUMN input_hash varchar(20);\n\n\
+             -- step: fill pipeline.input_hash in batches\n{batch}\n\
+             -- step: add check pipeline_input_hash_not_null to pipeline, NOT VALID\n\
+             ALTER TABLE pipeline ADD CONSTRAINT pipeline_input_hash_not_null CHECK (input_hash IS NOT NULL) NOT VALID;\n\n\
+             -- step: fill pipeline.input_hash in batches\n{batch}\n\
+             -- step: validate pipeline_input_hash_not_null\n\
+             ALTER TABLE pipeline VALIDATE CONSTRAINT pipeline_input_hash_not_null;\n\n\
+             -- step: set pipeline.input_hash NOT NULL; drop constraint pipeline_input_hash_not_null of pipeline\n\
+             BEGIN;\n\
+             ALTER TABLE pipeline ALTER COLUMN input_hash SET NOT NULL;\n\
+             ALTER TABLE pipeline DROP CONSTRAINT pipeline_input_hash_not_null;\n\
+             COMMIT;\n"
+        )
+    );
+    assert_eq!(
+        render(&plan.down),
+        "-- drops column `pipeline.input_hash` added by the upgrade, with its values\n\
+         -- step: drop column pipeline.input_hash\n\
+         ALTER TABLE pipeline DROP COLUMN IF EXISTS input_hash;\n"
+    );
+    assert!(!plan.run_in_transaction);
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+}
+
+#[test]
+fn online_tightening_checks_not_valid_then_sets_not_null_without_a_scan() {
+    let change = "ALTER TABLE pipeline ALTER COLUMN code SET NOT NULL;";
+    let plan = planned(change, &online());
+    assert_eq!(
+        render(&plan.up),
+        "-- step: add check pipeline_code_not_null to pipeline, NOT VALID\n\
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_not_null CHECK (code IS NOT NULL) NOT VALID;\n\n\
+         -- step: validate pipeline_code_not_null\n\
+         ALTER TABLE pipeline VALIDATE CONSTRAINT pipeline_code_not_null;\n\n\
+         -- step: set pipeline.code NOT NULL; drop constraint pipeline_code_not_null of pipeline\n\
+         BEGIN;\n\
+         ALTER TABLE pipeline ALTER COLUMN code SET NOT NULL;\n\
+         ALTER TABLE pipeline DROP CONSTRAINT pipeline_code_not_null;\n\
+         COMMIT;\n"
+    );
+    // With a backfill, the batches come first and again after the check.
+    let up = render(&planned(change, &online().backfill("pipeline", "code", "'none'")).up);
+    assert!(up.starts_with(&format!(
+        "-- step: fill pipeline.code in batches\n{}",
+        batch("pipeline", "code", "'none'")
+    )));
+    assert_eq!(up.matches("-- watcher:repeat").count(), 2);
+}
+
+#[test]
+fn online_indexes_are_built_and_dropped_concurrently() {
+    let plan = planned("CREATE INDEX ix_code ON pipeline (code);", &online());
+    assert_eq!(
+        render(&plan.up),
+        "-- step: build index ix_code\nCREATE INDEX CONCURRENTLY ix_code ON pipeline (code);\n"
+    );
+    assert_eq!(
+        render(&plan.down),
+        "-- step: drop index ix_code\nDROP INDEX CONCURRENTLY IF EXISTS ix_code;\n"
+    );
+    assert!(!plan.run_in_transaction);
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+}
+
+#[test]
+fn online_changed_index_is_built_beside_the_old_one_and_swapped_by_rename() {
+    let plan = planned(WIDER_INCLUDE, &online());
+    let swap = |include: &str| {
+        format!(
+            "-- step: drop index ix_pipeline_name_new\n\
+             DROP INDEX CONCURRENTLY IF EXISTS ix_pipeline_name_new;\n\n\
+             -- step: drop index ix_pipeline_name_old\n\
+             DROP INDEX CONCURRENTLY IF EXISTS ix_pipeline_name_old;\n\n\
+             -- step: build index ix_pipeline_name_new\n\
+             CREATE INDEX CONCURRENTLY ix_pipeline_name_new ON pipeline (name) INCLUDE ({include});\n\n\
+             -- step: swap ix_pipeline_name_new in as ix_pipeline_name\n\
+             BEGIN;\n\
+             ALTER INDEX ix_pipeline_name RENAME TO ix_pipeline_name_old;\n\
+             ALTER INDEX ix_pipeline_name_new RENAME TO ix_pipeline_name;\n\
+             COMMIT;\n\n\
+             -- step: drop index ix_pipeline_name_old\n\
+             DROP INDEX CONCURRENTLY IF EXISTS ix_pipeline_name_old;\n"
+        )
+    };
+    assert_eq!(render(&plan.up), swap("id, code"));
+    assert_eq!(render(&plan.down), swap("id"));
+}
+
+#[test]
+fn online_unique_constraint_takes_over_an_index_built_concurrently() {
+    let plan = planned(
+        "ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_key UNIQUE (code);",
+        &online(),
+    );
+    assert_eq!(
+        render(&plan.up),
+        "-- step: drop index pipeline_code_key_new\n\
+         DROP INDEX CONCURRENTLY IF EXISTS pipeline_code_key_new;\n\n\
+         -- step: build index pipeline_code_key_new\n\
+         CREATE UNIQUE INDEX CONCURRENTLY pipeline_code_key_new ON pipeline (code);\n\n\
+         -- step: make pipeline_code_key_new the unique constraint pipeline_code_key of pipeline\n\
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_key UNIQUE USING INDEX pipeline_code_key_new;\n"
+    );
+    assert_eq!(
+        render(&plan.down),
+        "-- step: drop constraint pipeline_code_key of pipeline\n\
+         ALTER TABLE pipeline DROP CONSTRAINT IF EXISTS pipeline_code_key;\n\n\
+         -- step: drop index pipeline_code_key_new\n\
+         DROP INDEX CONCURRENTLY IF EXISTS pipeline_code_key_new;\n"
+    );
+}
+
+#[test]
+fn online_primary_key_change_swaps_keys_in_one_short_transaction() {
+    let hints = online().allow(Destructive::ChangePrimaryKey {
+        table: "closure".into(),
+    });
+    let plan = planned(WIDER_KEY, &hints);
+    let swap = |columns: &str, if_exists: &str| {
+        format!(
+            "-- step: drop index closure_pkey_new\n\
+             DROP INDEX CONCURRENTLY IF EXISTS closure_pkey_new;\n\n\
+             -- step: build index closure_pkey_new\n\
+             CREATE UNIQUE INDEX CONCURRENTLY closure_pkey_new ON closure ({columns});\n\n\
+             -- step: drop constraint closure_pkey of closure; make closure_pkey_new the primary key closure_pkey of closure\n\
+             BEGIN;\n\
+             ALTER TABLE closure DROP CONSTRAINT {if_exists}closure_pkey;\n\
+             ALTER TABLE closure ADD CONSTRAINT closure_pkey PRIMARY KEY USING INDEX closure_pkey_new;\n\
+             COMMIT;\n"
+        )
+    };
+    assert_eq!(
+        render(&plan.up),
+        format!(
+            "-- destructive: changing the primary key of `closure` from (source, target) to \
+             (source, target, depth) drops the old key's guarantee and fails on duplicate rows\n{}",
+            swap("source, target, depth", "")
+        )
+    );
+    assert_eq!(
+        render(&plan.down),
+        format!(
+            "-- restores the primary key (source, target) of `closure`: fails if rows written \
+             since the upgrade share a key\n{}",
+            swap("source, target", "IF EXISTS ")
+        )
+    );
+}
+
+#[test]
+fn online_checks_and_foreign_keys_are_added_not_valid_then_validated() {
+    let plan = planned(
+        "ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_check CHECK (length(code) > 1);
+         ALTER TABLE closure ADD CONSTRAINT closure_source_fkey FOREIGN KEY (source) REFERENCES pipeline (id);",
+        &online(),
+    );
+    assert_eq!(
+        render(&plan.up),
+        "-- step: add check pipeline_code_check to pipeline, NOT VALID\n\
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_check CHECK (length(code) > 1) NOT VALID;\n\n\
+         -- step: validate pipeline_code_check\n\
+         ALTER TABLE pipeline VALIDATE CONSTRAINT pipeline_code_check;\n\n\
+         -- step: add foreign key closure_source_fkey to closure, NOT VALID\n\
+         ALTER TABLE closure ADD CONSTRAINT closure_source_fkey FOREIGN KEY (source) REFERENCES pipeline (id) NOT VALID;\n\n\
+         -- step: validate closure_source_fkey\n\
+         ALTER TABLE closure VALIDATE CONSTRAINT closure_source_fkey;\n"
+    );
+    assert!(render(&plan.down)
+        .contains("ALTER TABLE closure DROP CONSTRAINT IF EXISTS closure_source_fkey;"));
+}
+
+#[test]
+fn online_refuses_a_rewriting_type_change_naming_the_escape() {
+    let change = "ALTER TABLE closure ALTER COLUMN depth TYPE bigint;";
+    assert_eq!(
+        refused(change, &online()),
+        [
+            "changing `closure.depth` from `integer` to `bigint` rewrites every row of `closure` \
+          under a lock that blocks its readers and writers until it ends\n\
+          help: on a big table, change it in steps over several migrations: add a column of \
+          type `bigint`, keep it in step with a trigger, fill it in batches, then swap the \
+          names in one short transaction\n\
+          help: on a small table, write this migration in the plain blocking form: \
+          `#[watcher_table(online = false)]` on the struct of `closure`, or \
+          `revision --autogenerate --offline-ddl`"
+        ]
+    );
+    // `online = false` on the struct writes the plain form, says why, and asks to be removed.
+    let mut hints = online();
+    hints.offline_tables.insert("closure".into());
+    let plan = planned(change, &hints);
+    assert_eq!(
+        render(&plan.up),
+        "ALTER TABLE closure ALTER COLUMN depth TYPE bigint;\n"
+    );
+    assert_eq!(
+        plan.offline.as_deref(),
+        Some("`#[watcher_table(online = false)]` on the struct of `closure`")
+    );
+    assert_eq!(
+        plan.warnings,
+        ["`#[watcher_table(online = false)]` on the struct of `closure` writes this migration in \
+          the plain form, which blocks writers of tables with rows while it runs; remove it once \
+          the migration is generated, so that later ones are online again"]
+    );
+}
+
+#[test]
+fn online_widening_a_varchar_stays_one_statement() {
+    let plan = planned(
+        "ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(50);",
+        &online(),
+    );
+    assert_eq!(
+        render(&plan.up),
+        "ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(50);\n"
+    );
+    assert!(plan.run_in_transaction);
+    // Narrowing back scans the table: the way down says so, and tells lint it is reviewed.
+    assert_eq!(
+        render(&plan.down),
+        "-- `pipeline.code` narrows back to `varchar(20)`, which fails on values that do not fit\n\
+         -- watcher-schema: allow changing-column-type, dropping-enum-label\n\
+         ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(20);\n"
+    );
+    assert_eq!(
+        plan.warnings,
+        [
+            "the downgrade changes `pipeline.code` back to `varchar(20)` in place, which scans or \
+          rewrites `pipeline` under a lock that blocks its readers and writers"
+        ]
+    );
+}
+
+#[test]
+fn online_forms_are_for_existing_tables_only() {
+    let plan = planned(
+        "CREATE TABLE t (id integer NOT NULL, code text, CONSTRAINT t_pkey PRIMARY KEY (id),
+           CONSTRAINT t_code_check CHECK (code <> ''));
+         CREATE INDEX ix_t ON t USING btree (code);",
+        &online(),
+    );
+    assert!(plan.run_in_transaction);
+    let up = render(&plan.up);
+    assert!(up.contains("CREATE INDEX ix_t ON t (code);"), "{up}");
+    assert!(
+        !up.contains("NOT VALID") && !up.contains("-- step:"),
+        "{up}"
+    );
+}
+
+/// Every online rule's SQL, up and down, as lint sees it: only the losses the user
+/// confirmed (dropped columns) remain, as warnings; no blocking form.
+#[test]
+fn online_forms_pass_lint() {
+    use crate::chain::Migration;
+    use crate::lint::{lint_migration, rule};
+    let cases: Vec<(&str, Hints)> = vec![
+        (
+            ADD_INPUT_HASH,
+            online().backfill("pipeline", "input_hash", "left(md5(name), 20)"),
+        ),
+        (
+            ADD_INPUT_HASH,
+            online().backfill("pipeline", "input_hash", "'none'"),
+        ),
+        (
+            "ALTER TABLE pipeline ALTER COLUMN code SET NOT NULL;",
+            online().backfill("pipeline", "code", "'none'"),
+        ),
+        ("CREATE INDEX ix_code ON pipeline (code);", online()),
+        (WIDER_INCLUDE, online()),
+        (
+            "ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_key UNIQUE (code);",
+            online(),
+        ),
+        (
+            WIDER_KEY,
+            online().allow(Destructive::ChangePrimaryKey {
+                table: "closure".into(),
+            }),
+        ),
+        (
+            "ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_check CHECK (length(code) > 1);
+             ALTER TABLE closure ADD CONSTRAINT closure_source_fkey FOREIGN KEY (source) REFERENCES pipeline (id);",
+            online(),
+        ),
+        (
+            "ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(50);",
+            online(),
+        ),
+        (
+            "ALTER TYPE mood ADD VALUE 'angry' AFTER 'sad';",
+            online(),
+        ),
+        (
+            "ALTER TABLE pipeline DROP COLUMN name;",
+            online().allow(drop_column("pipeline", "name")),
+        ),
+    ];
+    for (change, hints) in cases {
+        let plan = planned(change, &hints);
+        let migration = Migration {
+            version: "20250102000000".into(),
+            name: "change".into(),
+            dir: "migrations/20250102000000_change".into(),
+            parent: Some("20250101000000".into()),
+            up_sql: render(&plan.up),
+            down_sql: render(&plan.down),
+            run_in_transaction: plan.run_in_transaction,
+        };
+        let findings = lint_migration(&base(), &migration).unwrap_or_else(|e| panic!("{e}"));
+        let unexpected: Vec<String> = findings
+            .iter()
+            .filter(|f| f.rule != rule::DROPPING_COLUMN)
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            unexpected.is_empty(),
+            "{change}\n{}\n--- up\n{}--- down\n{}",
+            unexpected.join("\n"),
+            migration.up_sql,
+            migration.down_sql
+        );
+    }
+}
+
+#[test]
+fn online_refuses_a_column_whose_default_differs_per_row() {
+    let change = "ALTER TABLE pipeline ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();";
+    assert_eq!(
+        refused(change, &online()),
+        [
+            "adding `pipeline.token` with the volatile default `gen_random_uuid()` \
+          (`gen_random_uuid()` differs per row) rewrites every row of `pipeline` under a lock \
+          that blocks its readers and writers until it ends\n\
+          help: on a big table, add it in steps over several migrations: nullable without a \
+          default, then the default (it applies to new rows only), then \
+          `#[watcher(backfill = \"...\")]` with NOT NULL to fill the rows in batches\n\
+          help: on a small table, write this migration in the plain blocking form: \
+          `#[watcher_table(online = false)]` on the struct of `pipeline`, or \
+          `revision --autogenerate --offline-ddl`"
+        ]
+    );
+    // `now()` is the same for every row: stored once, nothing to refuse.
+    let plan = planned(
+        "ALTER TABLE pipeline ADD COLUMN seen timestamptz NOT NULL DEFAULT now();",
+        &online(),
+    );
+    assert!(plan.run_in_transaction);
+}

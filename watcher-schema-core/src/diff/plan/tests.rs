@@ -452,6 +452,7 @@ fn every_problem_is_listed_at_once() {
                 other => panic!("unexpected {other:?}"),
             },
             Problem::InvalidRename { .. } => "rename",
+            Problem::RewritingTypeChange { .. } | Problem::RewritingAdd { .. } => "rewrite",
         })
         .collect();
     assert_eq!(kinds, ["x", "gone", "y", "z"]);
