@@ -85,7 +85,7 @@ fn backfill_fills_existing_rows_of_a_new_not_null_column() {
     );
     assert!(read(&p, &format!("{V4}_add_input_hash/metadata.toml"))
         .contains("run_in_transaction = false"));
-    p.run(&["check", "--lint", "--strict"]).ok();
+    p.run(&["check", "--offline", "--lint", "--strict"]).ok();
     p.run(&["upgrade"]).ok();
     let rows = p
         .db()
@@ -212,7 +212,7 @@ fn online_false_in_code_or_offline_ddl_writes_the_plain_form_marked_offline() {
     );
     assert!(read(&p, &format!("{dir}/metadata.toml")).contains("run_in_transaction = true"));
     // Marked offline, the blocking statements are warnings: lint passes.
-    p.run(&["check", "--lint"])
+    p.run(&["check", "--offline", "--lint"])
         .ok()
         .stdout_has("warning[setting-not-null]");
     p.run(&["upgrade"]).ok();

@@ -71,7 +71,8 @@ fn offline(sql: &str) -> String {
 fn blocking_forms_fail_in_up_and_down_naming_the_safe_form() {
     let p = Project::new();
     add_migration(&p, RISKY_UP, RISKY_DOWN, true);
-    let run = p.run(&["check", "--lint"]);
+    structs_say_risky(&p);
+    let run = p.run(&["check", "--offline", "--lint"]);
     run.code(LINT_FAILED)
         .stdout_has(
             "migrations/20250104000000_risky/up.sql:2:41: error[setting-not-null]: `SET NOT NULL` \
