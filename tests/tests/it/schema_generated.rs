@@ -138,9 +138,16 @@ fn every_migration_after_the_seed_is_what_the_online_generator_writes() {
             ("down.sql", &migration.down_sql, &down),
         ] {
             if let Some(difference) = first_difference(committed, generated) {
+                if std::env::var_os("BLESS").is_some() {
+                    let path = migration.dir.join(file);
+                    fs::write(&path, generated)
+                        .unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+                    continue;
+                }
                 panic!(
                     "migrations/{}/{file} is not what the online generator writes (regenerate \
-                     it instead of editing it); {difference}",
+                     it with `BLESS=1 cargo test -p watcher-schema-tests --test it \
+                     schema_generated` instead of editing it); {difference}",
                     migration.dir_name()
                 );
             }

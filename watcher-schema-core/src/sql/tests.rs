@@ -798,9 +798,16 @@ fn online_ops() {
         crate::op::apply(&mut applied, op).unwrap_or_else(|e| panic!("{op:?}: {e}"));
         let sql = render(std::slice::from_ref(op));
         crate::replay::replay(&mut replayed, &sql, "online").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(crate::compare::describe_difference(&applied, &replayed), None, "{sql}");
+        assert_eq!(
+            crate::compare::describe_difference(&applied, &replayed),
+            None,
+            "{sql}"
+        );
     }
-    assert_eq!(crate::compare::describe_difference(&applied, &start()), None);
+    assert_eq!(
+        crate::compare::describe_difference(&applied, &start()),
+        None
+    );
     let again = render(&ops[ops.len() - 2..]);
     crate::replay::replay(&mut replayed, &again, "again").unwrap_or_else(|e| panic!("{e}"));
 }

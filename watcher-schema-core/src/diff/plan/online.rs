@@ -484,15 +484,40 @@ fn concurrent(op: Op) -> Op {
 
 /// `ops` with a `-- step: <what it does>` comment before each statement, after the
 /// comments already there: the runner names the step with it (docs/ONLINE.md).
+///
+/// A statement outside `BEGIN`/`COMMIT` is recorded done only after it commits, so an
+/// interruption between the two runs it again: one that fails when repeated (`ADD COLUMN`,
+/// `ADD CONSTRAINT ... NOT VALID`, a rename) becomes a transaction of its own, which commits
+/// with its record.
 pub(super) fn name_steps(ops: Vec<Op>) -> Vec<Op> {
     let mut out = Vec::with_capacity(ops.len() * 2);
     for op in ops {
         if !matches!(op, Op::Comment(_)) {
             out.push(Op::Comment(format!("step: {}", describe(&op))));
         }
-        out.push(op);
+        out.push(if repeatable(&op) {
+            op
+        } else {
+            Op::Transaction(vec![op])
+        });
     }
     out
+}
+
+/// Whether `op` may run outside a transaction: it cannot (`CONCURRENTLY`), or running it
+/// again after it committed does no harm (the runner also makes an interrupted
+/// `CREATE INDEX CONCURRENTLY` safe to repeat).
+fn repeatable(op: &Op) -> bool {
+    match op {
+        Op::Comment(_)
+        | Op::Transaction(_)
+        | Op::IfExists(_)
+        | Op::BackfillBatch { .. }
+        | Op::Backfill { .. }
+        | Op::ValidateConstraint { .. } => true,
+        Op::CreateIndex { concurrently, .. } | Op::DropIndex { concurrently, .. } => *concurrently,
+        _ => false,
+    }
 }
 
 /// What `op` does, in a few words.

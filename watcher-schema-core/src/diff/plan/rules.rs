@@ -638,10 +638,14 @@ fn online_computed_fill_runs_in_batches_behind_a_not_valid_check() {
         render(&plan.up),
         format!(
             "-- step: add column pipeline.input_hash\n\
-             ALTER TABLE pipeline ADD COLUMN input_hash varchar(20);\n\n\
+             BEGIN;\n\
+             ALTER TABLE pipeline ADD COLUMN input_hash varchar(20);\n\
+             COMMIT;\n\n\
              -- step: fill pipeline.input_hash in batches\n{batch}\n\
              -- step: add check pipeline_input_hash_not_null to pipeline, NOT VALID\n\
-             ALTER TABLE pipeline ADD CONSTRAINT pipeline_input_hash_not_null CHECK (input_hash IS NOT NULL) NOT VALID;\n\n\
+             BEGIN;\n\
+             ALTER TABLE pipeline ADD CONSTRAINT pipeline_input_hash_not_null CHECK (input_hash IS NOT NULL) NOT VALID;\n\
+             COMMIT;\n\n\
              -- step: fill pipeline.input_hash in batches\n{batch}\n\
              -- step: validate pipeline_input_hash_not_null\n\
              ALTER TABLE pipeline VALIDATE CONSTRAINT pipeline_input_hash_not_null;\n\n\
@@ -669,7 +673,9 @@ fn online_tightening_checks_not_valid_then_sets_not_null_without_a_scan() {
     assert_eq!(
         render(&plan.up),
         "-- step: add check pipeline_code_not_null to pipeline, NOT VALID\n\
-         ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_not_null CHECK (code IS NOT NULL) NOT VALID;\n\n\
+         BEGIN;\n\
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_not_null CHECK (code IS NOT NULL) NOT VALID;\n\
+         COMMIT;\n\n\
          -- step: validate pipeline_code_not_null\n\
          ALTER TABLE pipeline VALIDATE CONSTRAINT pipeline_code_not_null;\n\n\
          -- step: set pipeline.code NOT NULL; drop constraint pipeline_code_not_null of pipeline\n\
@@ -739,7 +745,9 @@ fn online_unique_constraint_takes_over_an_index_built_concurrently() {
          -- step: build index pipeline_code_key_new\n\
          CREATE UNIQUE INDEX CONCURRENTLY pipeline_code_key_new ON pipeline (code);\n\n\
          -- step: make pipeline_code_key_new the unique constraint pipeline_code_key of pipeline\n\
-         ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_key UNIQUE USING INDEX pipeline_code_key_new;\n"
+         BEGIN;\n\
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_key UNIQUE USING INDEX pipeline_code_key_new;\n\
+         COMMIT;\n"
     );
     assert_eq!(
         render(&plan.down),
@@ -797,11 +805,15 @@ fn online_checks_and_foreign_keys_are_added_not_valid_then_validated() {
     assert_eq!(
         render(&plan.up),
         "-- step: add check pipeline_code_check to pipeline, NOT VALID\n\
-         ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_check CHECK (length(code) > 1) NOT VALID;\n\n\
+         BEGIN;\n\
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_check CHECK (length(code) > 1) NOT VALID;\n\
+         COMMIT;\n\n\
          -- step: validate pipeline_code_check\n\
          ALTER TABLE pipeline VALIDATE CONSTRAINT pipeline_code_check;\n\n\
          -- step: add foreign key closure_source_fkey to closure, NOT VALID\n\
-         ALTER TABLE closure ADD CONSTRAINT closure_source_fkey FOREIGN KEY (source) REFERENCES pipeline (id) NOT VALID;\n\n\
+         BEGIN;\n\
+         ALTER TABLE closure ADD CONSTRAINT closure_source_fkey FOREIGN KEY (source) REFERENCES pipeline (id) NOT VALID;\n\
+         COMMIT;\n\n\
          -- step: validate closure_source_fkey\n\
          ALTER TABLE closure VALIDATE CONSTRAINT closure_source_fkey;\n"
     );
