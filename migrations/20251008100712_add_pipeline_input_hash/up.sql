@@ -8,7 +8,7 @@ COMMIT;
 
 -- step: fill pipeline.input_hash in batches
 -- watcher:repeat
-UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM pipeline WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
+UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM pipeline WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 1000 FOR UPDATE SKIP LOCKED));
 
 -- step: add check pipeline_input_hash_not_null to pipeline, NOT VALID
 BEGIN;
@@ -17,7 +17,7 @@ COMMIT;
 
 -- step: fill pipeline.input_hash in batches
 -- watcher:repeat
-UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM pipeline WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
+UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM pipeline WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 1000 FOR UPDATE SKIP LOCKED));
 
 -- step: validate pipeline_input_hash_not_null
 ALTER TABLE pipeline VALIDATE CONSTRAINT pipeline_input_hash_not_null;

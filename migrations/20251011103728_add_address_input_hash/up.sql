@@ -8,7 +8,7 @@ COMMIT;
 
 -- step: fill address.input_hash in batches
 -- watcher:repeat
-UPDATE address SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM address WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
+UPDATE address SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM address WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 1000 FOR UPDATE SKIP LOCKED));
 
 -- step: add check address_input_hash_not_null to address, NOT VALID
 BEGIN;
@@ -17,7 +17,7 @@ COMMIT;
 
 -- step: fill address.input_hash in batches
 -- watcher:repeat
-UPDATE address SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM address WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));
+UPDATE address SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT ctid FROM address WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 1000 FOR UPDATE SKIP LOCKED));
 
 -- step: validate address_input_hash_not_null
 ALTER TABLE address VALIDATE CONSTRAINT address_input_hash_not_null;

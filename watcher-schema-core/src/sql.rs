@@ -276,7 +276,7 @@ fn render_op(op: &Op) -> Vec<Chunk> {
 pub const REPEAT_MARKER: &str = "watcher:repeat";
 
 /// Rows one repeated batch fills: the longest any write of the service waits on it.
-pub const BATCH_ROWS: usize = 5000;
+pub const BATCH_ROWS: usize = 1000;
 
 /// `op` with `IF EXISTS` (a drop) or `IF NOT EXISTS` (an added column) after its object key word.
 fn if_exists(op: &Op) -> Vec<Chunk> {

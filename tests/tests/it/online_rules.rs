@@ -238,7 +238,7 @@ fn a_batch_skips_rows_the_service_holds_and_the_next_batch_fills_them() {
     );
     let batch = "UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(
         SELECT ctid FROM pipeline WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL
-        LIMIT 5000 FOR UPDATE SKIP LOCKED))";
+        LIMIT 1000 FOR UPDATE SKIP LOCKED))";
     let mut service = db.client();
     service
         .batch_execute(&format!("BEGIN; {WRITER}"))

@@ -70,7 +70,7 @@ fn backfill_fills_existing_rows_of_a_new_not_null_column() {
              -- watcher:repeat\n\
              UPDATE pipeline SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT \
              ctid FROM pipeline WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT \
-             5000 FOR UPDATE SKIP LOCKED));\n"
+             1000 FOR UPDATE SKIP LOCKED));\n"
         ),
         "{up}"
     );

@@ -768,7 +768,7 @@ fn online_ops() {
         "ALTER TABLE address ADD COLUMN IF NOT EXISTS input_hash varchar(20);\n\n\
          -- watcher:repeat\n\
          UPDATE address SET input_hash = left(md5(name), 20) WHERE ctid = ANY (ARRAY(SELECT \
-         ctid FROM address WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 5000 \
+         ctid FROM address WHERE input_hash IS NULL AND (left(md5(name), 20)) IS NOT NULL LIMIT 1000 \
          FOR UPDATE SKIP LOCKED));\n\n\
          ALTER TABLE address ADD CONSTRAINT address_input_hash_not_null CHECK (input_hash IS NOT NULL) NOT VALID;\n\n\
          ALTER TABLE address VALIDATE CONSTRAINT address_input_hash_not_null;\n\n\

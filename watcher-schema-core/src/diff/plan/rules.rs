@@ -605,7 +605,7 @@ fn batch(table: &str, column: &str, fill: &str) -> String {
     format!(
         "-- watcher:repeat\n\
          UPDATE {table} SET {column} = {fill} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {table} \
-         WHERE {column} IS NULL AND ({fill}) IS NOT NULL LIMIT 5000 FOR UPDATE SKIP LOCKED));\n"
+         WHERE {column} IS NULL AND ({fill}) IS NOT NULL LIMIT 1000 FOR UPDATE SKIP LOCKED));\n"
     )
 }
 
