@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use plan::{plan, Destructive, Hints, Plan, PlanError, Problem};
 // Lint judges type changes by the same rule the plan asks consent by.
-pub(crate) use column::{is_widening, rewrites};
+pub(crate) use column::rewrites;
 
 use crate::model::{
     Column, Generated, Index, PrimaryKey, Schema, Sequence, SqlType, Table, MAX_IDENTIFIER_LEN,

@@ -54,23 +54,18 @@ impl Expr {
     /// column or function (not even a stable one such as `now()`). PostgreSQL stores such a
     /// default once in the catalog instead of writing it into every row.
     pub fn is_constant(&self) -> bool {
-        use crate::replay::{Lexer, TokenKind};
         let mut in_type = false;
-        for token in Lexer::new(&self.text) {
-            let Ok(token) = token else {
-                return false;
-            };
-            let text = token.text(&self.text);
-            match token.kind {
-                TokenKind::String(_) | TokenKind::Number => in_type = false,
-                TokenKind::Typecast => in_type = true,
-                TokenKind::Punct(b'(' | b')' | b'[' | b']' | b',') => {}
-                TokenKind::Operator if matches!(text, "-" | "+") => in_type = false,
-                TokenKind::Ident
-                    if in_type
-                        || ["true", "false", "null", "array"]
-                            .iter()
-                            .any(|kw| text.eq_ignore_ascii_case(kw)) => {}
+        for token in tokenize(&self.text) {
+            match token {
+                Token::Literal(_) | Token::Number(_) => in_type = false,
+                Token::Cast => in_type = true,
+                Token::Open | Token::Close => {}
+                Token::Punct(p) if matches!(p.as_str(), "[" | "]" | ",") => {}
+                Token::Punct(p) if matches!(p.as_str(), "-" | "+") => in_type = false,
+                // A type name after `::` (`character varying`, `public.t`, `integer[]`).
+                Token::Punct(p) if in_type && p == "." => {}
+                Token::Word(_) | Token::Quoted(_) if in_type => {}
+                Token::Word(w) if matches!(w.as_str(), "true" | "false" | "null" | "array") => {}
                 _ => return false,
             }
         }

@@ -99,7 +99,7 @@ pub fn write_build_model(migrations_dir: &Path, out_dir: &Path) -> Result<Chain,
     let chain = Chain::load(migrations_dir).map_err(HeadModelError::Chain)?;
     let schema = chain.schema_at_head().map_err(HeadModelError::Chain)?;
     let head = chain.head().map(|m| m.version.as_str());
-    write_head_model(out_dir, head, &sql::render_schema(&schema))?;
+    write_head_model(out_dir, head, &render_schema(&schema))?;
     Ok(chain)
 }
 
@@ -157,6 +157,12 @@ pub fn parse_head_model(text: &str, path: &Path) -> Result<HeadModel, HeadModelE
     })
 }
 
+/// The SQL that creates `schema` in an empty database: `render(&diff(&Schema::default(),
+/// schema))`. The head model file holds it; a squash starts from it.
+pub fn render_schema(schema: &Schema) -> String {
+    sql::render(&crate::diff::diff(&Schema::default(), schema))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,7 +194,7 @@ mod tests {
         let reference = include_str!("../../tests/data/watcher-20251005124405.sql");
         let mut schema = Schema::default();
         replay::replay(&mut schema, reference, "reference").unwrap();
-        let text = render_head_model(Some("20251005124405"), &sql::render_schema(&schema));
+        let text = render_head_model(Some("20251005124405"), &render_schema(&schema));
         let model = parse_head_model(&text, Path::new("head.sql")).unwrap();
         assert_eq!(model.head.as_deref(), Some("20251005124405"));
         assert_eq!(model.schema, schema);

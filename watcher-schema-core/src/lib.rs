@@ -19,9 +19,12 @@ pub mod head;
 pub mod lint;
 pub mod model;
 pub mod op;
+pub mod quote;
 pub mod replay;
 pub mod sql;
+pub mod squash;
 pub mod steps;
 #[cfg(feature = "structs")]
 pub mod structs;
 pub mod testing;
+mod type_change;

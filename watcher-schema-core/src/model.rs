@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use crate::expr::Expr;
+use crate::quote::{quote_ident, quote_literal};
 
 /// PostgreSQL's identifier length limit (`NAMEDATALEN - 1`), in bytes.
 pub const MAX_IDENTIFIER_LEN: usize = 63;
@@ -178,7 +179,7 @@ impl fmt::Display for SqlType {
             SqlType::Json => f.write_str("json"),
             SqlType::Jsonb => f.write_str("jsonb"),
             SqlType::Bytea => f.write_str("bytea"),
-            SqlType::Enum(name) => f.write_str(&crate::sql::quote_ident(name)),
+            SqlType::Enum(name) => f.write_str(&crate::quote::quote_ident(name)),
             SqlType::Array(inner) => write!(f, "{inner}[]"),
         }
     }
@@ -430,6 +431,14 @@ pub fn default_check_name(table: &str, column: Option<&str>) -> String {
 /// `<table>_<column>_seq`.
 pub fn default_sequence_name(table: &str, column: &str) -> String {
     object_name(table, Some(column), "seq")
+}
+
+/// `nextval('seq'::regclass)`, as PostgreSQL prints a serial column's default.
+pub fn nextval(sequence: &str) -> Expr {
+    Expr::new(&format!(
+        "nextval({}::regclass)",
+        quote_literal(&quote_ident(sequence))
+    ))
 }
 
 #[cfg(test)]

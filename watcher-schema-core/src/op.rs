@@ -514,7 +514,7 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
                 fail!("sequence `{from}` does not exist");
             }
             // Defaults point at the sequence itself (regclass), so they follow the rename.
-            let new = crate::sql::nextval(to);
+            let new = crate::model::nextval(to);
             for c in schema
                 .tables
                 .values_mut()

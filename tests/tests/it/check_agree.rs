@@ -9,9 +9,10 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use watcher_schema_core::compare::{compare, Expected, Sides};
 use watcher_schema_core::diff::diff;
+use watcher_schema_core::head::render_schema;
 use watcher_schema_core::model::Schema;
 use watcher_schema_core::replay::replay;
-use watcher_schema_core::sql::{render, render_schema};
+use watcher_schema_core::sql::render;
 use watcher_schema_tests::TestDb;
 
 use crate::random::{edited, schema};

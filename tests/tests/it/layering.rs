@@ -64,9 +64,11 @@ fn the_check_sees_a_cycle_it_is_shown() {
 fn sibling_graph(src: &Path) -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
     let files = module_files(src);
     let modules: BTreeSet<Vec<String>> = files.iter().map(|(m, _)| m.clone()).collect();
+    let tests = test_modules(&files);
+    let is_test = |m: &[String]| (1..=m.len()).any(|n| tests.contains(&m[..n]));
     let mut graph: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
     for (module, path) in &files {
-        if module.iter().any(|m| m == "tests") {
+        if is_test(module) {
             continue;
         }
         let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -74,7 +76,7 @@ fn sibling_graph(src: &Path) -> BTreeMap<String, BTreeMap<String, BTreeSet<Strin
             let Some(target) = resolve(module, &reference, &modules) else {
                 continue;
             };
-            if target.iter().any(|m| m == "tests") {
+            if is_test(&target) {
                 continue;
             }
             // The children of the common ancestor that lead to each side.
@@ -95,6 +97,32 @@ fn sibling_graph(src: &Path) -> BTreeMap<String, BTreeMap<String, BTreeSet<Strin
         }
     }
     graph
+}
+
+/// Modules declared `#[cfg(test)] mod name;` (and every `tests` module): test code.
+fn test_modules(files: &[(Vec<String>, PathBuf)]) -> BTreeSet<Vec<String>> {
+    let mut out: BTreeSet<Vec<String>> = files
+        .iter()
+        .filter(|(m, _)| m.last().is_some_and(|n| n == "tests"))
+        .map(|(m, _)| m.clone())
+        .collect();
+    for (module, path) in files {
+        let text = fs::read_to_string(path).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for pair in lines.windows(2) {
+            if pair[0] == "#[cfg(test)]" {
+                if let Some(name) = pair[1]
+                    .strip_prefix("mod ")
+                    .and_then(|rest| rest.strip_suffix(';'))
+                {
+                    let mut child = module.clone();
+                    child.push(name.trim().to_string());
+                    out.insert(child);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Every `.rs` file under `src` with its module path (`lib.rs` → `[]`, `a/b.rs` → `[a, b]`).
@@ -345,22 +373,4 @@ fn restrict(
         .filter(|(n, _)| keep.contains(*n))
         .map(|(n, to)| (n.clone(), to.intersection(keep).cloned().collect()))
         .collect()
-}
-
-#[test]
-fn dump_edges() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for krate in CRATES {
-        let graph = sibling_graph(&root.join(krate).join("src"));
-        for (parent, edges) in &graph {
-            for knot in knots(edges) {
-                for (from, to) in restrict(edges, &knot) {
-                    eprintln!(
-                        "{krate} [{parent}] {from} -> {}",
-                        to.into_iter().collect::<Vec<_>>().join(",")
-                    );
-                }
-            }
-        }
-    }
 }

@@ -1,8 +1,8 @@
 //! `squash [--to REV]`: the chain from its root up to REV (default head) → one migration
 //! with the same effect, written in place of the directories it replaces (core's
-//! `chain::squash`); the runner then recognises databases that applied the old ones.
+//! `core::squash`); the runner then recognises databases that applied the old ones.
 
-use watcher_schema_core::chain::{squash, write_squash};
+use watcher_schema_core::squash::{squash, write_squash};
 
 use super::{Context, Migrations};
 use crate::args::SquashArgs;

@@ -33,7 +33,6 @@ mod link;
 mod metadata;
 mod replaces;
 mod scan;
-mod squash;
 mod version;
 mod write;
 
@@ -48,8 +47,8 @@ use std::time::SystemTime;
 pub use checksum::{checksum, sha256};
 pub use error::{ChainError, LostStatement, Problem};
 pub use replaces::{replaced, Replaced, REPLACES};
-pub use squash::{squash, write_squash, Squash, SQUASHED_NAME};
 pub use version::format_version;
+pub(crate) use write::write_files;
 pub use write::{write_migration, NewMigration};
 
 use crate::model::Schema;

@@ -94,7 +94,7 @@ pub fn write_migration(dir: &Path, spec: &NewMigration) -> Result<PathBuf, Chain
     result.map(|()| target)
 }
 
-pub(super) fn write_files(temp: &Path, spec: &NewMigration) -> Result<(), ChainError> {
+pub(crate) fn write_files(temp: &Path, spec: &NewMigration) -> Result<(), ChainError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source: io::Error| ChainError::Io { path, source }

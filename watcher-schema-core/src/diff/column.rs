@@ -1,9 +1,11 @@
 //! One column of a table that both schemas keep: the ops that take it from its old
 //! definition to its new one, and the type rules (casts, widening) those ops need.
 
+use crate::model::nextval;
 use crate::model::{Column, Expr, Generated, Sequence, SqlType};
 use crate::op::Op;
-use crate::sql::{nextval, quote_ident};
+use crate::quote::quote_ident;
+pub(crate) use crate::type_change::{is_widening, rewrites};
 
 /// What the column step needs to know about sequences outside the column itself.
 pub(super) trait Sequences {
@@ -198,73 +200,6 @@ fn castable(from: &SqlType, to: &SqlType) -> bool {
     }
 }
 
-/// Whether every value of `from` survives the change to `to` unchanged: the changes the
-/// plan lets through without the user's consent.
-pub(crate) fn is_widening(from: &SqlType, to: &SqlType) -> bool {
-    use SqlType::*;
-    if from == to {
-        return true;
-    }
-    match (from, to) {
-        (Array(a), Array(b)) => is_widening(a, b),
-        (a, b)
-            if integer_rank(a)
-                .zip(integer_rank(b))
-                .is_some_and(|(x, y)| x <= y) =>
-        {
-            true
-        }
-        (SmallInt | Integer | BigInt, Numeric(None)) => true,
-        (a @ (SmallInt | Integer | BigInt), Numeric(Some((p, s)))) => {
-            p.saturating_sub(*s) >= integer_digits(a)
-        }
-        (SmallInt | Integer, Double) | (SmallInt, Real) | (Real, Double) => true,
-        (Numeric(Some(_)), Numeric(None)) => true,
-        (Numeric(Some((p, s))), Numeric(Some((p2, s2)))) => s2 >= s && p2 - s2 >= p - s,
-        (Varchar(Some(n)), Varchar(Some(m))) => m >= n,
-        (Varchar(_) | Text, Varchar(None) | Text) => true,
-        (Char(n), Char(m)) => m >= n,
-        (Date, Timestamp | Timestamptz) => true,
-        (Jsonb, Json) => true,
-        _ => false,
-    }
-}
-
-/// Whether changing a column from `from` to `to` (without `USING`) rewrites the table.
-/// PostgreSQL skips the rewrite when the old type is binary-coercible to the new one and no
-/// stored value needs checking: the same type, a longer or unbounded `varchar`, `text`, a
-/// `numeric` with more precision and the same scale.
-pub(crate) fn rewrites(from: &SqlType, to: &SqlType) -> bool {
-    use SqlType::*;
-    let free = match (from, to) {
-        (a, b) if a == b => true,
-        (Varchar(Some(n)), Varchar(Some(m))) => m >= n,
-        (Varchar(_), Varchar(None) | Text) | (Text, Varchar(None)) => true,
-        (Numeric(Some((p, s))), Numeric(Some((p2, s2)))) => s2 == s && p2 >= p,
-        (Numeric(_), Numeric(None)) => true,
-        _ => false,
-    };
-    !free
-}
-
-fn integer_rank(ty: &SqlType) -> Option<u8> {
-    match ty {
-        SqlType::SmallInt => Some(1),
-        SqlType::Integer => Some(2),
-        SqlType::BigInt => Some(3),
-        _ => None,
-    }
-}
-
-/// Decimal digits of the largest value of an integer type.
-fn integer_digits(ty: &SqlType) -> u32 {
-    match ty {
-        SqlType::SmallInt => 5,
-        SqlType::Integer => 10,
-        _ => 19,
-    }
-}
-
 fn is_string(ty: &SqlType) -> bool {
     matches!(ty, SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_))
 }
@@ -290,7 +225,7 @@ pub(crate) fn typed_zero(ty: &SqlType, enum_labels: Option<&[String]>) -> Option
         Uuid => "'00000000-0000-0000-0000-000000000000'".to_string(),
         Json | Jsonb => "'{}'".to_string(),
         Array(_) => "'{}'".to_string(),
-        Enum(_) => crate::sql::quote_literal(enum_labels?.first()?),
+        Enum(_) => crate::quote::quote_literal(enum_labels?.first()?),
     };
     Some(Expr::new(&text))
 }

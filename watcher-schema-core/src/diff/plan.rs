@@ -9,7 +9,7 @@ use super::column::{is_widening, typed_zero};
 use super::diff;
 use crate::model::{Column, Expr, Schema, SqlType};
 use crate::op::{apply, Op};
-use crate::sql::quote_literal;
+use crate::quote::quote_literal;
 use online::Direction;
 
 /// What the struct attributes and the command line say about the intent behind a diff.

@@ -689,6 +689,6 @@ proptest! {
     fn replaying_the_rendered_schema_gives_the_schema(s in strategy::schema()) {
         let created = try_replay(&Schema::default(), &diff(&Schema::default(), &s), "up.sql")?;
         check_same(&created, &s)?;
-        prop_assert_eq!(crate::sql::render_schema(&s), crate::sql::render(&diff(&Schema::default(), &s)));
+        prop_assert_eq!(crate::head::render_schema(&s), crate::sql::render(&diff(&Schema::default(), &s)));
     }
 }

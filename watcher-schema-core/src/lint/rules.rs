@@ -6,10 +6,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::diff::{is_widening, rewrites};
 use crate::model::{Check, Column, Expr, ForeignKey, Generated, Schema, SqlType};
 use crate::op::Op;
 use crate::replay::{Pos, Replayed};
+use crate::type_change::{is_widening, rewrites};
 
 use super::messages::{self, ConstraintKind, Text};
 use super::tokens::{is_column, is_not_null_check, volatile_call, Statement};

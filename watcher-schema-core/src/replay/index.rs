@@ -5,12 +5,12 @@ use std::borrow::Cow;
 
 use crate::model::{Expr, Index, Schema};
 use crate::op::Op;
-use crate::sql::quote_ident;
+use crate::quote::quote_ident;
 
 use super::lexer::TokenKind;
 use super::names::Namer;
+use super::parser::{drop_behaviour, existing_table, name_list, Steps};
 use super::parser::{Name, PResult, Parser};
-use super::statement::{drop_behaviour, existing_table, name_list, Steps};
 
 /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] table
 /// [USING method] (elements) [INCLUDE (columns)] [WHERE predicate]`.

@@ -579,12 +579,12 @@ mod tests {
         /// Whatever `sql` quotes, the lexer reads back as the same name or text.
         #[test]
         fn quoted_names_and_literals_read_back(text in "\\PC{1,20}") {
-            let ident = crate::sql::quote_ident(&text);
+            let ident = crate::quote::quote_ident(&text);
             let tokens: Vec<Token> = Lexer::new(&ident).collect::<Result<_, _>>().unwrap_or_default();
             proptest::prop_assert_eq!(tokens.len(), 1, "{}", ident);
             proptest::prop_assert_eq!(tokens[0].ident_value(&ident), text.as_str());
 
-            let literal = crate::sql::quote_literal(&text);
+            let literal = crate::quote::quote_literal(&text);
             let tokens: Vec<Token> = Lexer::new(&literal).collect::<Result<_, _>>().unwrap_or_default();
             proptest::prop_assert_eq!(tokens.len(), 1, "{}", literal);
             let value = tokens[0].string_value(&literal);

@@ -6,7 +6,8 @@
 
 use std::borrow::Cow;
 
-use crate::model::Expr;
+use crate::model::{Expr, Schema, Table};
+use crate::op::Op;
 
 use super::lexer::{Pos, Token, TokenKind};
 
@@ -340,4 +341,37 @@ impl<'a> Parser<'a> {
         };
         self.error(self.here(), message)
     }
+}
+
+/// Ops with the position an error applying them should point at.
+pub(crate) type Steps = Vec<(Pos, Op)>;
+
+/// The table `name` must name; "table `x` does not exist" at the name otherwise.
+pub(crate) fn existing_table<'s>(
+    schema: &'s Schema,
+    p: &Parser<'_>,
+    name: &Name,
+) -> PResult<&'s Table> {
+    schema
+        .tables
+        .get(&name.value)
+        .ok_or_else(|| p.error(name.pos, format!("table `{}` does not exist", name.value)))
+}
+
+/// `CASCADE` / `RESTRICT` at the end of a `DROP`; `true` for `CASCADE`.
+pub(crate) fn drop_behaviour(p: &mut Parser<'_>) -> bool {
+    if p.eat_kw("CASCADE") {
+        return true;
+    }
+    p.eat_kw("RESTRICT");
+    false
+}
+
+/// A comma-separated list of (qualified) names.
+pub(crate) fn name_list(p: &mut Parser<'_>, what: &str) -> PResult<Vec<Name>> {
+    let mut names = vec![p.qualified(what)?];
+    while p.eat_punct(b',') {
+        names.push(p.qualified(what)?);
+    }
+    Ok(names)
 }

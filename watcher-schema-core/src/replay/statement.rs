@@ -4,15 +4,12 @@
 //! Parsers read the schema (to resolve types, defaults and generated names) but never
 //! change it: they hand `(position, op)` steps to [`super::replay`], which applies them.
 
-use crate::model::{EnumType, Generated, Schema, Sequence, SqlType, Table};
+use crate::model::{EnumType, Generated, Schema, Sequence, SqlType};
 use crate::op::{LabelPosition, Op};
 
 use super::lexer::{Pos, TokenKind};
-use super::parser::{Name, PResult, Parser};
+use super::parser::{drop_behaviour, existing_table, name_list, PResult, Parser, Steps};
 use super::{index, names, table, types};
-
-/// Ops with the position an error applying them should point at.
-pub(crate) type Steps = Vec<(Pos, Op)>;
 
 /// Statements with no effect on the schema, skipped whole.
 const NO_SCHEMA_EFFECT: &[&str] = &[
@@ -143,36 +140,6 @@ pub(crate) fn unsupported(p: &Parser<'_>) -> super::parser::SyntaxError {
             words.join(" ")
         ),
     )
-}
-
-/// The table `name` must name; "table `x` does not exist" at the name otherwise.
-pub(crate) fn existing_table<'s>(
-    schema: &'s Schema,
-    p: &Parser<'_>,
-    name: &Name,
-) -> PResult<&'s Table> {
-    schema
-        .tables
-        .get(&name.value)
-        .ok_or_else(|| p.error(name.pos, format!("table `{}` does not exist", name.value)))
-}
-
-/// `CASCADE` / `RESTRICT` at the end of a `DROP`; `true` for `CASCADE`.
-pub(crate) fn drop_behaviour(p: &mut Parser<'_>) -> bool {
-    if p.eat_kw("CASCADE") {
-        return true;
-    }
-    p.eat_kw("RESTRICT");
-    false
-}
-
-/// A comma-separated list of (qualified) names.
-pub(crate) fn name_list(p: &mut Parser<'_>, what: &str) -> PResult<Vec<Name>> {
-    let mut names = vec![p.qualified(what)?];
-    while p.eat_punct(b',') {
-        names.push(p.qualified(what)?);
-    }
-    Ok(names)
 }
 
 /// `CREATE TYPE name AS ENUM ('a', ...)`.

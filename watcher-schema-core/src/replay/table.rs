@@ -10,8 +10,8 @@ use super::definition::{
 };
 use super::lexer::{Pos, TokenKind};
 use super::names::{sole_column, Namer};
+use super::parser::{drop_behaviour, existing_table, Steps};
 use super::parser::{Name, PResult, Parser};
-use super::statement::{drop_behaviour, existing_table, Steps};
 use super::types;
 
 /// `CREATE TABLE [IF NOT EXISTS] name (columns and constraints)`.

@@ -1,5 +1,6 @@
 use super::*;
-use crate::model::{EnumType, Expr, ForeignKey, Generated, Index, PrimaryKey, SqlType};
+use crate::head::render_schema;
+use crate::model::{EnumType, Expr, ForeignKey, Generated, Index, PrimaryKey, Schema, SqlType};
 
 fn one(op: Op) -> String {
     render(&[op])

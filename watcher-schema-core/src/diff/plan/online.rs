@@ -8,7 +8,7 @@ use crate::diff::rewrites;
 use crate::lint;
 use crate::model::{object_name, Check, Column, Expr, Index, Schema};
 use crate::op::{apply, is_plain_identifier, Op};
-use crate::sql::quote_ident;
+use crate::quote::quote_ident;
 
 use super::Problem;
 

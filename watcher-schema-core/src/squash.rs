@@ -21,14 +21,15 @@ use crate::compare::describe_difference;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::error::{ChainError, LostStatement};
-use super::replaces::{Replaced, REPLACES};
-use super::write::write_files;
-use super::{checksum, Chain, Migration, NewMigration, UP_SQL};
+use crate::chain::{
+    checksum, write_files, Chain, ChainError, LostStatement, Migration, NewMigration, Replaced,
+    REPLACES, UP_SQL,
+};
 use crate::diff::diff;
+use crate::head::render_schema;
 use crate::model::Schema;
 use crate::replay::{replay, split_statements};
-use crate::sql::{render, render_schema};
+use crate::sql::render;
 
 /// A squash ready to write: the new migration and the directories it replaces.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -343,7 +344,7 @@ mod on_disk {
         );
 
         // Squashing the squash and the rest passes the first list on.
-        let again = super::squash(&after, "20250103000000").unwrap();
+        let again = crate::squash::squash(&after, "20250103000000").unwrap();
         let versions: Vec<&str> = again.replaced.iter().map(|r| r.version.as_str()).collect();
         assert_eq!(
             versions,
@@ -355,7 +356,7 @@ mod on_disk {
             ]
         );
         assert!(matches!(
-            super::squash(&after, "20250102000000"),
+            crate::squash::squash(&after, "20250102000000"),
             Err(ChainError::NothingToSquash { .. })
         ));
     }

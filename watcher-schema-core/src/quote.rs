@@ -1,4 +1,5 @@
-//! Identifier and literal quoting: the only place generated SQL gets its quotes from.
+//! Identifier and literal quoting: the only place generated SQL gets its quotes from. A leaf:
+//! the model, replay, the diff and the renderer all quote through it.
 
 use std::borrow::Cow;
 
