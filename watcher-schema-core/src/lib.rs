@@ -26,5 +26,6 @@ pub mod squash;
 pub mod steps;
 #[cfg(feature = "structs")]
 pub mod structs;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod type_change;

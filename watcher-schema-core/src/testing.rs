@@ -1,7 +1,7 @@
-//! Test support for every crate's tests: a readable comparison of two schemas, the column
-//! order a migration leaves, and (feature `testing`) proptest strategies for random schemas.
+//! Test support for every crate's tests (feature `testing`, never in the runtime crates): a
+//! readable comparison of two schemas, the column order a migration leaves, and the one
+//! random-schema generator (`strategy`).
 
-#[cfg(any(test, feature = "testing"))]
 pub mod strategy;
 
 use crate::compare::describe_difference;

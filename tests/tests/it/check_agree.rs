@@ -15,8 +15,8 @@ use watcher_schema_core::replay::replay;
 use watcher_schema_core::sql::render;
 use watcher_schema_tests::TestDb;
 
-use crate::random::{edited, schema};
 use crate::support::{catalog, db_error};
+use watcher_schema_core::testing::strategy::{edited, schema};
 
 const HEAD: &str = "20990101000000";
 

@@ -11,7 +11,6 @@ mod history;
 mod introspect;
 mod layering;
 mod online_rules;
-mod random;
 mod replay;
 mod roundtrip;
 mod schema_array;

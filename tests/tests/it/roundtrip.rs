@@ -15,8 +15,8 @@ use watcher_schema_core::op::apply;
 use watcher_schema_core::sql::render;
 use watcher_schema_tests::{find_binaries, TestDb};
 
-use crate::random::{edited, schema};
 use crate::support::{assert_same, catalog, execute, shape_differences, REFERENCE_SQL};
+use watcher_schema_core::testing::strategy::{edited, schema};
 
 /// `pg_dump --schema-only` of `db`, from the same binaries the harness uses.
 fn pg_dump(db: &TestDb) -> String {

@@ -1,397 +1,570 @@
-//! Proptest strategies for random valid schemas. Names come from small pools, so two
-//! independent schemas share many tables, columns and enums and their diff is rich:
-//! type, default, nullability, serial/identity, key, index and label changes.
-//!
-//! Valid means PostgreSQL would accept the schema: enum types exist before use, primary
-//! key columns are NOT NULL, serial and identity columns are integers, foreign keys
-//! reference a one-column primary key of the same type, relation names never collide.
-//! Pool names include a key word, an upper-case name and a quote, to exercise quoting.
-
-use proptest::collection::vec;
-use proptest::option;
-use proptest::prelude::*;
-use proptest::sample::subsequence;
+//! The one random-schema generator of the workspace's property tests: random schemas and
+//! random edits, built through `op::apply` so that every one is a state the model accepts,
+//! and shaped so that PostgreSQL accepts it too (the integration tests run them there).
 
 use crate::model::{
-    default_fkey_name, default_pkey_name, default_sequence_name, Check, Column, EnumType, Expr,
-    FkAction, ForeignKey, Generated, Index, PrimaryKey, Schema, Sequence, SqlType, Table, Unique,
+    default_fkey_name, default_pkey_name, default_unique_name, Check, Column, EnumType, Expr,
+    FkAction, ForeignKey, Generated, Index, PrimaryKey, Schema, SqlType, Table, Unique,
 };
-use crate::sql::{quote_ident, quote_literal};
+use crate::op::{apply, LabelPosition, Op};
+use proptest::collection::vec;
+use proptest::prelude::*;
+use proptest::sample::Index as Pick;
 
-const TABLES: [&str; 6] = ["t0", "t1", "t2", "t3", "Order", "user"];
-const COLUMNS: [&str; 7] = ["id", "c1", "c2", "c3", "c4", "Note", "select"];
-const ENUMS: [&str; 3] = ["e0", "e1", "Mood"];
-const LABELS: [&str; 5] = ["a", "b", "c", "d", "it's"];
-const SEQUENCES: [&str; 2] = ["fs0", "fs1"];
+/// Column types, with a default in the form the catalog prints it (or none).
+fn type_choices() -> Vec<(SqlType, Option<&'static str>)> {
+    use SqlType::*;
+    vec![
+        (SmallInt, Some("0")),
+        (Integer, Some("0")),
+        (BigInt, Some("0")),
+        (Boolean, Some("false")),
+        (Real, None),
+        (Double, None),
+        (Numeric(Some((10, 2))), None),
+        (Varchar(Some(20)), Some("'x'::character varying")),
+        (Varchar(None), None),
+        (Char(2), None),
+        (Text, Some("'x'::text")),
+        (Date, None),
+        (Time, None),
+        (Timestamp, None),
+        (Timestamptz, Some("CURRENT_TIMESTAMP")),
+        (Interval, None),
+        (Uuid, None),
+        (Json, None),
+        (Jsonb, Some("'{}'::jsonb")),
+        (Bytea, None),
+        (Array(Box::new(Integer)), None),
+        (Array(Box::new(Text)), None),
+        (Enum("e0".into()), Some("'l0'::e0")),
+        (Array(Box::new(Enum("e0".into()))), None),
+    ]
+}
+
+/// Whether btree can index the type (json has no ordering).
+fn indexable(ty: &SqlType) -> bool {
+    match ty {
+        SqlType::Json => false,
+        SqlType::Array(inner) => indexable(inner),
+        _ => true,
+    }
+}
+
+const ACTIONS: [FkAction; 5] = [
+    FkAction::NoAction,
+    FkAction::Restrict,
+    FkAction::Cascade,
+    FkAction::SetNull,
+    FkAction::SetDefault,
+];
 
 #[derive(Debug, Clone)]
-struct RawColumn {
-    name: usize,
-    ty: u8,
+struct ColumnSpec {
+    ty: Pick,
     nullable: bool,
     default: bool,
-    generated: u8,
+}
+
+fn column_spec() -> impl Strategy<Value = ColumnSpec> {
+    (any::<Pick>(), any::<bool>(), any::<bool>()).prop_map(|(ty, nullable, default)| ColumnSpec {
+        ty,
+        nullable,
+        default,
+    })
 }
 
 #[derive(Debug, Clone)]
-struct RawIndex {
-    /// Names come from a pool of three per table, so that two schemas often hold the
-    /// same index under another name: a rename.
-    name: u8,
-    columns: Vec<u8>,
-    include: Vec<u8>,
+struct IndexSpec {
+    columns: Vec<Pick>,
+    include: Option<Pick>,
     unique: bool,
-    predicate: Option<u8>,
+    partial: bool,
 }
 
-#[derive(Debug, Clone)]
-struct RawTable {
-    name: usize,
-    columns: Vec<RawColumn>,
-    primary_key: Vec<u8>,
-    /// A primary key named `<table>_pkey` or `pk_<table>`.
-    custom_pkey_name: bool,
-    /// `(name, columns)`.
-    uniques: Vec<(u8, Vec<u8>)>,
-    /// `(name, column)`.
-    checks: Vec<(u8, u8)>,
-    indexes: Vec<RawIndex>,
-    foreign_keys: Vec<RawForeignKey>,
-}
-
-/// `(target table, column, ON DELETE CASCADE)`.
-type RawForeignKey = (u8, u8, bool);
-
-/// `(bigint, owner (table, column))` per pooled sequence name.
-type RawSequence = (bool, Option<(u8, u8)>);
-
-fn raw_column() -> impl Strategy<Value = RawColumn> {
+fn index_spec() -> impl Strategy<Value = IndexSpec> {
     (
-        0..COLUMNS.len(),
-        any::<u8>(),
+        vec(any::<Pick>(), 1..3),
+        proptest::option::of(any::<Pick>()),
         any::<bool>(),
-        prop::bool::weighted(0.3),
-        0u8..12,
-    )
-        .prop_map(|(name, ty, nullable, default, generated)| RawColumn {
-            name,
-            ty,
-            nullable,
-            default,
-            generated,
-        })
-}
-
-fn raw_index() -> impl Strategy<Value = RawIndex> {
-    (
-        any::<u8>(),
-        vec(any::<u8>(), 1..3),
-        vec(any::<u8>(), 0..2),
         any::<bool>(),
-        option::of(any::<u8>()),
     )
-        .prop_map(|(name, columns, include, unique, predicate)| RawIndex {
-            name,
+        .prop_map(|(columns, include, unique, partial)| IndexSpec {
             columns,
             include,
             unique,
-            predicate,
+            partial,
         })
 }
 
-fn raw_table() -> impl Strategy<Value = RawTable> {
+/// How a table's surrogate key `id` is made, if it has one.
+#[derive(Debug, Clone, Copy)]
+enum IdKind {
+    None,
+    Serial,
+    BigSerial,
+    Identity,
+}
+
+#[derive(Debug, Clone)]
+struct TableSpec {
+    id: IdKind,
+    columns: Vec<ColumnSpec>,
+    reference: Option<(Pick, Pick, Pick, bool)>,
+    unique: Option<Pick>,
+    check: Option<Pick>,
+    indexes: Vec<IndexSpec>,
+}
+
+fn table_spec() -> impl Strategy<Value = TableSpec> {
     (
-        0..TABLES.len(),
-        vec(raw_column(), 1..6),
-        (vec(any::<u8>(), 0..3), prop::bool::weighted(0.2)),
-        vec((any::<u8>(), vec(any::<u8>(), 1..3)), 0..2),
-        vec((any::<u8>(), any::<u8>()), 0..2),
-        vec(raw_index(), 0..3),
-        vec((any::<u8>(), any::<u8>(), any::<bool>()), 0..3),
+        prop_oneof![
+            Just(IdKind::None),
+            Just(IdKind::Serial),
+            Just(IdKind::BigSerial),
+            Just(IdKind::Identity)
+        ],
+        vec(column_spec(), 1..5),
+        proptest::option::of((any::<Pick>(), any::<Pick>(), any::<Pick>(), any::<bool>())),
+        proptest::option::of(any::<Pick>()),
+        proptest::option::of(any::<Pick>()),
+        vec(index_spec(), 0..3),
     )
         .prop_map(
-            |(
-                name,
+            |(id, columns, reference, unique, check, indexes)| TableSpec {
+                id,
                 columns,
-                (primary_key, custom_pkey_name),
-                uniques,
-                checks,
+                reference,
+                unique,
+                check,
                 indexes,
-                foreign_keys,
-            )| RawTable {
-                name,
-                columns,
-                primary_key,
-                custom_pkey_name,
-                uniques,
-                checks,
-                indexes,
-                foreign_keys,
             },
         )
 }
 
-fn labels() -> impl Strategy<Value = Vec<String>> {
-    subsequence(LABELS.to_vec(), 1..=4)
-        .prop_shuffle()
-        .prop_map(|l| l.into_iter().map(String::from).collect())
-}
-
-/// A random valid schema (see the module docs).
+/// A random schema: up to two enum types and one to four tables.
 pub fn schema() -> impl Strategy<Value = Schema> {
-    (
-        vec(option::of(labels()), ENUMS.len()),
-        vec(raw_table(), 1..7),
-        vec(
-            option::of((any::<bool>(), option::of((any::<u8>(), any::<u8>())))),
-            SEQUENCES.len(),
-        ),
-    )
-        .prop_map(|(enums, tables, sequences)| build(enums, tables, sequences))
-}
-
-/// Two independent random schemas over the same name pools: a migration's `from` and `to`.
-pub fn schema_pair() -> impl Strategy<Value = (Schema, Schema)> {
-    (schema(), schema())
-}
-
-fn pick<T>(items: &[T], raw: u8) -> Option<&T> {
-    (!items.is_empty()).then(|| &items[usize::from(raw) % items.len()])
-}
-
-/// Distinct picks from `items`, in the order first picked.
-fn pick_distinct(items: &[String], raws: &[u8]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for raw in raws {
-        if let Some(item) = pick(items, *raw) {
-            if !out.contains(item) {
-                out.push(item.clone());
-            }
+    (vec(1..4usize, 0..3), vec(table_spec(), 1..5)).prop_map(|(enums, tables)| {
+        let mut schema = Schema::default();
+        for (i, labels) in enums.into_iter().enumerate() {
+            let labels = (0..labels).map(|l| format!("l{l}")).collect();
+            let op = Op::CreateEnum(EnumType {
+                name: format!("e{i}"),
+                labels,
+            });
+            apply(&mut schema, &op).expect("fresh enum names");
         }
-    }
-    out
-}
-
-fn build(
-    enums: Vec<Option<Vec<String>>>,
-    raw_tables: Vec<RawTable>,
-    sequences: Vec<Option<RawSequence>>,
-) -> Schema {
-    let mut schema = Schema::default();
-    for (name, labels) in ENUMS.iter().zip(enums) {
-        if let Some(labels) = labels {
-            let name = name.to_string();
-            schema.enums.insert(name.clone(), EnumType { name, labels });
+        for (i, spec) in tables.iter().enumerate() {
+            let table = build_table(&schema, &format!("t{i}"), spec);
+            // The model refuses what PostgreSQL would: keep only what it accepts.
+            let _ = apply(&mut schema, &Op::CreateTable(table));
         }
-    }
-    let mut types = vec![
-        SqlType::SmallInt,
-        SqlType::Integer,
-        SqlType::BigInt,
-        SqlType::Boolean,
-        SqlType::Text,
-        SqlType::Varchar(Some(20)),
-        SqlType::Varchar(Some(50)),
-        SqlType::Numeric(Some((12, 4))),
-        SqlType::Timestamptz,
-        SqlType::Jsonb,
-        SqlType::Uuid,
-        SqlType::Date,
-        SqlType::Array(Box::new(SqlType::Integer)),
-    ];
-    for name in schema.enums.keys() {
-        types.push(SqlType::Enum(name.clone()));
-        types.push(SqlType::Array(Box::new(SqlType::Enum(name.clone()))));
-    }
-    let mut raw_fks = Vec::new();
-    for raw in raw_tables {
-        let name = TABLES[raw.name];
-        if schema.tables.contains_key(name) {
-            continue;
-        }
-        let table = build_table(name, &raw, &types, &schema);
-        raw_fks.push((name, raw.foreign_keys));
-        schema.tables.insert(name.to_string(), table);
-    }
-    add_foreign_keys(&mut schema, raw_fks);
-    for (name, raw) in SEQUENCES.iter().zip(sequences) {
-        let Some((bigint, owner)) = raw else {
-            continue;
-        };
-        let tables: Vec<&Table> = schema.tables.values().collect();
-        let owned_by = owner.and_then(|(t, c)| {
-            let table = pick(&tables, t)?;
-            let column = pick(&table.columns, c)?;
-            Some((table.name.clone(), column.name.clone()))
-        });
-        let ty = if bigint {
-            SqlType::BigInt
-        } else {
-            SqlType::Integer
-        };
-        let name = name.to_string();
         schema
-            .sequences
-            .insert(name.clone(), Sequence { name, ty, owned_by });
+    })
+}
+
+/// A column of the type `pick` chooses (text where the enum it names does not exist).
+fn build_column(schema: &Schema, name: String, spec: &ColumnSpec) -> Column {
+    let choices = type_choices();
+    let (mut ty, default) = choices[spec.ty.index(choices.len())].clone();
+    let mut default = default.filter(|_| spec.default).map(Expr::new);
+    if mentions_missing_enum(schema, &ty) {
+        ty = SqlType::Text;
+        default = None;
     }
-    schema
+    Column {
+        nullable: spec.nullable,
+        default,
+        ..Column::new(name, ty)
+    }
 }
 
-fn default_for(ty: &SqlType, schema: &Schema) -> Option<Expr> {
-    let text = match ty {
-        SqlType::SmallInt | SqlType::Integer | SqlType::BigInt => "1".to_string(),
-        SqlType::Boolean => "false".to_string(),
-        SqlType::Text => "'x'::text".to_string(),
-        SqlType::Varchar(_) => "'v'::character varying".to_string(),
-        SqlType::Timestamptz => "CURRENT_TIMESTAMP".to_string(),
-        SqlType::Date => "CURRENT_DATE".to_string(),
-        SqlType::Jsonb => "'{}'::jsonb".to_string(),
-        SqlType::Enum(name) => {
-            let label = schema.enums.get(name)?.labels.first()?;
-            format!("{}::{}", quote_literal(label), quote_ident(name))
-        }
-        _ => return None,
-    };
-    Some(Expr::new(&text))
+fn mentions_missing_enum(schema: &Schema, ty: &SqlType) -> bool {
+    match ty {
+        SqlType::Enum(name) => !schema.enums.contains_key(name),
+        SqlType::Array(inner) => mentions_missing_enum(schema, inner),
+        _ => false,
+    }
 }
 
-fn build_table(name: &str, raw: &RawTable, types: &[SqlType], schema: &Schema) -> Table {
+fn build_table(schema: &Schema, name: &str, spec: &TableSpec) -> Table {
     let mut table = Table::new(name);
-    for rc in &raw.columns {
-        let cname = COLUMNS[rc.name];
-        if table.column(cname).is_some() {
-            continue;
-        }
-        let ty = pick(types, rc.ty).cloned().unwrap_or(SqlType::Integer);
-        let mut column = Column::new(cname, ty);
-        column.nullable = rc.nullable;
-        let generated = match rc.generated {
-            8 => Some(Generated::Serial {
-                sequence: default_sequence_name(name, cname),
-            }),
-            9 => Some(Generated::Serial {
-                sequence: format!("s_{name}_{cname}"),
-            }),
-            10 => Some(Generated::IdentityAlways),
-            11 => Some(Generated::IdentityByDefault),
-            _ => None,
+    let id_type = match spec.id {
+        IdKind::None => None,
+        IdKind::BigSerial => Some(SqlType::BigInt),
+        IdKind::Serial | IdKind::Identity => Some(SqlType::Integer),
+    };
+    if let Some(ty) = &id_type {
+        let generated = match spec.id {
+            IdKind::Identity => Generated::IdentityByDefault,
+            _ => Generated::Serial {
+                sequence: crate::model::default_sequence_name(name, "id"),
+            },
         };
-        if generated.is_some() && column.ty.is_integer() {
-            column.generated = generated;
-            column.nullable = false;
-        } else if rc.default {
-            column.default = default_for(&column.ty, schema);
-        }
-        table.columns.push(column);
-    }
-    let names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-    let key = pick_distinct(&names, &raw.primary_key);
-    if !key.is_empty() {
-        for c in &key {
-            if let Some(column) = table.column_mut(c) {
-                column.nullable = false;
-            }
-        }
-        let pkey = if raw.custom_pkey_name {
-            format!("pk_{name}")
-        } else {
-            default_pkey_name(name)
-        };
+        table.columns.push(Column {
+            nullable: false,
+            generated: Some(generated),
+            ..Column::new("id", ty.clone())
+        });
         table.primary_key = Some(PrimaryKey {
-            name: pkey,
-            columns: key,
+            name: default_pkey_name(name),
+            columns: vec!["id".into()],
         });
     }
-    for (n, raws) in &raw.uniques {
-        let unique = Unique {
-            name: format!("uq_{name}_{}", n % 3),
-            columns: pick_distinct(&names, raws),
-        };
-        table.uniques.entry(unique.name.clone()).or_insert(unique);
+    for (i, column) in spec.columns.iter().enumerate() {
+        table
+            .columns
+            .push(build_column(schema, format!("c{i}"), column));
     }
-    let numeric: Vec<String> = table
+    if table.primary_key.is_none() && indexable(&table.columns[0].ty) {
+        table.columns[0].nullable = false;
+        table.primary_key = Some(PrimaryKey {
+            name: default_pkey_name(name),
+            columns: vec![table.columns[0].name.clone()],
+        });
+    }
+
+    // A foreign key to an earlier table with a single-column surrogate key.
+    let targets: Vec<&Table> = schema
+        .tables
+        .values()
+        .filter(|t| t.column("id").is_some_and(|c| c.generated.is_some()))
+        .collect();
+    if let (Some((target, on_delete, on_update, nullable)), false) =
+        (&spec.reference, targets.is_empty())
+    {
+        let target = targets[target.index(targets.len())];
+        let column = format!("{}_id", target.name);
+        let ty = target.column("id").expect("filtered on it").ty.clone();
+        table.columns.push(Column {
+            nullable: *nullable,
+            ..Column::new(column.clone(), ty)
+        });
+        let columns = vec![column];
+        let key = ForeignKey {
+            name: default_fkey_name(name, &columns),
+            columns,
+            ref_table: target.name.clone(),
+            ref_columns: vec!["id".into()],
+            on_delete: ACTIONS[on_delete.index(ACTIONS.len())],
+            on_update: ACTIONS[on_update.index(ACTIONS.len())],
+        };
+        table.foreign_keys.insert(key.name.clone(), key);
+    }
+
+    let keyable: Vec<String> = table
         .columns
         .iter()
-        .filter(|c| c.ty.is_integer())
+        .filter(|c| indexable(&c.ty))
         .map(|c| c.name.clone())
         .collect();
-    for (n, raw) in &raw.checks {
-        if let Some(column) = pick(&numeric, *raw) {
-            let check = Check {
-                name: format!("ck_{name}_{}", n % 3),
-                expr: Expr::new(&format!("{} >= 0", quote_ident(column))),
-            };
-            table.checks.entry(check.name.clone()).or_insert(check);
+    if let (Some(pick), false) = (&spec.unique, keyable.is_empty()) {
+        let columns = vec![keyable[pick.index(keyable.len())].clone()];
+        let unique = Unique {
+            name: default_unique_name(name, &columns),
+            columns,
+        };
+        if !table.has_constraint(&unique.name) && !is_primary_key(&table, &unique.columns) {
+            table.uniques.insert(unique.name.clone(), unique);
         }
     }
-    for raw in &raw.indexes {
-        let columns = pick_distinct(&names, &raw.columns);
-        let include = pick_distinct(&names, &raw.include)
-            .into_iter()
-            .filter(|c| !columns.contains(c))
-            .collect();
-        let predicate = raw
-            .predicate
-            .and_then(|p| pick(&names, p))
-            .map(|c| Expr::new(&format!("{} IS NOT NULL", quote_ident(c))));
-        let index = Index {
-            name: format!("ix_{name}_{}", raw.name % 3),
-            unique: raw.unique,
-            method: "btree".to_string(),
-            columns,
-            include,
-            predicate,
+    if let Some(pick) = &spec.check {
+        let column = &table.columns[pick.index(table.columns.len())].name;
+        let check = Check {
+            name: format!("ck_{name}_{column}"),
+            expr: Expr::new(&format!("{column} IS NOT NULL")),
         };
-        table.indexes.entry(index.name.clone()).or_insert(index);
+        table.checks.insert(check.name.clone(), check);
+    }
+    for (i, spec) in spec.indexes.iter().enumerate() {
+        if let Some(index) = build_index(&table, &format!("ix_{name}_{i}"), spec, &keyable) {
+            table.indexes.insert(index.name.clone(), index);
+        }
     }
     table
 }
 
-/// Foreign keys last, once every table (and its primary key) exists.
-fn add_foreign_keys(schema: &mut Schema, raw: Vec<(&str, Vec<RawForeignKey>)>) {
-    let targets: Vec<(String, String, SqlType)> = schema
-        .tables
-        .values()
-        .filter_map(|t| {
-            let pk = t.primary_key.as_ref()?;
-            let [column] = pk.columns.as_slice() else {
-                return None;
-            };
-            let ty = t.column(column)?.ty.clone();
-            Some((t.name.clone(), column.clone(), ty))
-        })
+fn is_primary_key(table: &Table, columns: &[String]) -> bool {
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns == columns)
+}
+
+fn build_index(table: &Table, name: &str, spec: &IndexSpec, keyable: &[String]) -> Option<Index> {
+    if keyable.is_empty() {
+        return None;
+    }
+    let mut columns: Vec<String> = Vec::new();
+    for pick in &spec.columns {
+        let column = &keyable[pick.index(keyable.len())];
+        if !columns.contains(column) {
+            columns.push(column.clone());
+        }
+    }
+    let include = spec
+        .include
+        .as_ref()
+        .map(|pick| table.columns[pick.index(table.columns.len())].name.clone())
+        .filter(|c| !columns.contains(c))
+        .into_iter()
         .collect();
-    for (name, fks) in raw {
-        let Some(table) = schema.tables.get_mut(name) else {
-            continue;
-        };
-        for (target, column, cascade) in fks {
-            let Some((ref_table, ref_column, ty)) = pick(&targets, target) else {
-                continue;
+    let predicate = spec
+        .partial
+        .then(|| Expr::new(&format!("{} IS NOT NULL", columns[0])));
+    Some(Index {
+        name: name.into(),
+        unique: spec.unique,
+        method: "btree".into(),
+        columns,
+        include,
+        predicate,
+    })
+}
+
+/// One random change to a schema.
+#[derive(Debug, Clone)]
+enum Edit {
+    AddColumn(Pick, ColumnSpec),
+    DropColumn(Pick, Pick),
+    ToggleNullable(Pick, Pick),
+    ToggleDefault(Pick, Pick),
+    WidenColumn(Pick, Pick),
+    RenameColumn(Pick, Pick),
+    AddIndex(Pick, IndexSpec),
+    DropIndex(Pick, Pick),
+    AddCheck(Pick, Pick),
+    DropCheck(Pick, Pick),
+    AddEnumLabel(Pick, Option<Pick>),
+    AddTable(TableSpec),
+    DropTable(Pick),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let p = || any::<Pick>();
+    prop_oneof![
+        (p(), column_spec()).prop_map(|(t, c)| Edit::AddColumn(t, c)),
+        (p(), p()).prop_map(|(t, c)| Edit::DropColumn(t, c)),
+        (p(), p()).prop_map(|(t, c)| Edit::ToggleNullable(t, c)),
+        (p(), p()).prop_map(|(t, c)| Edit::ToggleDefault(t, c)),
+        (p(), p()).prop_map(|(t, c)| Edit::WidenColumn(t, c)),
+        (p(), p()).prop_map(|(t, c)| Edit::RenameColumn(t, c)),
+        (p(), index_spec()).prop_map(|(t, i)| Edit::AddIndex(t, i)),
+        (p(), p()).prop_map(|(t, i)| Edit::DropIndex(t, i)),
+        (p(), p()).prop_map(|(t, c)| Edit::AddCheck(t, c)),
+        (p(), p()).prop_map(|(t, c)| Edit::DropCheck(t, c)),
+        (p(), proptest::option::of(p())).prop_map(|(e, at)| Edit::AddEnumLabel(e, at)),
+        table_spec().prop_map(Edit::AddTable),
+        p().prop_map(Edit::DropTable),
+    ]
+}
+
+/// `from` after one to four random edits (an edit the model refuses is skipped).
+pub fn edited(from: Schema) -> impl Strategy<Value = Schema> {
+    vec(edit(), 1..5).prop_map(move |edits| {
+        let mut schema = from.clone();
+        for edit in &edits {
+            for op in edit_ops(&schema, edit) {
+                let mut next = schema.clone();
+                if apply(&mut next, &op).is_ok() {
+                    schema = next;
+                }
+            }
+        }
+        schema
+    })
+}
+
+/// Two random schemas over the same names (`t0`.., `e0`..): a migration's `from` and `to`,
+/// as far apart as two independent schemas are.
+pub fn schema_pair() -> impl Strategy<Value = (Schema, Schema)> {
+    (schema(), schema())
+}
+
+/// Whether another table's foreign key points at `table` (or at `table.column`).
+fn referenced(schema: &Schema, table: &str, column: Option<&str>) -> bool {
+    schema.tables.values().any(|t| {
+        t.foreign_keys.values().any(|fk| {
+            fk.ref_table == table && column.is_none_or(|c| fk.ref_columns.iter().any(|r| r == c))
+        })
+    })
+}
+
+fn edit_ops(schema: &Schema, edit: &Edit) -> Vec<Op> {
+    let tables: Vec<&Table> = schema.tables.values().collect();
+    let table = |pick: &Pick| tables[pick.index(tables.len())];
+    let column = |t: &Table, pick: &Pick| t.columns[pick.index(t.columns.len())].clone();
+    if tables.is_empty() && !matches!(edit, Edit::AddTable(_) | Edit::AddEnumLabel(..)) {
+        return Vec::new();
+    }
+    match edit {
+        Edit::AddColumn(t, spec) => {
+            let t = table(t);
+            let name = format!("a{}", t.columns.len());
+            vec![Op::AddColumn {
+                table: t.name.clone(),
+                column: build_column(schema, name, spec),
+            }]
+        }
+        Edit::DropColumn(t, c) => {
+            let t = table(t);
+            let c = column(t, c);
+            let in_key = t
+                .primary_key
+                .as_ref()
+                .is_some_and(|pk| pk.columns.contains(&c.name))
+                || t.foreign_keys
+                    .values()
+                    .any(|fk| fk.columns.contains(&c.name));
+            if in_key || referenced(schema, &t.name, Some(&c.name)) || t.columns.len() == 1 {
+                return Vec::new();
+            }
+            vec![Op::DropColumn {
+                table: t.name.clone(),
+                column: c.name,
+            }]
+        }
+        Edit::ToggleNullable(t, c) => {
+            let t = table(t);
+            let c = column(t, c);
+            if c.generated.is_some() {
+                return Vec::new();
+            }
+            vec![Op::SetNullable {
+                table: t.name.clone(),
+                column: c.name,
+                nullable: !c.nullable,
+            }]
+        }
+        Edit::ToggleDefault(t, c) => {
+            let t = table(t);
+            let c = column(t, c);
+            let choices = type_choices();
+            let default = match c.default {
+                Some(_) => None,
+                None => choices
+                    .iter()
+                    .find(|(ty, _)| *ty == c.ty)
+                    .and_then(|(_, d)| d.map(Expr::new)),
             };
-            let candidates: Vec<String> = table
+            if c.generated.is_some() || default == c.default {
+                return Vec::new();
+            }
+            vec![Op::SetDefault {
+                table: t.name.clone(),
+                column: c.name,
+                default,
+            }]
+        }
+        Edit::WidenColumn(t, c) => {
+            let t = table(t);
+            let c = column(t, c);
+            let ty = match &c.ty {
+                SqlType::Varchar(Some(n)) => SqlType::Varchar(Some(n + 10)),
+                SqlType::SmallInt => SqlType::Integer,
+                SqlType::Text => SqlType::Varchar(None),
+                _ => return Vec::new(),
+            };
+            if c.generated.is_some() || c.default.is_some() {
+                return Vec::new();
+            }
+            vec![Op::AlterColumnType {
+                table: t.name.clone(),
+                column: c.name,
+                ty,
+                using: None,
+            }]
+        }
+        Edit::RenameColumn(t, c) => {
+            let t = table(t);
+            let c = column(t, c);
+            if c.generated.is_some() {
+                return Vec::new();
+            }
+            vec![Op::RenameColumn {
+                table: t.name.clone(),
+                from: c.name.clone(),
+                to: format!("{}_r", c.name),
+            }]
+        }
+        Edit::AddIndex(t, spec) => {
+            let t = table(t);
+            let keyable: Vec<String> = t
                 .columns
                 .iter()
-                .filter(|c| c.ty == *ty)
+                .filter(|c| indexable(&c.ty))
                 .map(|c| c.name.clone())
                 .collect();
-            let Some(column) = pick(&candidates, column) else {
-                continue;
-            };
-            let columns = vec![column.clone()];
-            let fk = ForeignKey {
-                name: default_fkey_name(name, &columns),
-                columns,
-                ref_table: ref_table.clone(),
-                ref_columns: vec![ref_column.clone()],
-                on_delete: if cascade {
-                    FkAction::Cascade
-                } else {
-                    FkAction::NoAction
+            let name = format!("ix_{}_e{}", t.name, t.indexes.len());
+            build_index(t, &name, spec, &keyable)
+                .map(|index| Op::CreateIndex {
+                    table: t.name.clone(),
+                    index,
+                    concurrently: false,
+                })
+                .into_iter()
+                .collect()
+        }
+        Edit::DropIndex(t, i) => {
+            let t = table(t);
+            let names: Vec<&String> = t.indexes.keys().collect();
+            if names.is_empty() {
+                return Vec::new();
+            }
+            vec![Op::DropIndex {
+                name: names[i.index(names.len())].clone(),
+                concurrently: false,
+            }]
+        }
+        Edit::AddCheck(t, c) => {
+            let t = table(t);
+            let c = column(t, c);
+            vec![Op::AddCheck {
+                table: t.name.clone(),
+                check: Check {
+                    name: format!("ck_{}_{}_e", t.name, c.name),
+                    expr: Expr::new(&format!("{} IS NOT NULL", c.name)),
                 },
-                on_update: FkAction::NoAction,
-            };
-            table.foreign_keys.entry(fk.name.clone()).or_insert(fk);
+            }]
+        }
+        Edit::DropCheck(t, i) => {
+            let t = table(t);
+            let names: Vec<&String> = t.checks.keys().collect();
+            if names.is_empty() {
+                return Vec::new();
+            }
+            vec![Op::DropConstraint {
+                table: t.name.clone(),
+                name: names[i.index(names.len())].clone(),
+            }]
+        }
+        Edit::AddEnumLabel(e, at) => {
+            let enums: Vec<&EnumType> = schema.enums.values().collect();
+            if enums.is_empty() {
+                return Vec::new();
+            }
+            let e = enums[e.index(enums.len())];
+            let position = at
+                .as_ref()
+                .map(|pick| LabelPosition::Before(e.labels[pick.index(e.labels.len())].clone()));
+            vec![Op::AddEnumValue {
+                name: e.name.clone(),
+                label: format!("l{}", e.labels.len()),
+                position,
+            }]
+        }
+        Edit::AddTable(spec) => {
+            let name = format!("t{}", schema.tables.len() + 10);
+            vec![Op::CreateTable(build_table(schema, &name, spec))]
+        }
+        Edit::DropTable(t) => {
+            let t = table(t);
+            if referenced(schema, &t.name, None) {
+                return Vec::new();
+            }
+            vec![Op::DropTable {
+                name: t.name.clone(),
+            }]
         }
     }
 }
