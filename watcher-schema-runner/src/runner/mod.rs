@@ -651,10 +651,13 @@ impl Runner {
             }
             .map_err(RunError::database("cannot write the ledger"))
         };
+        // A file of comments only (`revision -m` before it is written) is an empty query to
+        // PostgreSQL, an error: there is nothing to send, only the ledger to write.
+        let empty = split_statements(run.sql).is_empty();
         let outcome = conn.transaction::<_, Failure, _>(|conn| {
             if self.log.is_some() {
                 self.execute_each(conn, &run)?;
-            } else {
+            } else if !empty {
                 conn.batch_execute(run.sql).map_err(Failure::Batch)?;
             }
             Ok(record(conn)?)

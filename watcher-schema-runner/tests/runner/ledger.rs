@@ -277,3 +277,31 @@ fn when_the_ledger_cannot_be_read_the_first_error_is_reported() {
         "{message}"
     );
 }
+
+/// `revision -m` without `--autogenerate` writes files of comments only; PostgreSQL calls
+/// such a batch an empty query, which must not fail the upgrade or the downgrade.
+#[test]
+fn a_migration_of_comments_only_is_applied_and_reverted() {
+    let db = TestDb::new();
+    for in_transaction in [true, false] {
+        let runner = watcher_schema_runner::Runner::from_scripts(vec![
+            watcher_schema_runner::MigrationScript::new(
+                "20250101000000_placeholder",
+                "-- placeholder\n-- written by `watcher-schema revision`\n",
+                Some("-- placeholder\n".into()),
+                in_transaction,
+            ),
+        ])
+        .unwrap();
+        let mut conn = connect(&db);
+        let report = runner.run_pending(&mut conn).unwrap();
+        assert_eq!(
+            report.migrations.len(),
+            1,
+            "in_transaction = {in_transaction}"
+        );
+        assert_eq!(runner.applied(&mut conn).unwrap().len(), 1);
+        runner.downgrade_to(&mut conn, &Target::Base).unwrap();
+        assert!(runner.applied(&mut conn).unwrap().is_empty());
+    }
+}
