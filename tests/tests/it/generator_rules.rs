@@ -364,3 +364,35 @@ fn a_widened_primary_key_goes_up_and_back_on_a_populated_table() {
     downgrade(&db, &plan, &from);
     assert_eq!(values(&db, "closure", "source, target, depth"), before);
 }
+
+/// A nullable column made NOT NULL (`Option<String>` → `String`) on a table whose rows hold
+/// NULL: without a fill the plan is refused naming the attribute (the bare `SET NOT NULL`
+/// it wrote before failed on the first such row); the column's default fills them.
+#[test]
+fn tightening_a_column_with_nulls_is_refused_without_a_fill_and_uses_the_default() {
+    let (db, from) = populated();
+    assert!(count(&db, "pipeline", "full_load IS NULL") > 0);
+    let bare = declared(
+        &from,
+        "ALTER TABLE pipeline ALTER COLUMN full_load SET NOT NULL;",
+    );
+    let refusal = plan(&from, &bare, &Hints::default()).expect_err("rows hold NULL");
+    assert!(
+        refusal.to_string().contains("#[watcher(backfill = "),
+        "{refusal}"
+    );
+    let to = declared(
+        &from,
+        "ALTER TABLE pipeline ALTER COLUMN full_load SET DEFAULT false; \
+         ALTER TABLE pipeline ALTER COLUMN full_load SET NOT NULL;",
+    );
+    let before = values(&db, "pipeline", "id, name, mood, deprecated, code");
+    let plan = upgrade(&db, &from, &to, &Hints::default());
+    assert_eq!(count(&db, "pipeline", "full_load IS NULL"), 0);
+    assert_eq!(count(&db, "pipeline", "NOT full_load"), 125 + 250);
+    downgrade(&db, &plan, &from);
+    assert_eq!(
+        values(&db, "pipeline", "id, name, mood, deprecated, code"),
+        before
+    );
+}

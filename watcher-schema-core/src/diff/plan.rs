@@ -184,6 +184,14 @@ impl std::error::Error for PlanError {}
 /// One reason a diff cannot be generated as it stands; its message ends in `help:` lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
+    /// A nullable column becomes NOT NULL with neither a backfill nor a default to fill the
+    /// rows that hold NULL.
+    MissingTighteningFill {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+    },
     /// A NOT NULL column without a default is added to a table that may hold rows.
     MissingBackfill {
         /// Table name.
@@ -256,6 +264,13 @@ impl fmt::Display for Problem {
                 }
                 Ok(())
             }
+            Problem::MissingTighteningFill { table, column } => write!(
+                f,
+                "column `{table}.{column}` becomes NOT NULL, and rows of `{table}` that hold NULL \
+                 have no value for it: `SET NOT NULL` would fail on the first one\n\
+                 help: add `#[watcher(backfill = \"<sql expression>\")]` to the field (e.g. \
+                 `backfill = \"''\"`), or give it a default, which fills those rows"
+            ),
             Problem::Destructive {
                 change,
                 what,
@@ -846,17 +861,24 @@ impl Planner<'_> {
                     column,
                     nullable: false,
                 } => {
+                    // Rows holding NULL need a value: the backfill, else the column's
+                    // default (which PostgreSQL gives new rows only). Without either the
+                    // `SET NOT NULL` would fail on the first such row: refuse.
                     let key = (table.clone(), column.clone());
-                    match self.hints.backfills.get(&key) {
+                    let default = to
+                        .table(&table)
+                        .and_then(|t| t.column(&column))
+                        .and_then(|c| c.default.clone());
+                    match self.hints.backfills.get(&key).cloned().or(default) {
                         Some(fill) => out.push(Op::Backfill {
                             table: table.clone(),
                             column: column.clone(),
-                            expr: fill.clone(),
+                            expr: fill,
                         }),
-                        None => self.warnings.push(format!(
-                            "`{table}.{column}` becomes NOT NULL, which fails if a row holds NULL; \
-                             add `#[watcher(backfill = \"<sql expression>\")]` to fill those rows"
-                        )),
+                        None => self.problems.push(Problem::MissingTighteningFill {
+                            table: table.clone(),
+                            column: column.clone(),
+                        }),
                     }
                     out.push(Op::SetNullable {
                         table,

@@ -138,13 +138,14 @@ fn existing_column_set_not_null_is_filled_first() {
         render(&plan.down),
         "ALTER TABLE pipeline ALTER COLUMN code DROP NOT NULL;\n"
     );
-    // Without a backfill it is planned, with a warning: the column may hold no NULL yet.
-    let plan = planned(change, &Hints::default());
+    // Without a backfill or a default it is refused: a row holding NULL would fail it.
     assert_eq!(
-        plan.warnings,
+        refused(change, &Hints::default()),
         [
-            "`pipeline.code` becomes NOT NULL, which fails if a row holds NULL; add \
-          `#[watcher(backfill = \"<sql expression>\")]` to fill those rows"
+            "column `pipeline.code` becomes NOT NULL, and rows of `pipeline` that hold NULL have \
+          no value for it: `SET NOT NULL` would fail on the first one\n\
+          help: add `#[watcher(backfill = \"<sql expression>\")]` to the field (e.g. \
+          `backfill = \"''\"`), or give it a default, which fills those rows"
         ]
     );
 }
@@ -669,23 +670,32 @@ fn online_computed_fill_runs_in_batches_behind_a_not_valid_check() {
 #[test]
 fn online_tightening_checks_not_valid_then_sets_not_null_without_a_scan() {
     let change = "ALTER TABLE pipeline ALTER COLUMN code SET NOT NULL;";
-    let plan = planned(change, &online());
-    assert_eq!(
-        render(&plan.up),
+    // Without a fill, the first row holding NULL would fail it: refused.
+    assert_eq!(refused(change, &online()).len(), 1);
+    // A column that has a default is filled with it where it holds NULL.
+    let defaulted = "ALTER TABLE pipeline ALTER COLUMN code SET DEFAULT 'none'; \
+                     ALTER TABLE pipeline ALTER COLUMN code SET NOT NULL;";
+    let up = render(&planned(defaulted, &online()).up);
+    assert_eq!(up.matches("-- watcher:repeat").count(), 2, "{up}");
+    assert!(up.contains(&batch("pipeline", "code", "'none'")), "{up}");
+    // Filled by the backfill, the batches come first and again after the check.
+    let plan = planned(change, &online().backfill("pipeline", "code", "'none'"));
+    let up = render(&plan.up);
+    assert!(up.contains(
         "-- step: add check pipeline_code_not_null to pipeline, NOT VALID\n\
          BEGIN;\n\
          ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_not_null CHECK (code IS NOT NULL) NOT VALID;\n\
-         COMMIT;\n\n\
-         -- step: validate pipeline_code_not_null\n\
+         COMMIT;\n\n"
+    ));
+    assert!(up.ends_with(
+        "-- step: validate pipeline_code_not_null\n\
          ALTER TABLE pipeline VALIDATE CONSTRAINT pipeline_code_not_null;\n\n\
          -- step: set pipeline.code NOT NULL; drop constraint pipeline_code_not_null of pipeline\n\
          BEGIN;\n\
          ALTER TABLE pipeline ALTER COLUMN code SET NOT NULL;\n\
          ALTER TABLE pipeline DROP CONSTRAINT pipeline_code_not_null;\n\
          COMMIT;\n"
-    );
-    // With a backfill, the batches come first and again after the check.
-    let up = render(&planned(change, &online().backfill("pipeline", "code", "'none'")).up);
+    ));
     assert!(up.starts_with(&format!(
         "-- step: fill pipeline.code in batches\n{}",
         batch("pipeline", "code", "'none'")

@@ -445,7 +445,8 @@ fn every_problem_is_listed_at_once() {
         .problems
         .iter()
         .map(|p| match p {
-            Problem::MissingBackfill { column, .. } => column.as_str(),
+            Problem::MissingBackfill { column, .. }
+            | Problem::MissingTighteningFill { column, .. } => column.as_str(),
             Problem::Destructive { change, .. } => match change {
                 Destructive::DropTable { table } => table.as_str(),
                 Destructive::DropColumn { column, .. } => column.as_str(),
@@ -460,26 +461,38 @@ fn every_problem_is_listed_at_once() {
 }
 
 #[test]
-fn setting_not_null_on_an_existing_column_uses_the_backfill_or_warns() {
+fn setting_not_null_on_an_existing_column_uses_the_backfill_or_the_default_or_refuses() {
     let from = pipeline(vec![col("owner", SqlType::Text)]);
     let to = pipeline(vec![not_null("owner", SqlType::Text)]);
-    let plan_without = plan(&from, &to, &Hints::default()).expect("a warning only");
     assert_eq!(
-        plan_without.warnings,
+        problems(plan(&from, &to, &Hints::default())),
         [
-            "`pipeline.owner` becomes NOT NULL, which fails if a row holds NULL; add \
-          `#[watcher(backfill = \"<sql expression>\")]` to fill those rows"
+            "column `pipeline.owner` becomes NOT NULL, and rows of `pipeline` that hold NULL have \
+          no value for it: `SET NOT NULL` would fail on the first one\n\
+          help: add `#[watcher(backfill = \"<sql expression>\")]` to the field (e.g. \
+          `backfill = \"''\"`), or give it a default, which fills those rows"
         ]
     );
     let hints = Hints::default().backfill("pipeline", "owner", "'nobody'");
-    let plan = plan(&from, &to, &hints).expect("filled");
+    let plan_filled = plan(&from, &to, &hints).expect("filled");
     assert_eq!(
-        render(&plan.up),
+        render(&plan_filled.up),
         "\
 UPDATE pipeline SET owner = 'nobody' WHERE owner IS NULL;
 
 ALTER TABLE pipeline ALTER COLUMN owner SET NOT NULL;
 "
+    );
+    // The struct's default fills the rows that hold NULL when no backfill is given.
+    let mut with_default = not_null("owner", SqlType::Text);
+    with_default.default = Some(Expr::new("'unknown'"));
+    let to = pipeline(vec![with_default]);
+    let plan_defaulted = plan(&from, &to, &Hints::default()).expect("filled by the default");
+    assert!(
+        render(&plan_defaulted.up)
+            .contains("UPDATE pipeline SET owner = 'unknown' WHERE owner IS NULL;"),
+        "{}",
+        render(&plan_defaulted.up)
     );
 }
 
