@@ -146,6 +146,7 @@ impl Changes {
             Op::CreateSequence(_)
             | Op::SetSequenceOwner { .. }
             | Op::RenameSequence { .. }
+            | Op::AlterSequenceType { .. }
             | Op::DropSequence { .. }
             | Op::Backfill { .. }
             | Op::Comment(_)

@@ -59,6 +59,15 @@ pub enum Op {
         /// New name.
         to: String,
     },
+    /// `ALTER SEQUENCE name AS ty`: a sequence's type (and so its bounds) follows its
+    /// column's, keeping its current value. For a serial's sequence the model already says
+    /// it has the column's type, so this changes nothing there.
+    AlterSequenceType {
+        /// Sequence name.
+        name: String,
+        /// The new type.
+        ty: SqlType,
+    },
     /// `DROP SEQUENCE name`.
     DropSequence {
         /// Sequence name.
@@ -530,6 +539,21 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
                 }
             }
         }
+        Op::AlterSequenceType { name, ty } => if let Some(s) = schema.sequences.get_mut(name) {
+            s.ty = ty.clone();
+        } else if let Some(c) = schema.tables.values().flat_map(|t| &t.columns).find(
+            |c| matches!(&c.generated, Some(Generated::Serial { sequence }) if sequence == name),
+        ) {
+            if c.ty != *ty {
+                fail!(
+                    "sequence `{name}` of serial column `{}` must have its type `{}`",
+                    c.name,
+                    c.ty
+                );
+            }
+        } else {
+            fail!("sequence `{name}` does not exist");
+        },
         Op::DropSequence { name } => {
             if schema.sequences.remove(name).is_none() {
                 if serial_sequence_exists(schema, name) {

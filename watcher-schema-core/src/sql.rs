@@ -115,6 +115,10 @@ fn render_op(op: &Op) -> Vec<Chunk> {
             quote_ident(from),
             quote_ident(to)
         ))],
+        Op::AlterSequenceType { name, ty } => vec![stmt(format!(
+            "ALTER SEQUENCE {} AS {ty}",
+            quote_ident(name)
+        ))],
         Op::DropSequence { name } => vec![stmt(format!("DROP SEQUENCE {}", quote_ident(name)))],
         Op::CreateTable(table) => create_table(table),
         Op::DropTable { name } => vec![stmt(format!("DROP TABLE {}", quote_ident(name)))],

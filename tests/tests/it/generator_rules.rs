@@ -396,3 +396,41 @@ fn tightening_a_column_with_nulls_is_refused_without_a_fill_and_uses_the_default
         before
     );
 }
+
+/// integer → bigint on a serial key widens the sequence in place (`ALTER SEQUENCE ... AS
+/// bigint`): the next id is the one the sequence would have handed out, not max(id) + 1,
+/// so the ids of deleted rows never come back.
+#[test]
+fn a_serial_key_widened_to_bigint_keeps_its_sequence_value() {
+    let (db, from) = populated();
+    // Ids 496..500 are gone (the closure rows pointing at them first).
+    execute(
+        &db,
+        "DELETE FROM closure WHERE source > 495 OR target > 495; \
+         DELETE FROM pipeline WHERE id > 495;",
+    );
+    let to = declared(&from, "ALTER TABLE pipeline ALTER COLUMN id TYPE bigint;");
+    let plan = upgrade(&db, &from, &to, &Hints::default());
+    assert!(render(&plan.up).contains("ALTER SEQUENCE pipeline_id_seq AS bigint"));
+    let mut client = db.client();
+    let next: i64 = client
+        .query_one(
+            "INSERT INTO pipeline (name) VALUES ('after') RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(next, 501, "the sequence restarted instead of going on");
+    client
+        .batch_execute("DELETE FROM pipeline WHERE name = 'after'")
+        .unwrap();
+    downgrade(&db, &plan, &from);
+    let next: i32 = client
+        .query_one(
+            "INSERT INTO pipeline (name) VALUES ('back') RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(next, 502);
+}

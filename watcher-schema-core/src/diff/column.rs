@@ -29,8 +29,20 @@ pub(super) fn alter_column(
     let column = || to.name.clone();
     let table_name = || table.to_string();
     let retyped = cur.ty != to.ty;
-    // A serial's sequence has the column's type, so a serial that changes type is rebuilt.
-    let serial_retyped = retyped && matches!(cur.generated, Some(Generated::Serial { .. }));
+    // A serial that keeps its sequence and changes type takes the sequence along with
+    // `ALTER SEQUENCE ... AS`, which keeps its value (a rebuilt sequence would restart at
+    // max + 1 and hand out the ids of deleted rows again). Renamed too, it is rebuilt.
+    let kept_sequence = match (&cur.generated, &to.generated) {
+        (Some(Generated::Serial { sequence: a }), Some(Generated::Serial { sequence: b }))
+            if a == b =>
+        {
+            Some(a.clone())
+        }
+        _ => None,
+    };
+    let serial_retyped = retyped
+        && kept_sequence.is_none()
+        && matches!(cur.generated, Some(Generated::Serial { .. }));
 
     // 0. A serial whose sequence only changes name (its table or column was renamed).
     if let (Some(Generated::Serial { sequence: old }), Some(Generated::Serial { sequence: new })) =
@@ -90,6 +102,12 @@ pub(super) fn alter_column(
             using: using(&to.name, &cur.ty, &to.ty),
         });
         cur.ty = to.ty.clone();
+        if let Some(sequence) = &kept_sequence {
+            ops.push(Op::AlterSequenceType {
+                name: sequence.clone(),
+                ty: to.ty.clone(),
+            });
+        }
     }
 
     // 4. The default.

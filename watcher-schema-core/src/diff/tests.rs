@@ -498,18 +498,28 @@ fn serial_becomes_identity_and_back() {
 }
 
 #[test]
-fn serial_that_changes_type_gets_a_sequence_of_the_new_type() {
+fn serial_that_changes_type_takes_its_sequence_along_keeping_it() {
     let with = |ty: SqlType| {
         let mut t = table("t", vec![]);
         t.columns[0].ty = ty;
         schema(&[], vec![t])
     };
     let up = assert_round_trip(&with(SqlType::Integer), &with(SqlType::BigInt));
-    assert!(up.contains(&Op::CreateSequence(Sequence {
-        name: "t_id_seq".into(),
-        ty: SqlType::BigInt,
-        owned_by: None,
-    })));
+    assert_eq!(
+        up,
+        [
+            Op::AlterColumnType {
+                table: "t".into(),
+                column: "id".into(),
+                ty: SqlType::BigInt,
+                using: None,
+            },
+            Op::AlterSequenceType {
+                name: "t_id_seq".into(),
+                ty: SqlType::BigInt,
+            },
+        ]
+    );
 }
 
 #[test]

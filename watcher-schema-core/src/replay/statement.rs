@@ -515,11 +515,13 @@ fn alter_sequence(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps) -> PRe
             format!("sequence `{}` does not exist", name.value),
         ));
     }
-    if let Some((pos, _)) = options.ty {
-        return Err(p.error(
+    if let Some((pos, ty)) = options.ty {
+        steps.push((
             pos,
-            "changing a sequence's type with `ALTER SEQUENCE ... AS` is not supported by replay"
-                .to_string(),
+            Op::AlterSequenceType {
+                name: name.value.clone(),
+                ty,
+            },
         ));
     }
     let Some((pos, owned_by)) = options.owned_by else {
