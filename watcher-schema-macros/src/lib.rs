@@ -65,11 +65,12 @@ use proc_macro::TokenStream;
 /// | `foreign_key_name = "..."` | default: PostgreSQL's `<table>_<column>_fkey` |
 /// | `column = "name"` | the column's name when it differs from the field's |
 /// | `backfill = "<sql>"` | history: how existing rows are filled when the column becomes NOT NULL without a default (added nullable, `UPDATE`d, then `SET NOT NULL`) |
+/// | `using = "<sql>"` | history: how existing values convert when the column's type changes (`ALTER COLUMN ... TYPE ... USING <sql>`), in place of the generator's cast |
 /// | `renamed_from = "old"` | history: the column was called `old`; the generator writes `RENAME COLUMN` instead of drop + add |
 ///
 /// # History keys
 ///
-/// `backfill`, `renamed_from`, `allow_destructive(...)` and `online` change nothing in the schema the
+/// `backfill`, `using`, `renamed_from`, `allow_destructive(...)` and `online` change nothing in the schema the
 /// struct declares, so they never cause drift: they tell `watcher-schema revision
 /// --autogenerate` how to get there safely on a database that holds rows. A backfill may
 /// stay as documentation; a rename stays harmless once applied. `allow_destructive` names

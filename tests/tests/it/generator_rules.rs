@@ -434,3 +434,39 @@ fn a_serial_key_widened_to_bigint_keeps_its_sequence_value() {
         .get(0);
     assert_eq!(next, 502);
 }
+
+/// A type change whose values need a conversion the generator cannot guess takes it from
+/// `#[watcher(using = "...")]`: `'oui'`/`'non'` text becomes a boolean, on a table with rows.
+#[test]
+fn a_type_change_converts_values_with_the_using_attribute() {
+    let (db, from) = populated();
+    execute(
+        &db,
+        "UPDATE pipeline SET code = CASE WHEN id % 2 = 0 THEN 'oui' ELSE 'non' END;",
+    );
+    let to = declared(
+        &from,
+        "ALTER TABLE pipeline ALTER COLUMN code TYPE boolean USING code = 'oui';",
+    );
+    let change = Destructive::ChangeType {
+        table: "pipeline".into(),
+        column: "code".into(),
+    };
+    // The generator's own cast, `code::boolean`, fails on 'oui': the attribute's is used.
+    assert_eq!(
+        fails_with(
+            &db,
+            "ALTER TABLE pipeline ALTER COLUMN code TYPE boolean USING code::boolean"
+        ),
+        "22P02"
+    );
+    let hints = allow(change).using("pipeline", "code", "code = 'oui'");
+    let plan = upgrade(&db, &from, &to, &hints);
+    assert!(
+        render(&plan.up).contains("USING code = 'oui'"),
+        "{}",
+        render(&plan.up)
+    );
+    assert_eq!(count(&db, "pipeline", "code"), 250);
+    assert_eq!(count(&db, "pipeline", "NOT code"), 250);
+}

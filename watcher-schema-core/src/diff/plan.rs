@@ -18,6 +18,9 @@ pub struct Hints {
     /// `(table, column)` → the SQL expression that fills existing rows when the column
     /// becomes NOT NULL (`#[watcher(backfill = "...")]`).
     pub backfills: BTreeMap<(String, String), Expr>,
+    /// `(table, column)` → how existing values convert when the column's type changes
+    /// (`#[watcher(using = "...")]`), in place of the cast the generator would write.
+    pub usings: BTreeMap<(String, String), Expr>,
     /// `(table, old column)` → new column name (`#[watcher(renamed_from = "old")]`);
     /// `table` is the table's new name.
     pub column_renames: BTreeMap<(String, String), String>,
@@ -42,6 +45,13 @@ impl Hints {
     /// Fills existing rows of `table.column` with `expr` where it becomes NOT NULL.
     pub fn backfill(mut self, table: &str, column: &str, expr: &str) -> Hints {
         self.backfills
+            .insert((table.to_string(), column.to_string()), Expr::new(expr));
+        self
+    }
+
+    /// Existing values of `table.column` convert with `expr` when its type changes.
+    pub fn using(mut self, table: &str, column: &str, expr: &str) -> Hints {
+        self.usings
             .insert((table.to_string(), column.to_string()), Expr::new(expr));
         self
     }
@@ -903,15 +913,23 @@ impl Planner<'_> {
                     out.push(op);
                 }
                 Op::AlterColumnType {
-                    ref table,
-                    ref column,
-                    ..
+                    table,
+                    column,
+                    ty,
+                    using,
                 } => {
                     out.extend(confirmed(Destructive::ChangeType {
                         table: table.clone(),
                         column: column.clone(),
                     }));
-                    out.push(op);
+                    let key = (table.clone(), column.clone());
+                    let using = self.hints.usings.get(&key).cloned().or(using);
+                    out.push(Op::AlterColumnType {
+                        table,
+                        column,
+                        ty,
+                        using,
+                    });
                 }
                 Op::DropConstraint {
                     ref table,

@@ -191,6 +191,8 @@ pub struct FieldAttrs {
     pub column: Option<Spanned<String>>,
     /// `backfill = "<sql>"`.
     pub backfill: Option<Spanned<String>>,
+    /// `using = "<sql>"`.
+    pub using: Option<Spanned<String>>,
     /// `renamed_from = "old_column"`.
     pub renamed_from: Option<Spanned<String>>,
 }
@@ -748,6 +750,10 @@ fn field_key(cx: &Ctxt, attrs: &mut FieldAttrs, meta: &ParseNestedMeta) -> syn::
         // backfill = "left(md5(name), 20)"
         let lit = sql_str(meta, keys::BACKFILL)?;
         set_once(cx, meta, keys::BACKFILL, &mut attrs.backfill, lit);
+    } else if meta.path == keys::USING {
+        // using = "code = 'yes'"
+        let lit = sql_str(meta, keys::USING)?;
+        set_once(cx, meta, keys::USING, &mut attrs.using, lit);
     } else if meta.path == keys::RENAMED_FROM {
         // renamed_from = "old_column"
         let lit = name_str(meta, keys::RENAMED_FROM)?;

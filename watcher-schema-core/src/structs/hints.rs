@@ -19,6 +19,9 @@ pub fn collect(tables: &[Table], enums: &[Enum], mut hints: Hints) -> Hints {
         }
         for field in &table.fields {
             let key = (table.name.clone(), field.column.clone());
+            if let Some(using) = &field.attrs.using {
+                hints.usings.insert(key.clone(), Expr::new(&using.value));
+            }
             if let Some(fill) = &field.attrs.backfill {
                 hints.backfills.insert(key, Expr::new(&fill.value));
             }

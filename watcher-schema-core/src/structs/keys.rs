@@ -98,6 +98,8 @@ pub const COLUMN: Symbol = Symbol("column");
 
 /// `backfill = "<sql expr>"`: what existing rows get when the column becomes NOT NULL.
 pub const BACKFILL: Symbol = Symbol("backfill");
+/// `using = "<sql expr>"`: how existing values convert when the column's type changes.
+pub const USING: Symbol = Symbol("using");
 /// `renamed_from = "old"`: the column's or table's name before a rename.
 pub const RENAMED_FROM: Symbol = Symbol("renamed_from");
 /// `allow_destructive(...)`: the data-losing changes the user confirms.
@@ -154,6 +156,7 @@ pub const FIELD_KEYS: &[Symbol] = &[
     FOREIGN_KEY_NAME,
     COLUMN,
     BACKFILL,
+    USING,
     RENAMED_FROM,
 ];
 /// Keys of `#[watcher_enum(...)]`.
