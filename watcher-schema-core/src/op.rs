@@ -68,6 +68,18 @@ pub enum Op {
         /// The new type.
         ty: SqlType,
     },
+    /// A way back's stop sign, first in a down migration: fails, before anything else runs,
+    /// when `table` holds a row (one whose `null_column` is NULL, when given), since nothing
+    /// can give that row a value the restored constraints accept. Changes no schema; written
+    /// as a `DO` block that raises `reason`.
+    RefuseIfRows {
+        /// Table name.
+        table: String,
+        /// Only rows where this column is NULL count.
+        null_column: Option<String>,
+        /// What cannot come back, and what to do instead.
+        reason: String,
+    },
     /// `DROP SEQUENCE name`.
     DropSequence {
         /// Sequence name.
@@ -538,6 +550,9 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
                     c.default = Some(new.clone());
                 }
             }
+        }
+        Op::RefuseIfRows { table: t, .. } => {
+            table(schema, t)?;
         }
         Op::AlterSequenceType { name, ty } => if let Some(s) = schema.sequences.get_mut(name) {
             s.ty = ty.clone();

@@ -115,6 +115,23 @@ fn render_op(op: &Op) -> Vec<Chunk> {
             quote_ident(from),
             quote_ident(to)
         ))],
+        Op::RefuseIfRows {
+            table,
+            null_column,
+            reason,
+        } => {
+            let filter = null_column
+                .as_ref()
+                .map(|c| format!(" WHERE {} IS NULL", quote_ident(c)))
+                .unwrap_or_default();
+            vec![stmt(format!(
+                "DO $guard$\nBEGIN\n  IF EXISTS (SELECT 1 FROM {}{filter}) THEN\n    \
+                 RAISE EXCEPTION {};\n  END IF;\nEND\n$guard$",
+                quote_ident(table),
+                // RAISE formats `%`: a literal one is written `%%`.
+                quote_literal(&reason.replace('%', "%%"))
+            ))]
+        }
         Op::AlterSequenceType { name, ty } => vec![stmt(format!(
             "ALTER SEQUENCE {} AS {ty}",
             quote_ident(name)

@@ -470,3 +470,34 @@ fn a_type_change_converts_values_with_the_using_attribute() {
     assert_eq!(count(&db, "pipeline", "code"), 250);
     assert_eq!(count(&db, "pipeline", "NOT code"), 250);
 }
+
+/// The way back of a dropped NOT NULL unique column cannot fill the rows the table holds
+/// with one value: it stops first, with what to do, and changes nothing (before, it filled
+/// `''` and failed on the second row); on an empty table it restores the column.
+#[test]
+fn a_down_that_cannot_restore_a_unique_column_stops_before_touching_anything() {
+    let (db, _) = populated();
+    execute(
+        &db,
+        "ALTER TABLE pipeline ADD COLUMN slug text; \
+         UPDATE pipeline SET slug = 's' || id; \
+         ALTER TABLE pipeline ALTER COLUMN slug SET NOT NULL; \
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_slug_key UNIQUE (slug);",
+    );
+    let from = catalog(&db);
+    let to = declared(&from, "ALTER TABLE pipeline DROP COLUMN slug;");
+    let plan = upgrade(&db, &from, &to, &allow(drop_column("slug")));
+    let down = render(&plan.down);
+    assert!(
+        down.starts_with("DO $guard$"),
+        "the guard runs first: {down}"
+    );
+    let error = run(&db, &down, plan.run_in_transaction).expect_err("the guard stops it");
+    assert!(
+        error.contains("cannot downgrade: column `pipeline.slug` comes back NOT NULL and unique"),
+        "{error}"
+    );
+    assert_shape("the schema the upgrade left", &to, &db);
+    execute(&db, "DELETE FROM closure; DELETE FROM pipeline;");
+    downgrade(&db, &plan, &from);
+}

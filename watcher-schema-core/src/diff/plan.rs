@@ -364,6 +364,7 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
         hints,
         problems: Vec::new(),
         warnings: Vec::new(),
+        down_guards: Vec::new(),
     };
     let (renames, start) = cx.renames(from, to);
     let changes = destructive_changes(&start, to);
@@ -464,6 +465,8 @@ struct Planner<'h> {
     hints: &'h Hints,
     problems: Vec<Problem>,
     warnings: Vec<String>,
+    /// Stop signs the way back opens with: rows no value can be restored into.
+    down_guards: Vec<Op>,
 }
 
 /// Drops and adds that look like renames the hints do not mention.
@@ -604,6 +607,23 @@ fn destructive_changes(from: &Schema, to: &Schema) -> Vec<(Destructive, String)>
 }
 
 /// A column PostgreSQL cannot add to a table with rows as it stands.
+/// Why one value cannot fill `column` in every row: the constraint it is under.
+fn constrained(schema: &Schema, table: &str, column: &str) -> Option<&'static str> {
+    let t = schema.table(table)?;
+    let has = |columns: &[String]| columns.iter().any(|c| c == column);
+    if t.primary_key.as_ref().is_some_and(|pk| has(&pk.columns)) {
+        Some("part of the primary key")
+    } else if t.uniques.values().any(|u| has(&u.columns))
+        || t.indexes.values().any(|i| i.unique && has(&i.columns))
+    {
+        Some("unique")
+    } else if t.foreign_keys.values().any(|fk| has(&fk.columns)) {
+        Some("under a foreign key")
+    } else {
+        None
+    }
+}
+
 fn needs_fill(column: &Column) -> bool {
     !column.nullable && column.default.is_none() && column.generated.is_none()
 }
@@ -981,7 +1001,8 @@ impl Planner<'_> {
         for op in ops {
             match op {
                 Op::AddColumn { table, column } => {
-                    let fill = needs_fill(&column).then(|| self.restore_value(to, &table, &column));
+                    let fill =
+                        needs_fill(&column).then(|| self.restore_value(to, &table, &column, false));
                     match fill.flatten() {
                         Some(value) => {
                             out.push(Op::Comment(format!(
@@ -1051,7 +1072,9 @@ impl Planner<'_> {
                 } => {
                     // Rows may have gained NULLs since the upgrade; the way back must not fail.
                     let restored = to.tables.get(table).and_then(|t| t.column(column));
-                    if let Some(value) = restored.and_then(|c| self.restore_value(to, table, c)) {
+                    if let Some(value) =
+                        restored.and_then(|c| self.restore_value(to, table, c, true))
+                    {
                         out.push(Op::Comment(format!(
                             "rows that hold NULL in `{table}.{column}` get {value}"
                         )));
@@ -1096,13 +1119,54 @@ impl Planner<'_> {
                 other => out.push(self.index_concurrency(other, from)),
             }
         }
-        out
+        // The guards run first, on the tables as the upgrade left them.
+        let mut guarded: Vec<Op> = std::mem::take(&mut self.down_guards)
+            .into_iter()
+            .filter(
+                |g| matches!(g, Op::RefuseIfRows { table, .. } if from.tables.contains_key(table)),
+            )
+            .collect();
+        guarded.extend(out);
+        guarded
     }
 
     /// What existing rows get when `column` comes back NOT NULL: its default, or a typed zero.
-    fn restore_value(&mut self, schema: &Schema, table: &str, column: &Column) -> Option<Expr> {
+    /// A column under a primary key, unique constraint or index, or a foreign key takes no
+    /// one value in every row: the way back then opens with a guard that stops it, before
+    /// anything runs, when rows would need one (`null_only`: those holding NULL).
+    fn restore_value(
+        &mut self,
+        schema: &Schema,
+        table: &str,
+        column: &Column,
+        null_only: bool,
+    ) -> Option<Expr> {
         if let Some(default) = &column.default {
             return Some(default.clone());
+        }
+        if let Some(why) = constrained(schema, table, &column.name) {
+            let rows = if null_only {
+                format!("rows of `{table}` that hold NULL in `{}`", column.name)
+            } else {
+                format!("the rows `{table}` holds")
+            };
+            self.down_guards.push(Op::RefuseIfRows {
+                table: table.to_string(),
+                null_column: null_only.then(|| column.name.clone()),
+                reason: format!(
+                    "cannot downgrade: column `{table}.{}` comes back NOT NULL and {why}, and \
+                     no value fills {rows}; nothing was changed. Empty them, or edit this \
+                     down.sql to fill the column with values the constraints accept",
+                    column.name
+                ),
+            });
+            self.warnings.push(format!(
+                "on the way down `{table}.{}` comes back NOT NULL and {why}: no one value \
+                 fills existing rows, so the downgrade stops before it changes anything when \
+                 `{table}` has such rows",
+                column.name
+            ));
+            return None;
         }
         let labels = match &column.ty {
             SqlType::Enum(name) => schema.enums.get(name).map(|e| e.labels.as_slice()),

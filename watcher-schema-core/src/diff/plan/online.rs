@@ -514,6 +514,7 @@ fn repeatable(op: &Op) -> bool {
         | Op::IfExists(_)
         | Op::BackfillBatch { .. }
         | Op::Backfill { .. }
+        | Op::RefuseIfRows { .. }
         | Op::ValidateConstraint { .. } => true,
         Op::CreateIndex { concurrently, .. } | Op::DropIndex { concurrently, .. } => *concurrently,
         _ => false,
@@ -564,6 +565,9 @@ fn describe(op: &Op) -> String {
             }
         ),
         Op::IfExists(inner) => describe(inner),
+        Op::RefuseIfRows { table, .. } => {
+            format!("stop before anything changes if {table} has rows nothing can be restored into")
+        }
         Op::Transaction(ops) => match ops.as_slice() {
             [Op::RenameIndex { from: name, .. }, Op::RenameIndex { from: new, .. }] => {
                 format!("swap {new} in as {name}")
