@@ -48,3 +48,6 @@ pub mod drift {}
 
 #[doc = include_str!("docs/boot.md")]
 pub mod boot {}
+
+#[doc = include_str!("docs/large_schemas.md")]
+pub mod large_schemas {}
