@@ -7,6 +7,7 @@
 #   MIGRATIONS=M   the chain has M migrations, each creating the next N/M tables (default 10)
 #   SAME_QUERY=all_tables   give `schema!` that switch (the pre-issue-13 behaviour; slow)
 #   PER_MODULE=P   tables per module file of the generated crate (default 10)
+#   HAND=0         skip the hand-written crate (its columns then read 0)
 #   WORK=dir       keep the generated crates there (default: a temporary directory)
 #
 # Per N it prints: the CLI's `revision --autogenerate` (the slowest of the M runs) and
@@ -166,7 +167,8 @@ EOF
   cp Cargo.lock "$hand/Cargo.lock"
 
   # Assigned first, so that a failed build stops the script (set -e).
-  hand_figures=$(crate_figures "$hand" scale-hand src/models.rs)
+  hand_figures="0 0 0"
+  [ "${HAND:-1}" = 0 ] || hand_figures=$(crate_figures "$hand" scale-hand src/models.rs)
   ours_figures=$(crate_figures "$ours" scale-ours src/g00.rs)
   read -r hc hm hi <<<"$hand_figures"
   read -r oc om oi <<<"$ours_figures"
@@ -178,10 +180,10 @@ printf '%6s | %9s %9s | %9s %8s %9s | %9s %8s %9s | %6s\n' tables "revision" "ch
 for r in "${results[@]}"; do
   read -r n w c hc hm hi oc om oi <<<"$r"
   printf '%6d | %9.2f %9.2f | %9.1f %8d %9.1f | %9.1f %8d %9.1f | %6.2f\n' \
-    "$n" "$w" "$c" "$hc" "$hm" "$hi" "$oc" "$om" "$oi" "$(echo "$oc / $hc" | bc -l)"
+    "$n" "$w" "$c" "$hc" "$hm" "$hi" "$oc" "$om" "$oi" "$(echo "if ($hc > 0) $oc / $hc else 0" | bc -l)"
 done
 # Build time ~ tables^k between the first and the last size.
-if [ ${#results[@]} -ge 2 ]; then
+if [ ${#results[@]} -ge 2 ] && [ "${HAND:-1}" != 0 ]; then
   read -r n1 _ _ h1 _ _ o1 _ _ <<<"${results[0]}"
   read -r n2 _ _ h2 _ _ o2 _ _ <<<"${results[-1]}"
   printf 'exponent (clean build ~ tables^k, %d → %d tables): ours %.2f, hand-written %.2f\n' \
