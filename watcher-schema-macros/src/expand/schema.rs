@@ -165,11 +165,15 @@ impl Parse for SchemaInput {
                     return Err(repeated());
                 }
             } else {
+                let known: Vec<String> = keys::SCHEMA_KEYS
+                    .iter()
+                    .map(|k| format!("`{k} = \"...\";`"))
+                    .collect();
                 return Err(syn::Error::new(
                     key.span(),
                     format!(
-                        "unknown key `{key}` in `schema!`\nhelp: the keys are {}, each ending in `;`, before the table modules",
-                        keys::list(keys::SCHEMA_KEYS)
+                        "unknown key `{key}` in `schema!`\nhelp: the keys are {}, before the table modules",
+                        known.join(", ")
                     ),
                 ));
             }

@@ -247,7 +247,7 @@ fn schema_reads_its_migrations_key() {
     let output = schema(quote!(dir = "x"; a::t), &load);
     assert_eq!(
         errors(&output),
-        ["unknown key `dir` in `schema!`\nhelp: the keys are `migrations`, `same_query`, each ending in `;`, before the table modules"]
+        ["unknown key `dir` in `schema!`\nhelp: the keys are `migrations = \"...\";`, `same_query = \"...\";`, before the table modules"]
     );
 }
 
