@@ -19,6 +19,7 @@ fn ui() {
         "attr",
         "types",
         "schema",
+        "same-query",
         "drift-table",
         "drift-column",
         "drift-type",

@@ -10,18 +10,21 @@ use std::sync::Arc;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
-use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned as _;
-use syn::{parse_quote, Ident, LitByteStr, LitStr, Token};
+use syn::{parse_quote, Ident, LitByteStr, Token};
 use watcher_schema_core::head::HeadModel;
 use watcher_schema_core::model;
+use watcher_schema_core::structs;
 use watcher_schema_core::structs::ast::{Enum, Field, RustTy, Table};
 use watcher_schema_core::structs::attr::{self, Reference, Spanned};
-use watcher_schema_core::structs::{self, keys};
 
 use crate::drift;
 use crate::tokens::{ident, DieselType};
+
+mod schema;
+
+pub use schema::schema;
 
 /// Where an expansion gets the migration model: `load::load` in the compiler, a fixed
 /// model in tests. The argument is the `migrations = "..."` value, if any.
@@ -94,64 +97,6 @@ pub fn watcher_enum(args: TokenStream, input: TokenStream, load: Loader) -> Toke
     match loaded.model.and_then(|m| drift::check_enum(&parsed, &m)) {
         Ok(()) => code,
         Err(err) => with_errors(code, err),
-    }
-}
-
-/// `schema! { [migrations = "dir";] module::path, ... }`.
-pub fn schema(input: TokenStream, load: Loader) -> TokenStream {
-    let input: SchemaInput = match syn::parse2(input) {
-        Ok(input) => input,
-        Err(err) => return err.to_compile_error(),
-    };
-    let tables: Vec<(String, &syn::Path)> = input
-        .tables
-        .iter()
-        .map(|path| {
-            let name = path
-                .segments
-                .last()
-                .map(|s| s.ident.to_string())
-                .unwrap_or_default();
-            (name, path)
-        })
-        .collect();
-    let migrations = input.migrations.as_ref().map(|lit| Spanned {
-        value: lit.value(),
-        span: lit.span(),
-    });
-    let loaded = load(migrations.as_ref());
-    let code = with_tracked(schema_code(&tables), &loaded.files);
-    match loaded.model.and_then(|m| drift::check_schema(&tables, &m)) {
-        Ok(()) => code,
-        Err(err) => with_errors(code, err),
-    }
-}
-
-/// The arguments of `schema!`.
-pub struct SchemaInput {
-    migrations: Option<LitStr>,
-    tables: Punctuated<syn::Path, Token![,]>,
-}
-
-impl Parse for SchemaInput {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let migrations = if input.peek(Ident) && input.peek2(Token![=]) {
-            let key: Ident = input.parse()?;
-            if key != keys::MIGRATIONS {
-                return Err(syn::Error::new(
-                    key.span(),
-                    format!("unknown key `{key}` in `schema!`\nhelp: the only key is `migrations = \"dir\";`, before the table modules"),
-                ));
-            }
-            input.parse::<Token![=]>()?;
-            let dir: LitStr = input.parse()?;
-            input.parse::<Token![;]>()?;
-            Some(dir)
-        } else {
-            None
-        };
-        let tables = Punctuated::parse_terminated(input)?;
-        Ok(SchemaInput { migrations, tables })
     }
 }
 
@@ -604,33 +549,6 @@ fn enum_code(parsed: &Enum) -> TokenStream {
                     }
                 }
             }
-        };
-    }
-}
-
-/// `allow_tables_to_appear_in_same_query!` over module paths: Diesel's macro takes
-/// identifiers, so each path is imported under a local name inside a `const` block. A table
-/// listed twice is an error of its own; it is named once here so Diesel's impls do not
-/// conflict on top of it.
-fn schema_code(tables: &[(String, &syn::Path)]) -> TokenStream {
-    // const _: () = {
-    //     use pipelines::pipeline as __watcher_table_0;
-    //     ::diesel::allow_tables_to_appear_in_same_query!(__watcher_table_0, ...,);
-    // (the trailing comma matches Diesel's rule for a single table)
-    // };
-    let paths: Vec<&syn::Path> = tables
-        .iter()
-        .enumerate()
-        .filter(|(i, (name, _))| !tables[..*i].iter().any(|(other, _)| other == name))
-        .map(|(_, (_, path))| *path)
-        .collect();
-    let aliases: Vec<Ident> = (0..paths.len())
-        .map(|i| format_ident!("__watcher_table_{}", i))
-        .collect();
-    quote! {
-        const _: () = {
-            #(use #paths as #aliases;)*
-            ::diesel::allow_tables_to_appear_in_same_query!(#(#aliases,)*);
         };
     }
 }

@@ -147,17 +147,35 @@ pub fn watcher_enum(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 /// The input of `schema!`: every table module of the schema (last segment = table name),
-/// once per crate.
+/// once per crate, and the groups of tables queried together.
 ///
-/// Compiled examples: the [guide] (a first schema) and its chapter on [drift] (a table
-/// left out).
+/// Compiled examples: the [guide] (a first schema), its chapter on [drift] (a table left
+/// out) and on [large schemas] (groups, the switch, the error of a missing pair).
 ///
 /// [guide]: ../watcher_schema/guide/index.html
 /// [drift]: ../watcher_schema/guide/drift/index.html
+/// [large schemas]: ../watcher_schema/guide/large_schemas/index.html
 ///
-/// Generates Diesel's `allow_tables_to_appear_in_same_query!` for all of them, and checks
-/// the list against the migrations: a table the migrations have but no module listed, or a
-/// listed table the migrations lack, is a compile error. `migrations = "dir";` may come first.
+/// ```text
+/// schema! {
+///     migrations = "dir";          // optional, as on #[watcher_table]
+///     same_query = "all_tables";   // optional: "fk_related_tables" (default), "all_tables", "none"
+///     pipelines::pipeline,
+///     lineage::address,
+///     group(pipeline, address),    // tables, by name, that may appear in one query
+/// }
+/// ```
+///
+/// Writes what Diesel's `allow_tables_to_appear_in_same_query!` writes, pair by pair and
+/// without recursion (so no `recursion_limit`), for: tables linked by foreign keys in the
+/// migrations, directly or through other tables (Diesel CLI's `fk_related_tables`); every
+/// pair within each `group(...)`; or, with `same_query = "all_tables"`, every pair. A query
+/// naming two tables with no such pair fails with Diesel's error that
+/// `a::table: TableNotEqual<b::table>` is not satisfied; add `group(a, b)`.
+///
+/// Checks the list against the migrations: a table the migrations have but no module
+/// listed, or a listed table the migrations lack, is a compile error, as is a group naming
+/// a table the list lacks.
 #[proc_macro]
 pub fn schema(input: TokenStream) -> TokenStream {
     expand::schema(input.into(), &load::load).into()

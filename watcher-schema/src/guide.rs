@@ -69,3 +69,6 @@ pub mod diagram {}
 )]
 #[doc = include_str!("docs/adding_a_table_3.md")]
 pub mod adding_a_table {}
+
+#[doc = include_str!("docs/large_schemas.md")]
+pub mod large_schemas {}

@@ -12,6 +12,8 @@ use watcher_schema_core::chain::{write_migration, Chain, ChainError, Migration, 
 use watcher_schema_core::compare::{compare, Expected, Sides};
 use watcher_schema_core::diff::{plan, Hints, Plan};
 use watcher_schema_core::lint::{lint_migration, OFFLINE_MARKER};
+use watcher_schema_core::model::Schema;
+use watcher_schema_core::replay::replay;
 use watcher_schema_core::sql::render;
 
 use super::Context;
@@ -30,6 +32,8 @@ pub(super) fn run(ctx: &Context, args: &RevisionArgs) -> Result<(), CliError> {
         None => chain.new_version(SystemTime::now()),
     };
     let message = args.message.trim();
+    // With --autogenerate: the head model and the structs' schema, each computed once.
+    let mut generated_from: Option<(Schema, Schema)> = None;
     let (up_sql, down_sql, run_in_transaction) = if args.autogenerate {
         let flags = Hints {
             allow_destructive: args.allow_destructive,
@@ -51,7 +55,9 @@ pub(super) fn run(ctx: &Context, args: &RevisionArgs) -> Result<(), CliError> {
             eprintln!("{} {warning}", Styles::detect_stderr().warn("warning:"));
         }
         let (up, down) = migration_sql(message, &plan);
-        (up, down, plan.run_in_transaction)
+        let run_in_transaction = plan.run_in_transaction;
+        generated_from = Some((current, desired));
+        (up, down, run_in_transaction)
     } else {
         (
             format!("-- {message}\n-- write the SQL that applies this change here\n"),
@@ -69,9 +75,9 @@ pub(super) fn run(ctx: &Context, args: &RevisionArgs) -> Result<(), CliError> {
     };
 
     let dir = write_migration(&project.migrations, &spec)?;
-    if args.autogenerate {
-        verify(&project.migrations, &project.schema_src, &dir)?;
-        warn_risky_statements(&chain, spec, dir.clone())?;
+    if let Some((current, desired)) = generated_from {
+        verify(&project.migrations, &current, &desired, &dir)?;
+        warn_risky_statements(&current, spec, dir.clone())?;
     }
     println!(
         "{} {} (up.sql, down.sql, metadata.toml)",
@@ -103,12 +109,25 @@ pub fn migration_sql(message: &str, plan: &Plan) -> (String, String) {
     )
 }
 
-/// Replays the chain with the new migration and holds it equal to the structs: a generator
-/// bug must not leave a migration behind that builds something else. On a mismatch the new
-/// directory is removed and the differences reported.
-fn verify(migrations: &Path, schema_src: &Path, dir: &Path) -> Result<(), CliError> {
-    let desired = Sources::read(schema_src)?.schema()?;
-    let replayed = Chain::load(migrations).and_then(|c| c.schema_at_head());
+/// Replays the chain with the new migration and holds it equal to the structs (`desired`):
+/// a generator bug must not leave a migration behind that builds something else. The chain
+/// is read again from disk, so the new directory must link to it; the migrations before it
+/// are the ones `head` (their replay) came from, so only the new one is replayed onto it.
+/// On a mismatch the new directory is removed and the differences reported.
+fn verify(migrations: &Path, head: &Schema, desired: &Schema, dir: &Path) -> Result<(), CliError> {
+    let replayed = Chain::load(migrations).and_then(|chain| {
+        let mut model = head.clone();
+        if let Some(new) = chain.migrations().last() {
+            let origin = new.dir.join("up.sql");
+            replay(&mut model, &new.up_sql, &origin.display().to_string()).map_err(|source| {
+                ChainError::Replay {
+                    dir: new.dir.clone(),
+                    source,
+                }
+            })?;
+        }
+        Ok(model)
+    });
     let problems = match replayed {
         Ok(model) => {
             // Held to the structs' rules, worded as between two schemas (no `revision` fix).
@@ -116,7 +135,7 @@ fn verify(migrations: &Path, schema_src: &Path, dir: &Path) -> Result<(), CliErr
                 actual: "the generated migration".into(),
                 expected: Expected::Schema("the structs".into()),
             };
-            compare(&model, &desired, &Expected::Structs).messages(&sides)
+            compare(&model, desired, &Expected::Structs).messages(&sides)
         }
         Err(e) => vec![e.to_string()],
     };
@@ -134,9 +153,13 @@ fn verify(migrations: &Path, schema_src: &Path, dir: &Path) -> Result<(), CliErr
 }
 
 /// Prints lint's findings on the new migration as warnings: what the generated SQL does
-/// that is risky on a populated database, and the safer form. `chain` is the chain before it.
-fn warn_risky_statements(chain: &Chain, spec: NewMigration, dir: PathBuf) -> Result<(), CliError> {
-    let before = chain.schema_at_head()?;
+/// that is risky on a populated database, and the safer form. `before` is the head model
+/// before it.
+fn warn_risky_statements(
+    before: &Schema,
+    spec: NewMigration,
+    dir: PathBuf,
+) -> Result<(), CliError> {
     let migration = Migration {
         version: spec.version,
         name: spec.name,
@@ -146,7 +169,7 @@ fn warn_risky_statements(chain: &Chain, spec: NewMigration, dir: PathBuf) -> Res
         down_sql: spec.down_sql,
         run_in_transaction: spec.run_in_transaction,
     };
-    let findings = lint_migration(&before, &migration)
+    let findings = lint_migration(before, &migration)
         .map_err(|source| CliError::Chain(ChainError::Replay { dir, source }))?;
     for finding in &findings {
         eprintln!(
@@ -158,9 +181,6 @@ fn warn_risky_statements(chain: &Chain, spec: NewMigration, dir: PathBuf) -> Res
     Ok(())
 }
 
-/// Orders the columns of `desired`'s tables as `replayed` has them. A column added by a
-/// later migration is physically last while its field may sit anywhere in the struct; no
-/// migration can (or needs to) move it, so field order is not a difference here.
 /// `-m "Add pipeline.owner"` → `add_pipeline_owner`: lower case, runs of anything other than
 /// letters and digits become one `_`.
 fn migration_name(message: &str) -> Result<String, CliError> {

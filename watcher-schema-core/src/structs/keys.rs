@@ -58,6 +58,11 @@ pub const UNIQUE: Symbol = Symbol("unique");
 pub const CHECK: Symbol = Symbol("check");
 /// `migrations = "dir"`: where the macro reads the migration chain itself.
 pub const MIGRATIONS: Symbol = Symbol("migrations");
+/// `same_query = "fk_related_tables" | "all_tables" | "none";` in `schema!`: which tables
+/// Diesel may use in one query (Diesel CLI's `allow_tables_to_appear_in_same_query_config`).
+pub const SAME_QUERY: Symbol = Symbol("same_query");
+/// `group(a, b)` in `schema!`: tables queried together beyond the foreign keys.
+pub const GROUP: Symbol = Symbol("group");
 /// `columns(a, b, "lower(name)")`.
 pub const COLUMNS: Symbol = Symbol("columns");
 /// `include(a, b)`.
@@ -165,6 +170,8 @@ pub const ENUM_KEYS: &[Symbol] = &[NAME, RENAME_ALL, MIGRATIONS, ALLOW_DESTRUCTI
 pub const TABLE_DESTRUCTIVE_KEYS: &[Symbol] = &[DROP_COLUMN, CHANGE_TYPE, CHANGE_PRIMARY_KEY];
 /// Keys inside an enum's `allow_destructive(...)`.
 pub const ENUM_DESTRUCTIVE_KEYS: &[Symbol] = &[REMOVE_LABEL];
+/// Keys of `schema!`, before its table modules.
+pub const SCHEMA_KEYS: &[Symbol] = &[MIGRATIONS, SAME_QUERY];
 /// Keys of `#[watcher(...)]` on an enum variant.
 pub const VARIANT_KEYS: &[Symbol] = &[RENAME];
 

@@ -247,7 +247,119 @@ fn schema_reads_its_migrations_key() {
     let output = schema(quote!(dir = "x"; a::t), &load);
     assert_eq!(
         errors(&output),
-        ["unknown key `dir` in `schema!`\nhelp: the only key is `migrations = \"dir\";`, before the table modules"]
+        ["unknown key `dir` in `schema!`\nhelp: the keys are `migrations = \"...\";`, `same_query = \"...\";`, before the table modules"]
+    );
+}
+
+/// Tables `a` ← `b` ← `c` linked by foreign keys, `d` ← `e` likewise, `f` alone.
+fn components_model() -> Arc<HeadModel> {
+    model_of(
+        quote! {
+            #[watcher_table] pub struct A { #[watcher(primary_key)] pub id: i32 }
+            #[watcher_table] pub struct B {
+                #[watcher(primary_key)] pub id: i32,
+                #[watcher(references = A)] pub a_id: i32,
+            }
+            #[watcher_table] pub struct C {
+                #[watcher(primary_key)] pub id: i32,
+                #[watcher(references = B)] pub b_id: i32,
+            }
+            #[watcher_table] pub struct D { #[watcher(primary_key)] pub id: i32 }
+            #[watcher_table] pub struct E {
+                #[watcher(primary_key)] pub id: i32,
+                #[watcher(references = D)] pub d_id: i32,
+            }
+            #[watcher_table] pub struct F { #[watcher(primary_key)] pub id: i32 }
+        },
+        "1",
+    )
+}
+
+/// The pairs an expansion allows, as "left-right" table aliases' indices.
+fn allowed(output: &TokenStream) -> Vec<String> {
+    let text = output.to_string();
+    let mut pairs = Vec::new();
+    // The first impl of each pair: `TableNotEqual < __watcher_table_i :: table > for __watcher_table_j :: table { }`.
+    for part in text
+        .split("impl :: diesel :: query_source :: TableNotEqual < __watcher_table_")
+        .skip(1)
+    {
+        let Some((left, rest)) = part.split_once(" :: table > for __watcher_table_") else {
+            continue;
+        };
+        let Some((right, _)) = rest.split_once(" :: table") else {
+            continue;
+        };
+        if let (Ok(l), Ok(r)) = (left.parse::<usize>(), right.parse::<usize>()) {
+            if l >= r {
+                continue;
+            }
+            pairs.push(format!("{left}-{right}"));
+        }
+    }
+    pairs
+}
+
+#[test]
+fn schema_allows_tables_linked_by_foreign_keys_and_named_groups() {
+    let model = components_model();
+    // Components {a, b, c} and {d, e}; `f` alone; the group adds the pairs among its own
+    // tables (c-d, c-f, d-f), not their components'.
+    let input = quote!(a, b, c, d, e, f, group(f, c, d));
+    let output = schema(input, &loader(Arc::clone(&model)));
+    assert_eq!(errors(&output), Vec::<String>::new());
+    assert_eq!(
+        allowed(&output),
+        ["0-1", "0-2", "1-2", "2-3", "2-5", "3-4", "3-5"]
+    );
+
+    let output = schema(
+        quote!(same_query = "all_tables"; a, b, c, d),
+        &loader(Arc::clone(&model)),
+    );
+    assert_eq!(allowed(&output), ["0-1", "0-2", "0-3", "1-2", "1-3", "2-3"]);
+    let output = schema(
+        quote!(same_query = "none"; a, b, c, d, e, f, group(a, f)),
+        &loader(Arc::clone(&model)),
+    );
+    assert_eq!(allowed(&output), ["0-5"]);
+}
+
+#[test]
+fn schema_rejects_groups_of_unlisted_tables_and_bad_keys() {
+    let model = components_model();
+    let output = schema(
+        quote!(a, b, c, d, e, f, group(a, nope, a), group(f)),
+        &loader(Arc::clone(&model)),
+    );
+    assert_eq!(
+        errors(&output),
+        [
+            "table `nope` is not listed in `schema!`\nhelp: a group names tables of this `schema!` by their module's last segment",
+            "table `a` is named twice in this group",
+            "a group names at least two tables\nhelp: `group(a, b)` lets tables `a` and `b` appear in one query",
+        ]
+    );
+    // The valid rest is still generated: the components, and nothing from the bad groups.
+    assert_eq!(allowed(&output), ["0-1", "0-2", "1-2", "3-4"]);
+
+    let output = schema(quote!(same_query = "fk"; a), &loader(Arc::clone(&model)));
+    assert_eq!(
+        errors(&output),
+        ["unknown `same_query` value `fk`\nhelp: one of `\"fk_related_tables\"`, `\"all_tables\"`, `\"none\"`"]
+    );
+    let output = schema(
+        quote!(same_query = "none"; same_query = "none"; a),
+        &loader(Arc::clone(&model)),
+    );
+    assert_eq!(
+        errors(&output),
+        ["`same_query` is given twice in `schema!`"]
+    );
+    let output = schema(quote!(a, groups(a, b)), &loader(model));
+    assert_eq!(
+        errors(&output),
+        ["unknown item `groups(...)` in `schema!`\nhelp: list table modules, and `group(a, b)` for tables queried together"]
     );
 }
 
