@@ -20,6 +20,7 @@ use watcher_schema_core::model::{
     Check, Column, EnumType, Expr, FkAction, ForeignKey, Generated, Index, PrimaryKey, Schema,
     Sequence, SqlType, Table, Unique,
 };
+use watcher_schema_core::replay::{parse_type_name, Enums};
 
 /// Diesel's migration ledger.
 const DIESEL_LEDGER: &str = "__diesel_schema_migrations";
@@ -260,45 +261,15 @@ fn column_type(ty: &TypeColumns) -> Option<SqlType> {
     }
 }
 
-/// A built-in type as `format_type` spells it.
+/// A built-in type as `format_type` spells it, read by replay's type grammar (the one
+/// parser of type names); `None` for a type the model cannot describe.
 fn builtin_type(text: &str) -> Option<SqlType> {
-    let ty = match text {
-        "smallint" => SqlType::SmallInt,
-        "integer" => SqlType::Integer,
-        "bigint" => SqlType::BigInt,
-        "boolean" => SqlType::Boolean,
-        "real" => SqlType::Real,
-        "double precision" => SqlType::Double,
-        "numeric" => SqlType::Numeric(None),
-        "character varying" => SqlType::Varchar(None),
-        "text" => SqlType::Text,
-        "date" => SqlType::Date,
-        "time without time zone" => SqlType::Time,
-        "timestamp without time zone" => SqlType::Timestamp,
-        "timestamp with time zone" => SqlType::Timestamptz,
-        "interval" => SqlType::Interval,
-        "uuid" => SqlType::Uuid,
-        "json" => SqlType::Json,
-        "jsonb" => SqlType::Jsonb,
-        "bytea" => SqlType::Bytea,
-        _ => return modified_type(text),
-    };
-    Some(ty)
-}
-
-/// `numeric(p,s)`, `character varying(n)`, `character(n)`.
-fn modified_type(text: &str) -> Option<SqlType> {
-    let (base, args) = text.strip_suffix(')')?.split_once('(')?;
-    let args: Vec<u32> = args
-        .split(',')
-        .map(|a| a.trim().parse().ok())
-        .collect::<Option<_>>()?;
-    match (base, args.as_slice()) {
-        ("numeric", [p, s]) => Some(SqlType::Numeric(Some((*p, *s)))),
-        ("character varying", [n]) => Some(SqlType::Varchar(Some(*n))),
-        ("character", [n]) => Some(SqlType::Char(*n)),
-        _ => None,
-    }
+    // No enum is known here: a name that is not built in is no type of the model's.
+    let builtins = Schema::default();
+    parse_type_name(text, Enums::In(&builtins))
+        .ok()
+        .filter(|parsed| !parsed.serial)
+        .map(|parsed| parsed.ty)
 }
 
 #[derive(QueryableByName)]

@@ -132,12 +132,13 @@ impl Project {
         Project { dir, db: None }
     }
 
-    /// A project whose migrations are the online fixture (docs/ONLINE.md: 20,000 rows,
-    /// then a seven-step online migration), with a fresh database.
+    /// A project whose migrations are the runner's online fixture (docs/ONLINE.md: 20,000
+    /// rows, then a seven-step online migration), with a fresh database.
     pub fn online() -> Project {
+        let online = workspace().join("watcher-schema-runner/tests/fixtures/online");
         Project {
             db: Some(TestDb::new()),
-            ..Project::copied(&fixtures().join("online"), &fixtures().join("src"))
+            ..Project::copied(&online, &fixtures().join("src"))
         }
     }
 
