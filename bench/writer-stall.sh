@@ -48,7 +48,7 @@ sql() { psql -X -q -v ON_ERROR_STOP=1 "$url" "$@"; }
 
 # Everything before the first measured migration, then the rows.
 previous=$(ls "$migrations" | grep -B1 "^${measured[0]}_" | head -1 | cut -d_ -f1)
-cli upgrade "$previous" >/dev/null
+cli upgrade "$previous" >/dev/null 2>&1
 echo "populating: $addresses addresses, $((addresses * fanout)) closure rows..." >&2
 # From 20251011103728 on, `address.input_hash` is NOT NULL without a default.
 hash_column=
@@ -58,13 +58,21 @@ if [[ $(sql -At -c "SELECT count(*) FROM information_schema.columns
     hash_column=", input_hash"
     hash_value=", left(md5(i::text), 20)"
 fi
+# From 20251018195622 on, `address_lineage_closure.lineage_path` is too.
+path_column=
+path_value=
+if [[ $(sql -At -c "SELECT count(*) FROM information_schema.columns
+        WHERE table_name = 'address_lineage_closure' AND column_name = 'lineage_path'") == 1 ]]; then
+    path_column=", lineage_path"
+    path_value=", '{}'"
+fi
 sql <<SQL
 INSERT INTO address_type (name, group_name) VALUES ('table', 'db');
 INSERT INTO address (name, address_type_id$hash_column)
     SELECT 'schema.table_' || i, (SELECT min(id) FROM address_type)$hash_value
     FROM generate_series(1, $addresses) i;
-INSERT INTO address_lineage_closure (source_address_id, target_address_id, depth)
-    SELECT s, ((s + k * 7919) % $addresses) + 1, k
+INSERT INTO address_lineage_closure (source_address_id, target_address_id, depth$path_column)
+    SELECT s, ((s + k * 7919) % $addresses) + 1, k$path_value
     FROM generate_series(1, $addresses) s, generate_series(1, $fanout) k;
 VACUUM ANALYZE address;
 VACUUM ANALYZE address_lineage_closure;
