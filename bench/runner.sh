@@ -57,15 +57,30 @@ admin="$server/postgres$query"
 target_db="${fresh}_upgrade"
 target="$server/$target_db$query"
 noop="$url"
+# The embedded migrations are the repository's own chain: their no-op boot needs a database
+# at its head (the plain chain's checksums differ).
+embedded_db="${fresh}_embedded"
+noop_embedded="$server/$embedded_db$query"
 
 work=$(mktemp -d)
 cleanup() {
     psql -X -q "$admin" -c "DROP DATABASE IF EXISTS \"$target_db\" WITH (FORCE)" >/dev/null 2>&1 || true
+    psql -X -q "$admin" -c "DROP DATABASE IF EXISTS \"$embedded_db\" WITH (FORCE)" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-migrations=$root/migrations
+# The same SQL for every candidate: psql -1 and Diesel's CLI send a file as one batch, which
+# an online migration (steps outside a transaction, docs/ONLINE.md) cannot be. So by default
+# the chain is the history in its plain transactional form, as it stood before the online
+# generator (commit 5332633, same schema); MIGRATIONS=dir picks another.
+if [[ -n ${MIGRATIONS:-} ]]; then
+    migrations=$MIGRATIONS
+else
+    migrations=$work/plain-migrations
+    mkdir -p "$migrations"
+    git -C "$root" archive 5332633 migrations | tar -x -C "$work/plain-migrations" --strip-components=1
+fi
 cat "$migrations"/*/up.sql >"$work/all-up.sql"
 count=$(find "$migrations" -mindepth 2 -maxdepth 2 -name up.sql | wc -l)
 
@@ -82,7 +97,7 @@ run_psql() { psql -X -q -1 -v ON_ERROR_STOP=1 -f "$work/all-up.sql" "$target"; }
 # From an empty directory, so that no diesel.toml (and its print_schema) is picked up.
 run_diesel() { (cd "$work" && "$DIESEL" migration run --migration-dir "$migrations" --database-url "$target"); }
 run_bare() { DATABASE_URL=$noop "$release/examples/bare_connect"; }
-run_boot_embedded() { DATABASE_URL=$noop "$release/examples/embedded_boot"; }
+run_boot_embedded() { DATABASE_URL=$noop_embedded "$release/examples/embedded_boot"; }
 run_boot_dir() { DATABASE_URL=$noop "$release/watcher-schema-boot" "$migrations"; }
 run_cli_noop() { DATABASE_URL=$noop "$release/watcher-schema" --dir "$migrations" upgrade head; }
 
@@ -129,6 +144,8 @@ built() {
 # Warm-up (discarded): pages the binaries in, migrates the no-op database, checks that the
 # three upgrades built the same objects.
 DATABASE_URL=$noop "$release/watcher-schema" --dir "$migrations" upgrade head >/dev/null
+psql -X -q "$admin" -c "CREATE DATABASE \"$embedded_db\""
+DATABASE_URL=$noop_embedded "$release/watcher-schema" --dir "$root/migrations" upgrade head >/dev/null 2>&1
 made=()
 for name in "${upgrades[@]}"; do
     time_one "$name"
