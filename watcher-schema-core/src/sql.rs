@@ -1,5 +1,5 @@
-//! Step: [`Op`]s (or a whole [`Schema`]) → readable, deterministic PostgreSQL text, the body
-//! of `up.sql`/`down.sql`. The only place that quotes identifiers and literals.
+//! Step: [`Op`]s → readable, deterministic PostgreSQL text, the body of `up.sql`/`down.sql`
+//! (a whole schema is [`crate::head::render_schema`]). Quotes through [`crate::quote`].
 //!
 //! Layout: one statement per line group, `;`-terminated, a blank line between statements,
 //! column lists indented by two spaces, a trailing newline. Every constraint and index is
@@ -27,7 +27,7 @@ use crate::op::{is_plain_identifier, LabelPosition, Op};
 ///   then moves the identity past the column's values. To `None` it renders `DROP IDENTITY`:
 ///   a serial column loses its serial through `SetDefault` + `DropSequence` instead. To
 ///   [`Generated::Serial`] it cannot know the column's type, so the sequence is `bigint`;
-///   [`diff`] therefore spells that change as `CreateSequence` + `SetSequenceOwner` + `SetDefault`.
+///   [`diff`](crate::diff::diff) therefore spells that change as `CreateSequence` + `SetSequenceOwner` + `SetDefault`.
 pub fn render(ops: &[Op]) -> String {
     let mut out = String::new();
     let mut after_comment = false;

@@ -93,7 +93,7 @@ pub enum ChainError {
     SquashDiffers {
         /// The version squashed up to.
         version: String,
-        /// How the replayed schema differs, from [`Schema::describe_difference`](crate::model::Schema::describe_difference).
+        /// How the replayed schema differs, from [`describe_difference`](crate::compare::describe_difference).
         difference: String,
     },
 }

@@ -24,7 +24,7 @@
 //! files, metadata), then the links (one root, parents exist, no branches, no cycles,
 //! versions increasing). An empty directory is a valid, empty chain.
 //!
-//! A squashed migration ([`squash`]) lists in its `up.sql` the versions it replaces; a
+//! A squashed migration ([`squash`](crate::squash)) lists in its `up.sql` the versions it replaces; a
 //! directory holding it together with one of those is refused, naming the one to delete.
 
 mod checksum;

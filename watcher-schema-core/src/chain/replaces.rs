@@ -20,7 +20,7 @@ pub const REPLACES: &str = "-- watcher-schema:replaces ";
 pub struct Replaced {
     /// The replaced migration's version.
     pub version: String,
-    /// The [`checksum`] of its `up.sql`.
+    /// The [`checksum`](super::checksum) of its `up.sql`.
     pub checksum: String,
 }
 
