@@ -32,6 +32,7 @@ use crate::model::{
     Column, Generated, Index, PrimaryKey, Schema, Sequence, SqlType, Table, MAX_IDENTIFIER_LEN,
 };
 use crate::op::{expr_mentions, is_plain_identifier, LabelPosition, Op};
+use crate::type_change::keys_stay_comparable;
 
 /// The operations that turn `from` into `to`, in an order PostgreSQL accepts (see the
 /// module docs). `diff(to, from)` is the way back.
@@ -357,7 +358,8 @@ impl<'a> Differ<'a> {
     /// check or index predicate over a column moving to a swapped enum (its text still
     /// names the old type, which no longer compares with the column).
     fn find_rebuilds(&mut self) {
-        let mut retyped: BTreeSet<Key<'a>> = BTreeSet::new();
+        // `(table, column)` → its type before and after, for columns whose type changes.
+        let mut retyped: BTreeMap<Key<'a>, (SqlType, SqlType)> = BTreeMap::new();
         let mut changed_keys: BTreeMap<&str, Vec<Vec<&str>>> = BTreeMap::new();
         for &(f, t) in &self.kept {
             let mut swap_columns = Vec::new();
@@ -365,8 +367,9 @@ impl<'a> Differ<'a> {
                 let Some(old) = f.column(&c.name) else {
                     continue;
                 };
-                if self.old_type(&old.ty) != c.ty {
-                    retyped.insert((&t.name, &c.name));
+                let before = self.old_type(&old.ty);
+                if before != c.ty {
+                    retyped.insert((&t.name, &c.name), (before, c.ty.clone()));
                     if uses_enum_in(&old.ty, &self.swapped) {
                         swap_columns.push(c.name.as_str());
                     }
@@ -429,11 +432,26 @@ impl<'a> Differ<'a> {
                 let key_changes = changed_keys
                     .get(fk.ref_table.as_str())
                     .is_some_and(|keys| keys.contains(&sorted(&fk.ref_columns)));
-                let type_changes = fk.columns.iter().any(|c| retyped.contains(&(&f.name, c)))
-                    || fk
-                        .ref_columns
-                        .iter()
-                        .any(|c| retyped.contains(&(&fk.ref_table, c)));
+                // Both sides' types, old and new: PostgreSQL keeps the key itself while
+                // they compare by one operator family.
+                let types = |table: &'a str, column: &'a String| -> Vec<SqlType> {
+                    match retyped.get(&(table, column.as_str())) {
+                        Some((before, after)) => vec![before.clone(), after.clone()],
+                        None => self
+                            .from
+                            .tables
+                            .get(table)
+                            .and_then(|t| t.column(column))
+                            .map(|c| vec![c.ty.clone()])
+                            .unwrap_or_default(),
+                    }
+                };
+                let type_changes = fk.columns.iter().zip(&fk.ref_columns).any(|(c, rc)| {
+                    let (fk_side, ref_side) = (types(&f.name, c), types(&fk.ref_table, rc));
+                    let changed = fk_side.len() > 1 || ref_side.len() > 1;
+                    let all: Vec<&SqlType> = fk_side.iter().chain(&ref_side).collect();
+                    changed && !keys_stay_comparable(&all)
+                });
                 if (key_changes || type_changes) && renamed {
                     // Dropped under the old name and added under the new one instead.
                     self.renamed_constraints.remove(&(&f.name, name));

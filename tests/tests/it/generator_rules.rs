@@ -399,7 +399,7 @@ fn tightening_a_column_with_nulls_is_refused_without_a_fill_and_uses_the_default
 
 /// integer → bigint on a serial key widens the sequence in place (`ALTER SEQUENCE ... AS
 /// bigint`): the next id is the one the sequence would have handed out, not max(id) + 1,
-/// so the ids of deleted rows never come back.
+/// so the ids of deleted rows never come back; the foreign keys on it are left alone.
 #[test]
 fn a_serial_key_widened_to_bigint_keeps_its_sequence_value() {
     let (db, from) = populated();
@@ -412,6 +412,16 @@ fn a_serial_key_widened_to_bigint_keeps_its_sequence_value() {
     let to = declared(&from, "ALTER TABLE pipeline ALTER COLUMN id TYPE bigint;");
     let plan = upgrade(&db, &from, &to, &Hints::default());
     assert!(render(&plan.up).contains("ALTER SEQUENCE pipeline_id_seq AS bigint"));
+    // The foreign key on the key stays: integer still compares with bigint, and PostgreSQL
+    // carries the key across the type change itself (before, it was dropped and re-added).
+    for sql in [render(&plan.up), render(&plan.down)] {
+        assert!(!sql.contains("closure_source_fkey"), "{sql}");
+    }
+    assert_eq!(
+        fails_with(&db, "INSERT INTO closure VALUES (496, 1, 0)"),
+        "23503",
+        "the foreign key still holds"
+    );
     let mut client = db.client();
     let next: i64 = client
         .query_one(
@@ -500,4 +510,29 @@ fn a_down_that_cannot_restore_a_unique_column_stops_before_touching_anything() {
     assert_shape("the schema the upgrade left", &to, &db);
     execute(&db, "DELETE FROM closure; DELETE FROM pipeline;");
     downgrade(&db, &plan, &from);
+}
+
+/// Retiring enum `mood` for `feeling`, which has every label of it, loses nothing: it needs
+/// no confirmation (before, it asked for one), every row keeps its label, and the way back
+/// works while rows hold only labels `mood` has.
+#[test]
+fn an_enum_type_retired_for_a_larger_one_keeps_every_value_both_ways() {
+    let (db, from) = populated();
+    let to = declared(
+        &from,
+        "CREATE TYPE feeling AS ENUM ('sad', 'ok', 'happy', 'elated');
+         ALTER TABLE pipeline ALTER COLUMN mood TYPE feeling USING mood::text::feeling;
+         DROP TYPE mood;",
+    );
+    let before = values(&db, "pipeline", "id, mood::text");
+    let plan = upgrade(&db, &from, &to, &Hints::default());
+    assert!(
+        !render(&plan.up).contains("destructive"),
+        "{}",
+        render(&plan.up)
+    );
+    assert_eq!(values(&db, "pipeline", "id, mood::text"), before);
+    assert_eq!(count(&db, "pipeline", "mood = 'happy'"), 250);
+    downgrade(&db, &plan, &from);
+    assert_eq!(values(&db, "pipeline", "id, mood::text"), before);
 }

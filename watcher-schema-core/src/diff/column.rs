@@ -5,7 +5,7 @@ use crate::model::nextval;
 use crate::model::{Column, Expr, Generated, Sequence, SqlType};
 use crate::op::Op;
 use crate::quote::quote_ident;
-pub(crate) use crate::type_change::{is_widening, rewrites};
+pub(crate) use crate::type_change::rewrites;
 
 /// What the column step needs to know about sequences outside the column itself.
 pub(super) trait Sequences {
@@ -251,6 +251,7 @@ pub(crate) fn typed_zero(ty: &SqlType, enum_labels: Option<&[String]>) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::type_change::is_widening;
     use SqlType::*;
 
     #[test]

@@ -5,11 +5,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use super::column::{is_widening, typed_zero};
+use super::column::typed_zero;
 use super::diff;
 use crate::model::{Column, Expr, Schema, SqlType};
 use crate::op::{apply, Op};
 use crate::quote::quote_literal;
+use crate::type_change::keeps_values;
 use online::Direction;
 
 /// What the struct attributes and the command line say about the intent behind a diff.
@@ -554,7 +555,7 @@ fn destructive_changes(from: &Schema, to: &Schema) -> Vec<(Destructive, String)>
                     "dropping column `{name}.{}` loses its values",
                     c.name
                 ))),
-                Some(new) if !is_widening(&c.ty, &new.ty) => out.push((
+                Some(new) if !keeps_values(&c.ty, &new.ty, from, to) => out.push((
                     Destructive::ChangeType {
                         table: name.clone(),
                         column: c.name.clone(),
@@ -1056,7 +1057,7 @@ impl Planner<'_> {
                              cannot come back"
                         )));
                     } else if let Some(current) = column_type(from, table, column) {
-                        if !is_widening(current, ty) {
+                        if !keeps_values(current, ty, from, to) {
                             out.push(Op::Comment(format!(
                                 "`{table}.{column}` narrows back to `{ty}`, which fails on values \
                                  that do not fit"

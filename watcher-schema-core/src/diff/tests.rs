@@ -456,6 +456,44 @@ fn primary_key_change_rebuilds_the_foreign_keys_on_it() {
 }
 
 #[test]
+fn a_referenced_key_changing_type_keeps_its_foreign_keys_while_they_still_compare() {
+    let with = |key: SqlType, reference: SqlType| {
+        let mut parent = table("address", vec![]);
+        parent.columns[0].ty = key;
+        let child = with_fk(
+            table("lineage", vec![col("address_id", reference)]),
+            "address_id",
+            "address",
+        );
+        schema(&[], vec![parent, child])
+    };
+    // integer → bigint on either side: PostgreSQL keeps the key across `ALTER ... TYPE`.
+    let from = with(SqlType::Integer, SqlType::Integer);
+    let up = assert_round_trip(&from, &with(SqlType::BigInt, SqlType::Integer));
+    assert_eq!(
+        labels(&up),
+        [
+            "type address.id",
+            "AlterSequenceType { name: \"address_id_seq\", ty: BigInt }"
+        ]
+    );
+    let up = assert_round_trip(&from, &with(SqlType::BigInt, SqlType::BigInt));
+    assert!(!labels(&up).iter().any(|l| l.contains("fkey")), "{up:#?}");
+    // integer → text on both sides: in between, the sides would not compare.
+    let up = assert_round_trip(&from, &with(SqlType::Text, SqlType::Text));
+    assert_eq!(
+        labels(&up)
+            .iter()
+            .filter(|l| l.contains("fkey"))
+            .collect::<Vec<_>>(),
+        [
+            "drop constraint lineage_address_id_fkey",
+            "add fk lineage_address_id_fkey"
+        ]
+    );
+}
+
+#[test]
 fn serial_becomes_identity_and_back() {
     let with = |generated: Option<Generated>| {
         let mut t = table("t", vec![]);

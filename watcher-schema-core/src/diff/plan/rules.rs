@@ -1011,3 +1011,40 @@ fn online_refuses_a_column_whose_default_differs_per_row() {
     );
     assert!(plan.run_in_transaction);
 }
+
+#[test]
+fn retiring_an_enum_type_for_one_with_every_label_needs_no_consent() {
+    // `mood` gives way to `feeling`, which has every label of `mood` and one more.
+    let change = "CREATE TYPE feeling AS ENUM ('sad', 'ok', 'happy', 'elated');
+        ALTER TABLE pipeline ALTER COLUMN mood TYPE feeling USING mood::text::feeling;
+        DROP TYPE mood;";
+    let plan = planned(change, &Hints::default());
+    assert_eq!(plan.warnings, Vec::<String>::new());
+    let up = render(&plan.up);
+    assert!(!up.contains("destructive"), "{up}");
+    assert!(
+        up.contains(
+            "ALTER TABLE pipeline ALTER COLUMN mood TYPE feeling USING mood::text::feeling;"
+        ),
+        "{up}"
+    );
+    // The way back is the narrowing one: it names the direction it goes.
+    let down = render(&plan.down);
+    assert!(
+        down.contains(
+            "-- `pipeline.mood` narrows back to `mood`, which fails on values that do not fit"
+        ),
+        "{down}"
+    );
+    assert!(!down.contains("values the upgrade altered"), "{down}");
+
+    // A type missing a label of the old one still needs consent.
+    let lossy = "CREATE TYPE feeling AS ENUM ('ok', 'happy');
+        ALTER TABLE pipeline ALTER COLUMN mood TYPE feeling USING mood::text::feeling;
+        DROP TYPE mood;";
+    let problems = refused(lossy, &Hints::default());
+    assert!(
+        problems[0].starts_with("changing `pipeline.mood` from `mood` to `feeling`"),
+        "{problems:?}"
+    );
+}
