@@ -536,3 +536,39 @@ fn an_enum_type_retired_for_a_larger_one_keeps_every_value_both_ways() {
     downgrade(&db, &plan, &from);
     assert_eq!(values(&db, "pipeline", "id, mood::text"), before);
 }
+
+/// Two columns renamed in one edit: the refusal hints at both renames (before, neither got
+/// a hint, and confirming the drops lost both columns' values); with the two
+/// `renamed_from` the values stay, both ways.
+#[test]
+fn two_columns_renamed_at_once_are_hinted_and_keep_their_values() {
+    let (db, from) = populated();
+    let to = declared(
+        &from,
+        "ALTER TABLE pipeline RENAME COLUMN full_load TO is_full;
+         ALTER TABLE pipeline RENAME COLUMN deprecated TO is_deprecated;",
+    );
+    let refusal = plan(&from, &to, &Hints::default())
+        .expect_err("two drops without consent")
+        .to_string();
+    for (old, new) in [("full_load", "is_full"), ("deprecated", "is_deprecated")] {
+        assert!(
+            refusal.contains(&format!(
+                "help: if `pipeline.{old}` was renamed to `{new}`, add \
+                 `#[watcher(renamed_from = \"{old}\")]` to the field `{new}`"
+            )),
+            "{refusal}"
+        );
+    }
+    let before = values(&db, "pipeline", "id, full_load, deprecated");
+    let hints = Hints::default()
+        .rename_column("pipeline", "full_load", "is_full")
+        .rename_column("pipeline", "deprecated", "is_deprecated");
+    let plan = upgrade(&db, &from, &to, &hints);
+    assert_eq!(
+        values(&db, "pipeline", "id, is_full, is_deprecated"),
+        before
+    );
+    downgrade(&db, &plan, &from);
+    assert_eq!(values(&db, "pipeline", "id, full_load, deprecated"), before);
+}

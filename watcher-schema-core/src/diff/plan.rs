@@ -495,9 +495,20 @@ impl LikelyRenames {
                 .iter()
                 .filter(|c| f.column(&c.name).is_none())
                 .collect();
-            if let ([old], [new]) = (dropped.as_slice(), added.as_slice()) {
-                if old.ty == new.ty {
-                    columns.insert((name.clone(), old.name.clone()), new.name.clone());
+            // Per type, as many dropped as added columns pair up in column order: one
+            // rename, or several at once (`a, b` → `x, y` is `a` → `x` and `b` → `y`).
+            let mut by_type: BTreeMap<&SqlType, (Vec<&Column>, Vec<&Column>)> = BTreeMap::new();
+            for c in dropped {
+                by_type.entry(&c.ty).or_default().0.push(c);
+            }
+            for c in added {
+                by_type.entry(&c.ty).or_default().1.push(c);
+            }
+            for (olds, news) in by_type.values() {
+                if olds.len() == news.len() {
+                    for (old, new) in olds.iter().zip(news) {
+                        columns.insert((name.clone(), old.name.clone()), new.name.clone());
+                    }
                 }
             }
         }

@@ -1048,3 +1048,29 @@ fn retiring_an_enum_type_for_one_with_every_label_needs_no_consent() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn two_columns_renamed_at_once_each_get_their_hint() {
+    // Two booleans renamed in one edit pair up in column order; a varchar beside them too.
+    let problems = refused(
+        "ALTER TABLE pipeline RENAME COLUMN full_load TO is_full;
+         ALTER TABLE pipeline RENAME COLUMN deprecated TO is_deprecated;
+         ALTER TABLE pipeline RENAME COLUMN code TO ref_code;",
+        &Hints::default(),
+    );
+    let hints: Vec<&str> = problems
+        .iter()
+        .filter_map(|p| p.lines().find(|l| l.contains("was renamed to")))
+        .collect();
+    assert_eq!(
+        hints,
+        [
+            "help: if `pipeline.full_load` was renamed to `is_full`, add \
+             `#[watcher(renamed_from = \"full_load\")]` to the field `is_full`",
+            "help: if `pipeline.deprecated` was renamed to `is_deprecated`, add \
+             `#[watcher(renamed_from = \"deprecated\")]` to the field `is_deprecated`",
+            "help: if `pipeline.code` was renamed to `ref_code`, add \
+             `#[watcher(renamed_from = \"code\")]` to the field `ref_code`",
+        ]
+    );
+}
