@@ -46,6 +46,7 @@ use proc_macro::TokenStream;
 /// | `migrations = "dir"` | compare with this migrations directory instead of the model build.rs wrote; relative to `$WATCHER_SCHEMA_ROOT` if set, else to the `CARGO_MANIFEST_DIR` of the crate being compiled (for doc tests, the crate under test) |
 /// | `renamed_from = "old"` | history: the table was called `old`; the generator writes `ALTER TABLE old RENAME TO ...` instead of drop + create |
 /// | `allow_destructive(drop_column(a), change_type(b), change_primary_key)` | history: confirms these data-losing changes for the next generated migration (see below) |
+/// | `down_backfill(col = "<sql>", ...)` | history: what the way down fills existing rows with where column `col` comes back NOT NULL (a dropped column restored, a loosened one tightened again): needed for a unique or foreign-key column, which no default or zero can fill |
 /// | `online = false` | history: the next generated migration is written in the plain blocking form (one transaction, locks held across scans and rewrites) instead of the online steps of `docs/ONLINE.md`; for small tables, or a rewriting type change |
 ///
 /// # Field keys: `#[watcher(...)]`
@@ -70,13 +71,13 @@ use proc_macro::TokenStream;
 ///
 /// # History keys
 ///
-/// `backfill`, `using`, `renamed_from`, `allow_destructive(...)` and `online` change nothing in the schema the
+/// `backfill`, `using`, `renamed_from`, `allow_destructive(...)`, `down_backfill(...)` and `online` change nothing in the schema the
 /// struct declares, so they never cause drift: they tell `watcher-schema revision
 /// --autogenerate` how to get there safely on a database that holds rows. A backfill may
 /// stay as documentation; a rename stays harmless once applied. `allow_destructive` names
 /// each change it confirms (there is no bare flag: it would confirm every later loss on the
 /// table unread); once its migration is written the generator warns until it is removed,
-/// and so it does for `online = false`.
+/// and so it does for `online = false` and `down_backfill`.
 /// A dropped table has no struct left to carry a confirmation: pass `--allow-destructive`.
 ///
 /// ```text

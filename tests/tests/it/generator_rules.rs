@@ -572,3 +572,91 @@ fn two_columns_renamed_at_once_are_hinted_and_keep_their_values() {
     downgrade(&db, &plan, &from);
     assert_eq!(values(&db, "pipeline", "id, full_load, deprecated"), before);
 }
+
+/// `down_backfill` gives the way back the fill no generator can guess: a dropped unique
+/// column comes back with `'s' || id` in every row, and a dropped foreign-key column with
+/// the id of a row it may reference. Without it both downs stop at their guard first (the
+/// foreign-key column used to come back filled with 0, and its key then failed).
+#[test]
+fn down_backfill_restores_dropped_unique_and_foreign_key_columns_on_rows() {
+    let (db, _) = populated();
+    execute(
+        &db,
+        "ALTER TABLE pipeline ADD COLUMN slug text; \
+         UPDATE pipeline SET slug = 'old' || id; \
+         ALTER TABLE pipeline ALTER COLUMN slug SET NOT NULL; \
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_slug_key UNIQUE (slug); \
+         ALTER TABLE closure ADD COLUMN owner_id integer; \
+         UPDATE closure SET owner_id = target; \
+         ALTER TABLE closure ALTER COLUMN owner_id SET NOT NULL; \
+         ALTER TABLE closure ADD CONSTRAINT closure_owner_id_fkey \
+           FOREIGN KEY (owner_id) REFERENCES pipeline (id);",
+    );
+    let from = catalog(&db);
+    let to = declared(
+        &from,
+        "ALTER TABLE pipeline DROP COLUMN slug; ALTER TABLE closure DROP COLUMN owner_id;",
+    );
+    let consent = Hints::default()
+        .allow(drop_column("slug"))
+        .allow(Destructive::DropColumn {
+            table: "closure".into(),
+            column: "owner_id".into(),
+        });
+
+    // Without a fill: warned at generation, and the down stops before it changes anything.
+    let guarded = plan(&from, &to, &consent).unwrap_or_else(|e| panic!("{e}"));
+    for (column, attribute) in [
+        (
+            "pipeline.slug",
+            "`#[watcher_table(down_backfill(slug = \"'slug-' || id\"))]` on the struct of `pipeline`",
+        ),
+        (
+            "closure.owner_id",
+            "`#[watcher_table(down_backfill(owner_id = \"<sql expression>\"))]` on the struct of `closure`",
+        ),
+    ] {
+        assert!(
+            guarded
+                .warnings
+                .iter()
+                .any(|w| w.contains(column) && w.contains(attribute)),
+            "{column}: {:#?}",
+            guarded.warnings
+        );
+    }
+    let closure_before = values(&db, "closure", "source, target, depth");
+    run(&db, &render(&guarded.up), guarded.run_in_transaction).unwrap();
+    let error = run(&db, &render(&guarded.down), guarded.run_in_transaction)
+        .expect_err("the guard stops it");
+    assert!(error.contains("down_backfill("), "{error}");
+    assert_shape("the schema the upgrade left", &to, &db);
+
+    // With the fills: the way back restores both columns, under their constraints.
+    let hints = consent
+        .down_backfill("pipeline", "slug", "'s' || id")
+        .down_backfill("closure", "owner_id", "source");
+    // Left in place after its migration, a fill is pointed out, like a confirmation.
+    let later = plan(&to, &to, &hints).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        later.warnings.iter().any(|w| w
+            .starts_with("`down_backfill(slug = ...)` on the struct of `pipeline` fills nothing")),
+        "{:#?}",
+        later.warnings
+    );
+    let plan = plan(&from, &to, &hints).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        plan.warnings
+            .iter()
+            .all(|w| !w.contains("comes back NOT NULL")),
+        "{:#?}",
+        plan.warnings
+    );
+    downgrade(&db, &plan, &from);
+    assert_eq!(count(&db, "pipeline", "slug = 's' || id"), 500);
+    assert_eq!(count(&db, "closure", "owner_id = source"), 999);
+    assert_eq!(
+        values(&db, "closure", "source, target, depth"),
+        closure_before
+    );
+}

@@ -22,6 +22,11 @@ pub struct Hints {
     /// `(table, column)` → how existing values convert when the column's type changes
     /// (`#[watcher(using = "...")]`), in place of the cast the generator would write.
     pub usings: BTreeMap<(String, String), Expr>,
+    /// `(table, column)` → the SQL expression that fills existing rows when the way down
+    /// brings the column back NOT NULL: a dropped column restored, or a loosened one
+    /// tightened again (`#[watcher_table(down_backfill(column = "..."))]`). Without it the
+    /// down uses the column's default or a typed zero, or stops when those cannot do.
+    pub down_backfills: BTreeMap<(String, String), Expr>,
     /// `(table, old column)` → new column name (`#[watcher(renamed_from = "old")]`);
     /// `table` is the table's new name.
     pub column_renames: BTreeMap<(String, String), String>,
@@ -46,6 +51,14 @@ impl Hints {
     /// Fills existing rows of `table.column` with `expr` where it becomes NOT NULL.
     pub fn backfill(mut self, table: &str, column: &str, expr: &str) -> Hints {
         self.backfills
+            .insert((table.to_string(), column.to_string()), Expr::new(expr));
+        self
+    }
+
+    /// The way down fills existing rows of `table.column` with `expr` where it comes back
+    /// NOT NULL (see [`Hints::down_backfills`]).
+    pub fn down_backfill(mut self, table: &str, column: &str, expr: &str) -> Hints {
+        self.down_backfills
             .insert((table.to_string(), column.to_string()), Expr::new(expr));
         self
     }
@@ -366,6 +379,7 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
         problems: Vec::new(),
         warnings: Vec::new(),
         down_guards: Vec::new(),
+        down_fills_used: BTreeSet::new(),
     };
     let (renames, start) = cx.renames(from, to);
     let changes = destructive_changes(&start, to);
@@ -395,6 +409,7 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
     up.extend(cx.safe_up(&start, to, diff(&start, to), &changes, &likely));
     let mut down = cx.safe_down(to, &start, diff(to, &start), &changes);
     down.extend(renames.iter().rev().map(reverse_rename));
+    cx.warn_unused_down_fills();
 
     let mut online_problems = Vec::new();
     let mut online_warnings = Vec::new();
@@ -468,6 +483,8 @@ struct Planner<'h> {
     warnings: Vec<String>,
     /// Stop signs the way back opens with: rows no value can be restored into.
     down_guards: Vec<Op>,
+    /// The `down_backfill` hints the way back used.
+    down_fills_used: BTreeSet<(String, String)>,
 }
 
 /// Drops and adds that look like renames the hints do not mention.
@@ -630,10 +647,35 @@ fn constrained(schema: &Schema, table: &str, column: &str) -> Option<&'static st
     {
         Some("unique")
     } else if t.foreign_keys.values().any(|fk| has(&fk.columns)) {
-        Some("under a foreign key")
+        Some(UNDER_FOREIGN_KEY)
     } else {
         None
     }
+}
+
+const UNDER_FOREIGN_KEY: &str = "under a foreign key";
+
+/// The attribute that gives the way back a fill for `column`, with an example that fits
+/// a unique column: the text or number of the table's one-column key.
+fn down_fill_attribute(schema: &Schema, table: &str, column: &Column) -> String {
+    let key = schema
+        .table(table)
+        .and_then(|t| t.primary_key.as_ref())
+        .and_then(|pk| match pk.columns.as_slice() {
+            [one] if *one != column.name => Some(one.clone()),
+            _ => None,
+        });
+    let example = match (&column.ty, key) {
+        (SqlType::Text | SqlType::Varchar(_), Some(key)) => {
+            format!("'{}-' || {key}", column.name)
+        }
+        (ty, Some(key)) if ty.is_integer() => key,
+        _ => "<sql expression>".to_string(),
+    };
+    format!(
+        "`#[watcher_table(down_backfill({} = {example:?}))]` on the struct of `{table}`",
+        column.name
+    )
 }
 
 fn needs_fill(column: &Column) -> bool {
@@ -821,6 +863,23 @@ impl Planner<'_> {
                 "{what} confirms no change of this migration; remove it, so that it cannot \
                  confirm a later one unread"
             ));
+        }
+    }
+
+    /// A `down_backfill` that fills nothing is, like a confirmation, left over from an
+    /// earlier migration (or names a column that does not come back NOT NULL).
+    fn warn_unused_down_fills(&mut self) {
+        for (table, column) in self.hints.down_backfills.keys() {
+            if !self
+                .down_fills_used
+                .contains(&(table.clone(), column.clone()))
+            {
+                self.warnings.push(format!(
+                    "`down_backfill({column} = ...)` on the struct of `{table}` fills nothing in \
+                     this migration (its down brings no `{table}.{column}` back NOT NULL); \
+                     remove it, so that it cannot fill a later one unread"
+                ));
+            }
         }
     }
 
@@ -1142,10 +1201,12 @@ impl Planner<'_> {
         guarded
     }
 
-    /// What existing rows get when `column` comes back NOT NULL: its default, or a typed zero.
-    /// A column under a primary key, unique constraint or index, or a foreign key takes no
-    /// one value in every row: the way back then opens with a guard that stops it, before
-    /// anything runs, when rows would need one (`null_only`: those holding NULL).
+    /// What existing rows get when `column` comes back NOT NULL: the `down_backfill` hint,
+    /// else its default, else a typed zero. One value cannot fill a column under a primary
+    /// key or unique constraint or index (unless the default differs per row), nor one
+    /// under a foreign key (it must name a row that exists): the way back then opens with
+    /// a guard that stops it, before anything runs, when rows would need one (`null_only`:
+    /// those holding NULL), and the user is told which attribute gives a fill.
     fn restore_value(
         &mut self,
         schema: &Schema,
@@ -1153,29 +1214,41 @@ impl Planner<'_> {
         column: &Column,
         null_only: bool,
     ) -> Option<Expr> {
-        if let Some(default) = &column.default {
-            return Some(default.clone());
+        let key = (table.to_string(), column.name.clone());
+        if let Some(fill) = self.hints.down_backfills.get(&key) {
+            self.down_fills_used.insert(key);
+            return Some(fill.clone());
         }
-        if let Some(why) = constrained(schema, table, &column.name) {
+        let why = constrained(schema, table, &column.name);
+        if let Some(default) = &column.default {
+            let per_row = crate::lint::rewrite_on_add(column).is_some();
+            if why.is_none() || (per_row && why != Some(UNDER_FOREIGN_KEY)) {
+                return Some(default.clone());
+            }
+        }
+        if let Some(why) = why {
             let rows = if null_only {
                 format!("rows of `{table}` that hold NULL in `{}`", column.name)
             } else {
                 format!("the rows `{table}` holds")
             };
+            let attribute = down_fill_attribute(schema, table, column);
             self.down_guards.push(Op::RefuseIfRows {
                 table: table.to_string(),
                 null_column: null_only.then(|| column.name.clone()),
                 reason: format!(
                     "cannot downgrade: column `{table}.{}` comes back NOT NULL and {why}, and \
                      no value fills {rows}; nothing was changed. Empty them, or edit this \
-                     down.sql to fill the column with values the constraints accept",
+                     down.sql to fill the column with values the constraints accept (the \
+                     generator writes that fill from {attribute})",
                     column.name
                 ),
             });
             self.warnings.push(format!(
                 "on the way down `{table}.{}` comes back NOT NULL and {why}: no one value \
                  fills existing rows, so the downgrade stops before it changes anything when \
-                 `{table}` has such rows",
+                 `{table}` has such rows; to fill them instead, add {attribute} and generate \
+                 again",
                 column.name
             ));
             return None;

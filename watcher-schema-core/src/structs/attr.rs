@@ -58,6 +58,9 @@ pub struct TableAttrs {
     pub allow_destructive: Option<TableConfirmations>,
     /// `online = false`: the next migration is written in the plain blocking form.
     pub online: Option<Spanned<bool>>,
+    /// `down_backfill(column = "<sql>", ...)`: what the way down fills existing rows with
+    /// where a column comes back NOT NULL.
+    pub down_backfills: Vec<(Ident, Spanned<String>)>,
 }
 
 /// `allow_destructive(drop_column(a), change_type(b), change_primary_key)` on a table: the
@@ -372,6 +375,9 @@ fn table_key(cx: &Ctxt, attrs: &mut TableAttrs, meta: &ParseNestedMeta) -> syn::
         // online = false
         let online = optional_bool(meta)?;
         set_once(cx, meta, keys::ONLINE, &mut attrs.online, online);
+    } else if meta.path == keys::DOWN_BACKFILL {
+        // down_backfill(slug = "'slug-' || id", code = "''")
+        attrs.down_backfills.extend(down_backfills(meta)?);
     } else {
         unknown_key(cx, meta, "`#[watcher_table(...)]`", keys::TABLE_KEYS)?;
     }
@@ -418,6 +424,28 @@ fn table_confirmations(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<TableCo
             Ok(())
         })();
         recover(cx, &inner, result)
+    })?;
+    Ok(out)
+}
+
+fn down_backfills(meta: &ParseNestedMeta) -> syn::Result<Vec<(Ident, Spanned<String>)>> {
+    const EXAMPLE: &str = "help: write `down_backfill(code = \"'none'\")`: each column the way \
+                           down brings back NOT NULL, with the SQL expression that fills its rows";
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(format!(
+            "`down_backfill` lists columns and their fills\n{EXAMPLE}"
+        )));
+    }
+    let mut out = Vec::new();
+    meta.parse_nested_meta(|inner| {
+        let Some(column) = inner.path.get_ident() else {
+            return Err(inner.error(format!(
+                "`down_backfill` takes column names, each with a fill\n{EXAMPLE}"
+            )));
+        };
+        let fill = sql_str(&inner, keys::DOWN_BACKFILL)?;
+        out.push((column.clone(), fill));
+        Ok(())
     })?;
     Ok(out)
 }

@@ -32,6 +32,15 @@ pub fn collect(tables: &[Table], enums: &[Enum], mut hints: Hints) -> Hints {
                 );
             }
         }
+        for (ident, fill) in &table.attrs.down_backfills {
+            // A field's column name, or the name of a column the struct no longer has.
+            let column = table
+                .field(ident)
+                .map_or_else(|| ident.unraw().to_string(), |f| f.column.clone());
+            hints
+                .down_backfills
+                .insert((table.name.clone(), column), Expr::new(&fill.value));
+        }
         if table
             .attrs
             .online
@@ -97,7 +106,8 @@ mod tests {
             #[watcher_table(
                 renamed_from = "address_old",
                 online = false,
-                allow_destructive(drop_column(deprecated, r#type), change_type(kind), change_primary_key)
+                allow_destructive(drop_column(deprecated, r#type), change_type(kind), change_primary_key),
+                down_backfill(deprecated = "false", kind = "0")
             )]
             pub struct Address {
                 #[watcher(primary_key)]
@@ -127,6 +137,8 @@ mod tests {
         .offline("address")
         .rename_column("address", "address_metadata_old", "address_metadata")
         .backfill("address", "input_hash", "left(md5(name), 20)")
+        .down_backfill("address", "deprecated", "false")
+        .down_backfill("address", "kind_code", "0")
         .allow(Destructive::DropColumn {
             table: "address".into(),
             column: "deprecated".into(),
@@ -205,6 +217,35 @@ mod tests {
                 "a `serial` column gets its values from the server; `pipeline.id` needs no `backfill`",
                 "`backfill` fills existing rows of a NOT NULL column, but `pipeline.note` is an `Option`\nhelp: remove `backfill`, or make the field non-optional",
             ]
+        );
+    }
+
+    #[test]
+    fn down_backfill_takes_columns_with_their_fills() {
+        let written = |attr: proc_macro2::TokenStream| {
+            errors(syn::parse_quote! {
+                #[watcher_table(#attr)]
+                pub struct Pipeline {
+                    #[watcher(primary_key)]
+                    pub id: i32,
+                }
+            })
+        };
+        let list = "help: write `down_backfill(code = \"'none'\")`: each column the way down \
+                    brings back NOT NULL, with the SQL expression that fills its rows";
+        assert_eq!(
+            written(quote::quote!(down_backfill = "0")),
+            [format!(
+                "`down_backfill` lists columns and their fills\n{list}"
+            )]
+        );
+        assert_eq!(
+            written(quote::quote!(down_backfill(slug = ""))),
+            ["`down_backfill` needs a SQL expression, not an empty string"]
+        );
+        assert_eq!(
+            written(quote::quote!(down_backfill(slug = "'s' || id"))),
+            Vec::<String>::new()
         );
     }
 

@@ -111,6 +111,9 @@ pub const RENAMED_FROM: Symbol = Symbol("renamed_from");
 pub const ALLOW_DESTRUCTIVE: Symbol = Symbol("allow_destructive");
 /// `online = false`: the next generated migration is written in the plain blocking form.
 pub const ONLINE: Symbol = Symbol("online");
+/// `down_backfill(column = "<sql expr>")`: what the way down fills a column coming back
+/// NOT NULL with.
+pub const DOWN_BACKFILL: Symbol = Symbol("down_backfill");
 /// `drop_column(a, b)` inside `allow_destructive(...)`.
 pub const DROP_COLUMN: Symbol = Symbol("drop_column");
 /// `change_type(a, b)` inside `allow_destructive(...)`.
@@ -137,6 +140,7 @@ pub const TABLE_KEYS: &[Symbol] = &[
     RENAMED_FROM,
     ALLOW_DESTRUCTIVE,
     ONLINE,
+    DOWN_BACKFILL,
 ];
 /// Keys inside `index(...)` and `unique_index(...)`.
 pub const INDEX_KEYS: &[Symbol] = &[NAME, UNIQUE, COLUMNS, INCLUDE, WHERE, METHOD];

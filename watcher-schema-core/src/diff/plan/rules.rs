@@ -1074,3 +1074,44 @@ fn two_columns_renamed_at_once_each_get_their_hint() {
         ]
     );
 }
+
+#[test]
+fn a_unique_column_loosened_is_not_tightened_back_with_one_default_in_every_row() {
+    let from = changed(
+        "ALTER TABLE pipeline ALTER COLUMN code SET DEFAULT 'none';
+         ALTER TABLE pipeline ALTER COLUMN code SET NOT NULL;
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_key UNIQUE (code);",
+    );
+    let mut to = from.clone();
+    replay(
+        &mut to,
+        "ALTER TABLE pipeline ALTER COLUMN code DROP NOT NULL;",
+        "loosen",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Rows that gained NULL would all get 'none' on the way down: a duplicate key. The
+    // down stops first instead, and the warning names the attribute that gives a fill.
+    let guarded = plan(&from, &to, &Hints::default()).unwrap_or_else(|e| panic!("{e}"));
+    let down = render(&guarded.down);
+    assert!(down.starts_with("DO $guard$"), "{down}");
+    assert!(!down.contains("SET code = 'none'"), "{down}");
+    assert!(
+        guarded.warnings[0].contains(
+            "`#[watcher_table(down_backfill(code = \"'code-' || id\"))]` on the struct of `pipeline`"
+        ),
+        "{:?}",
+        guarded.warnings
+    );
+    let filled = plan(
+        &from,
+        &to,
+        &Hints::default().down_backfill("pipeline", "code", "'code-' || id"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(filled.warnings, Vec::<String>::new());
+    assert!(
+        render(&filled.down).contains("'code-' || id"),
+        "{}",
+        render(&filled.down)
+    );
+}
