@@ -1,7 +1,9 @@
 //! `check`: for CI and alerting, everything that can be wrong in one run, each with its exit
 //! code. Live: applied migrations changed or unknown here (24), pending migrations (3), and
-//! the database (catalog → model) against the structs (4). `--offline`: the structs against
-//! the chain's head (4). `--lint`, in either mode: the chain's risky statements (5). When
+//! the database (catalog → model) against the structs (4); while migrations are pending, the
+//! database against its own migrations (changed by hand) and the chain's head against the
+//! structs (no migration yet) instead, so pending changes are not called drift. `--offline`:
+//! the structs against the chain's head (4). `--lint`, in either mode: the chain's risky statements (5). When
 //! several apply, the exit code is the first of 24, 3, 4, 5. Differences come from core's
 //! one comparison, in its words; column order is reported as information only.
 
@@ -25,20 +27,53 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
     };
     let desired = Sources::read(&project.schema_src)?.schema()?;
     let head = migrations.chain.head().map(|m| m.version.clone());
-    let (sides, actual, ledger) = if args.offline {
-        // The very comparison the macro makes at compile time, in the macro's words.
+    // The very comparison the macro makes at compile time, in the macro's words.
+    let offline = || -> Result<Drift, CliError> {
         let model = migrations.chain.schema_at_head()?;
-        (Sides::migrations(head.as_deref()), model, None)
+        Ok(Drift::new(
+            Sides::migrations(head.as_deref()),
+            compare(&model, &desired, &Expected::Structs),
+        ))
+    };
+    let (drift, ledger) = if args.offline {
+        (vec![offline()?], None)
     } else {
         let mut conn = ctx.connect()?;
         let state = LedgerState::read(&migrations, &mut conn)?;
         let live = live_schema(&mut conn)?;
-        (Sides::database(), live, Some(state))
+        // Pending migrations, cleanly ahead of the database: what they will change is not
+        // drift. The database is held against the chain where it stands, the structs
+        // against the chain's head.
+        let cleanly_behind =
+            !state.pending.is_empty() && !state.mismatched() && state.in_progress.is_empty();
+        let drift = if cleanly_behind {
+            let at = state.current.clone();
+            let applied = match &at {
+                Some(version) => migrations.chain.schema_at(version)?,
+                None => Default::default(),
+            };
+            let expected = format!(
+                "its migrations (at {})",
+                at.as_deref().unwrap_or("base, none applied")
+            );
+            let by_hand = Drift::new(
+                Sides {
+                    actual: "the database".into(),
+                    expected: Expected::Schema(expected.clone()),
+                },
+                compare(&live, &applied, &Expected::Schema(expected)),
+            );
+            vec![by_hand, offline()?]
+        } else {
+            vec![Drift::new(
+                Sides::database(),
+                compare(&live, &desired, &Expected::Structs),
+            )]
+        };
+        (drift, Some(state))
     };
-    let comparison = compare(&actual, &desired, &Expected::Structs);
     let report = Report {
-        sides,
-        comparison,
+        drift,
         ledger,
         lint,
     };
@@ -46,9 +81,41 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32, CliError> {
     Ok(report.exit_code())
 }
 
-struct Report {
+/// One comparison `check` makes: the two schemas, and what differs between them.
+struct Drift {
     sides: Sides,
     comparison: Comparison,
+}
+
+impl Drift {
+    fn new(sides: Sides, comparison: Comparison) -> Drift {
+        Drift { sides, comparison }
+    }
+
+    /// Each difference as `(what, help)`; a database changed outside its migrations gets
+    /// the help the comparison cannot give.
+    fn messages(&self) -> Vec<(String, Option<String>)> {
+        self.comparison
+            .messages(&self.sides)
+            .into_iter()
+            .map(|message| match message.split_once("\nhelp: ") {
+                Some((what, help)) => (what.to_string(), Some(help.to_string())),
+                None => (
+                    message,
+                    matches!(self.sides.expected, Expected::Schema(_)).then(|| {
+                        "the database was changed outside the migrations: undo that change, or \
+                         write a migration that makes it"
+                            .to_string()
+                    }),
+                ),
+            })
+            .collect()
+    }
+}
+
+struct Report {
+    /// The comparisons made: one, or two while migrations are pending.
+    drift: Vec<Drift>,
     /// `None` offline.
     ledger: Option<LedgerState>,
     /// `None` without `--lint`.
@@ -89,7 +156,7 @@ impl Report {
         if !self.pending().is_empty() {
             codes.push(ExitCode::CHECK_PENDING);
         }
-        if !self.comparison.is_equal() {
+        if self.drift.iter().any(|d| !d.comparison.is_equal()) {
             codes.push(ExitCode::CHECK_DRIFT);
         }
         if self.lint_failed() {
@@ -106,11 +173,13 @@ impl Report {
     }
 
     fn print(&self, ctx: &Context, args: &CheckArgs, head: Option<&str>) {
-        let messages = self.comparison.messages(&self.sides);
-        let split = |message: &String| match message.split_once("\nhelp: ") {
-            Some((what, help)) => (what.to_string(), Some(help.to_string())),
-            None => (message.clone(), None),
-        };
+        let messages: Vec<(String, Option<String>)> =
+            self.drift.iter().flat_map(Drift::messages).collect();
+        let column_order: Vec<(&Drift, &_)> = self
+            .drift
+            .iter()
+            .flat_map(|d| d.comparison.column_order.iter().map(move |o| (d, o)))
+            .collect();
         if args.format == Format::Json {
             let doc = json!({
                 "ok": self.exit_code() == ExitCode::SUCCESS,
@@ -125,14 +194,14 @@ impl Report {
                     "recorded_checksum": c.recorded,
                     "checksum": c.current,
                 })).collect::<Vec<_>>(),
-                "differences": messages.iter().map(split).map(|(what, help)| {
+                "differences": messages.iter().map(|(what, help)| {
                     json!({ "message": what, "help": help })
                 }).collect::<Vec<_>>(),
-                "column_order": self.comparison.column_order.iter().map(|o| json!({
+                "column_order": column_order.iter().map(|(d, o)| json!({
                     "table": o.table,
                     "actual": o.actual,
                     "expected": o.expected,
-                    "message": o.message(&self.sides),
+                    "message": o.message(&d.sides),
                 })).collect::<Vec<_>>(),
                 "lint": self.lint.as_ref().map(lint::Report::json),
             });
@@ -158,15 +227,15 @@ impl Report {
         for v in self.pending() {
             println!("{} {v}", s.warn("pending:"));
         }
-        for (what, help) in messages.iter().map(split) {
+        for (what, help) in &messages {
             println!("{} {what}", s.bad("drift:"));
             if let Some(help) = help {
                 println!("       help: {help}");
             }
         }
         if args.verbose {
-            for order in &self.comparison.column_order {
-                println!("{} {}", s.dim("info:"), order.message(&self.sides));
+            for (d, order) in &column_order {
+                println!("{} {}", s.dim("info:"), order.message(&d.sides));
             }
         }
         if let Some(lint) = &self.lint {
@@ -209,8 +278,14 @@ impl Report {
                      migrations, generate a migration; otherwise the database was changed by hand",
                     s.bad("failed:")
                 ),
+                ExitCode::CHECK_DRIFT if self.drift.len() > 1 => println!(
+                    "{} beyond the pending migrations, the database or the structs differ from \
+                     the migrations",
+                    s.bad("failed:")
+                ),
                 ExitCode::CHECK_DRIFT => println!(
-                    "{} the database differs from the structs (pending migrations may explain it)",
+                    "{} the database differs from the structs (an unfinished or unverifiable \
+                     migration may explain it)",
                     s.bad("failed:")
                 ),
                 // Lint's own summary line above says why.

@@ -150,8 +150,8 @@ fn an_unknown_applied_migration_and_drift_are_reported_in_one_run() {
 fn lint_joins_the_live_report() {
     let p = Project::with_db();
     p.run(&["upgrade"]).ok();
-    // A pending migration that drops a column the structs still have: pending (3) and a lint
-    // warning failing under --strict (5), but no drift yet, since the column is still there.
+    // A pending migration that drops a column the structs still have: pending (3), the
+    // structs against the chain's head (4), and a lint warning failing under --strict (5).
     let dir = p.migrations().join("20250104000000_risky");
     fs::create_dir(&dir).unwrap();
     fs::write(
@@ -173,10 +173,41 @@ fn lint_joins_the_live_report() {
         .run(&["check", "--lint", "--strict", "--format", "json"])
         .code(3)
         .json();
-    assert_eq!(doc["exit_codes"], serde_json::json!([3, LINT]));
+    assert_eq!(doc["exit_codes"], serde_json::json!([3, DRIFT, LINT]));
     assert_eq!(doc["lint"]["findings"][0]["rule"], "dropping-column");
     p.run(&["check", "--lint", "--strict"])
         .code(3)
         .stdout_has("warning[dropping-column]")
-        .stdout_has("pending: 20250104000000");
+        .stdout_has("pending: 20250104000000")
+        .stdout_has(
+            "drift: column `pipeline.owner` is not in the migrations (head 20250104000000)",
+        );
+}
+
+#[test]
+fn pending_changes_are_not_drift_but_a_hand_made_change_beside_them_is() {
+    let p = Project::with_db();
+    p.run(&["upgrade", V2]).ok();
+    // The structs' last change is pending: that is exit 3 alone, with no drift line and
+    // no advice to generate a migration that exists.
+    let out = p.run(&["check"]);
+    out.code(3).stdout_has("pending: 20250103000000");
+    assert!(!out.stdout.contains("drift:"), "{}", out.stdout);
+
+    p.db()
+        .client()
+        .batch_execute("ALTER TABLE pipeline ADD COLUMN pager text")
+        .unwrap();
+    let doc = p.run(&["check", "--format", "json"]).code(3).json();
+    assert_eq!(doc["exit_codes"], serde_json::json!([3, DRIFT]));
+    assert_eq!(
+        doc["differences"],
+        serde_json::json!([{
+            "message": "column `pipeline.pager` is in the database but not in its migrations (at 20250102000000)",
+            "help": "the database was changed outside the migrations: undo that change, or write a migration that makes it",
+        }])
+    );
+    p.run(&["check"])
+        .code(3)
+        .stdout_has("beyond the pending migrations, the database or the structs differ");
 }
