@@ -210,3 +210,44 @@ fn a_file_of_one_statement_names_it_without_a_position() {
     assert_eq!(failure.line, Some(2), "{message}");
     assert!(message.contains(&format!("{FAILING}:2")), "{message}");
 }
+
+#[test]
+fn a_failing_ledger_write_rolls_back_its_migration_and_says_so() {
+    // The migration writes its own row, so the runner's write of it fails: the error is
+    // the ledger's, the migration is rolled back with it, and the session is left idle
+    // and unlocked.
+    let db = TestDb::new();
+    let mut client = db.client();
+    let dir = TempMigrations::copy("failing");
+    dir.edit(FAILING, |_| {
+        "CREATE TABLE address (id serial PRIMARY KEY);\n\
+         INSERT INTO __diesel_schema_migrations (version) VALUES ('20250101000002');\n"
+            .to_owned()
+    });
+    let mut conn = connect(&db);
+    let error = runner(&dir.path)
+        .run_pending(&mut conn)
+        .expect_err("the ledger row exists already");
+    let message = error.to_string();
+    assert!(message.starts_with("cannot write the ledger"), "{message}");
+    assert!(message.contains("duplicate key"), "{message}");
+    assert_eq!(support::versions(&mut client), ["20250101000001"]);
+    let address: bool = client
+        .query_one("SELECT to_regclass('address') IS NOT NULL", &[])
+        .unwrap()
+        .get(0);
+    assert!(!address, "the migration was rolled back with its row");
+    assert_eq!(support::advisory_locks(&mut client), 0, "unlocked");
+    let idle: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid() AND state <> 'idle'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        idle, 0,
+        "the runner's session is out of the failed transaction"
+    );
+}
