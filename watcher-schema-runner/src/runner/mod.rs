@@ -763,8 +763,13 @@ impl Runner {
         let at = info
             .and_then(|info| info.statement_position())
             .and_then(|p| byte_offset(batch, p));
-        let about_ledger = info.and_then(|info| info.table_name()) == Some(ledger::LEDGER_TABLE);
-        if about_ledger || at.is_some_and(|at| at >= record) {
+        // The ledger write's error: placed in it, or about the ledger's table and placed
+        // nowhere (a duplicate row).
+        let in_record = match at {
+            Some(at) => at >= record,
+            None => info.and_then(|info| info.table_name()) == Some(ledger::LEDGER_TABLE),
+        };
+        if in_record {
             return RunError::database("cannot write the ledger")(error);
         }
         let statements = split_statements(run.sql);
