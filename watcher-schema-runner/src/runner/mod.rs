@@ -664,11 +664,15 @@ impl Runner {
         })
     }
 
-    /// The migration and its ledger write as one batch in one round trip: `BEGIN`, the
-    /// file as written, the ledger row, `COMMIT`. PostgreSQL runs a batch's statements in
-    /// order and stops at the first error, leaving the transaction failed, which a
-    /// `ROLLBACK` then ends: the file and its row commit together or not at all, as in a
-    /// transaction driven statement by statement, without three more round trips.
+    /// The migration and its ledger write in two round trips: one batch of `BEGIN`, the
+    /// file as written and the ledger row, then `COMMIT`. PostgreSQL runs a batch's
+    /// statements in order and stops at the first error, leaving the transaction failed,
+    /// which a `ROLLBACK` then ends: the file and its row commit together or not at all, as
+    /// in a transaction driven statement by statement (four round trips).
+    ///
+    /// `COMMIT` is sent apart, once the batch succeeded, so that a runner killed while its
+    /// batch runs (`kill -9`, a cancelled deploy) leaves the server a transaction to roll
+    /// back when it finds the client gone, not one that commits on its own.
     fn apply_batch(conn: &mut PgConnection, run: &Run<'_>) -> Result<(), RunError> {
         // A file of comments only (`revision -m` before it is written) adds nothing but
         // a comment: the batch is the ledger write.
@@ -677,20 +681,32 @@ impl Runner {
             Action::Downgrade => ledger::record_sql(run.migration.version(), None),
             _ => ledger::record_sql(run.migration.version(), Some(run.migration.checksum())),
         };
-        let batch = format!("{BATCH_START}{body}{record}\nCOMMIT;");
-        let Err(error) = conn.batch_execute(&batch) else {
-            return Ok(());
+        let batch = format!("{BATCH_START}{body}{record}");
+        if let Err(error) = conn.batch_execute(&batch) {
+            // Nothing more to do when this fails too: the connection is gone, and its
+            // transaction with it. When the batch failed to parse, nothing ran and
+            // PostgreSQL only warns that there is no transaction.
+            let _ = conn.batch_execute("ROLLBACK");
+            return Err(Self::locate(
+                run,
+                &batch,
+                BATCH_START.len() + body.len(),
+                error,
+            ));
+        }
+        conn.batch_execute("COMMIT")
+            .map_err(|error| Self::commit_failed(run, &error))
+    }
+
+    /// `COMMIT` failed, which ends the transaction: it checks deferred constraints, so
+    /// there is no position, perhaps a name.
+    fn commit_failed(run: &Run<'_>, error: &DieselError) -> RunError {
+        let statements = split_statements(run.sql);
+        let (statement, located) = match naming(&statements, error) {
+            Some((statement, names)) => (Some(statement), Located::Naming(names)),
+            None => (None, Located::Unknown),
         };
-        // Nothing more to do when this fails too: the connection is gone, and its
-        // transaction with it. When the batch failed to parse, nothing ran and PostgreSQL
-        // only warns that there is no transaction.
-        let _ = conn.batch_execute("ROLLBACK");
-        Err(Self::locate(
-            run,
-            &batch,
-            BATCH_START.len() + body.len(),
-            error,
-        ))
+        run.failure(error, (run.sql, 1), statement, located, true)
     }
 
     /// The migration, statement by statement as each is logged, and its ledger write, in
@@ -719,15 +735,7 @@ impl Runner {
         match outcome {
             Ok(()) => Ok(()),
             Err(Failure::Run(error)) => Err(error),
-            // `COMMIT` checks deferred constraints: no position, perhaps a name.
-            Err(Failure::Transaction(error)) => {
-                let statements = split_statements(run.sql);
-                let (statement, located) = match naming(&statements, &error) {
-                    Some((statement, names)) => (Some(statement), Located::Naming(names)),
-                    None => (None, Located::Unknown),
-                };
-                Err(run.failure(&error, (run.sql, 1), statement, located, true))
-            }
+            Err(Failure::Transaction(error)) => Err(Self::commit_failed(run, &error)),
         }
     }
 

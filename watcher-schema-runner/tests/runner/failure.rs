@@ -251,3 +251,35 @@ fn a_failing_ledger_write_rolls_back_its_migration_and_says_so() {
         "the runner's session is out of the failed transaction"
     );
 }
+
+#[test]
+fn a_deferred_constraint_failing_at_commit_rolls_back_and_is_reported() {
+    let db = TestDb::new();
+    let mut client = db.client();
+    let dir = TempMigrations::copy("failing");
+    dir.edit(FAILING, |_| {
+        "CREATE TABLE parent (id integer PRIMARY KEY);\n\
+         CREATE TABLE child (parent_id integer REFERENCES parent (id) \
+         DEFERRABLE INITIALLY DEFERRED);\n\
+         INSERT INTO child VALUES (1);\n"
+            .to_owned()
+    });
+    let error = runner(&dir.path)
+        .run_pending(&mut connect(&db))
+        .expect_err("the deferred foreign key fails at COMMIT");
+    let message = error.to_string();
+    let failure = expect_failure(error);
+    assert_eq!(failure.version, "20250101000002");
+    assert!(
+        failure.message.contains("violates foreign key constraint"),
+        "{message}"
+    );
+    assert!(failure.in_transaction);
+    assert_eq!(support::versions(&mut client), ["20250101000001"]);
+    let child: bool = client
+        .query_one("SELECT to_regclass('child') IS NOT NULL", &[])
+        .unwrap()
+        .get(0);
+    assert!(!child, "rolled back");
+    assert_eq!(support::advisory_locks(&mut client), 0, "unlocked");
+}
