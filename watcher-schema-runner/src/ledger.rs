@@ -15,6 +15,7 @@ use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 
 use crate::error::RunError;
+use crate::progress::PROGRESS_TABLE;
 
 /// The ledger table (Diesel's).
 pub const LEDGER_TABLE: &str = "__diesel_schema_migrations";
@@ -42,19 +43,30 @@ pub(crate) struct Session {
     /// Whether the migration lock was free and is now held.
     #[diesel(sql_type = Bool)]
     pub(crate) locked: bool,
+    /// Whether the catalog listed the ledger when the statement started.
+    #[diesel(sql_type = Bool)]
+    pub(crate) has_ledger: bool,
+    /// Whether the catalog listed the progress table when the statement started.
+    #[diesel(sql_type = Bool)]
+    pub(crate) has_progress: bool,
 }
 
 /// Inspects the session and, on a writable primary, tries the migration lock in the same
 /// round trip; `CASE` guarantees the lock is not even tried on a standby or read-only
-/// session. The ledger is not read here: this statement's snapshot predates the lock, so
-/// it could miss another runner's last commit.
+/// session. It also says whether the ledger and the progress table exist (two name
+/// lookups in `pg_class`, which the ledger's read needs anyway), so that a first deploy
+/// need not learn it from a failing read. The ledger is not read here: this statement's
+/// snapshot predates the lock, so it could miss another runner's last commit; for the
+/// same reason `has_ledger = false` is only a hint, which [`create`] confirms.
 pub(crate) fn probe_session(conn: &mut PgConnection, lock_key: i64) -> Result<Session, RunError> {
     sql_query(format!(
         "SELECT pg_is_in_recovery() AS in_recovery, \
                 current_setting('transaction_read_only') = 'on' AS read_only, \
                 CASE WHEN pg_is_in_recovery() \
                        OR current_setting('transaction_read_only') = 'on' THEN false \
-                     ELSE pg_try_advisory_lock({lock_key}) END AS locked"
+                     ELSE pg_try_advisory_lock({lock_key}) END AS locked, \
+                to_regclass('{LEDGER_TABLE}') IS NOT NULL AS has_ledger, \
+                to_regclass('{PROGRESS_TABLE}') IS NOT NULL AS has_progress"
     ))
     .get_result(conn)
     .map_err(RunError::database("cannot inspect the session"))
@@ -70,17 +82,36 @@ pub(crate) fn setup(conn: &mut PgConnection) -> Result<(), RunError> {
     ))
 }
 
-/// The ledger's setup, also at the start of the offline script. The `CREATE` is Diesel's
+/// The ledger's name and columns, after `CREATE TABLE [IF NOT EXISTS]`: Diesel's
 /// (`diesel::migration::CREATE_MIGRATIONS_TABLE`) with the runner's columns in it, so a
-/// first deploy needs no `ALTER TABLE` (whose catalog work costs it a few milliseconds);
-/// the `ALTER` adds them to a ledger Diesel's CLI created, and does nothing otherwise.
+/// first deploy needs no `ALTER TABLE` (whose catalog work costs it a few milliseconds).
+macro_rules! ledger_table {
+    () => {
+        concat!(
+            " __diesel_schema_migrations (\n",
+            "    version VARCHAR(50) PRIMARY KEY NOT NULL,\n",
+            "    run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n",
+            "    checksum text,\n",
+            "    duration_ms bigint\n",
+            ");\n",
+        )
+    };
+}
+
+/// Creates the ledger where there was none, in one round trip: `CREATE TABLE` without
+/// `IF NOT EXISTS`, so that success proves the ledger is new and empty. Called under the
+/// lock when the probe saw no ledger; fails when one appeared since (Diesel's CLI takes no
+/// lock, and the probe's catalog view may predate the lock), and the caller then reads it.
+pub(crate) fn create(conn: &mut PgConnection) -> diesel::QueryResult<()> {
+    conn.batch_execute(concat!("CREATE TABLE", ledger_table!()))
+}
+
+/// The ledger's setup, also at the start of the offline script: the ledger as [`create`]
+/// makes it if there is none; the `ALTER` adds the runner's columns to a ledger Diesel's
+/// CLI created, and does nothing otherwise.
 pub(crate) const SETUP: &str = concat!(
-    "CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (\n",
-    "    version VARCHAR(50) PRIMARY KEY NOT NULL,\n",
-    "    run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n",
-    "    checksum text,\n",
-    "    duration_ms bigint\n",
-    ");\n",
+    "CREATE TABLE IF NOT EXISTS",
+    ledger_table!(),
     "ALTER TABLE __diesel_schema_migrations\n",
     "    ADD COLUMN IF NOT EXISTS checksum text,\n",
     "    ADD COLUMN IF NOT EXISTS duration_ms bigint;\n",
@@ -181,6 +212,31 @@ fn epoch_micros(us: i64) -> SystemTime {
     }
 }
 
+/// The ledger write of one migration, for the batch that runs its SQL: the row of an
+/// upgrade (its duration measured by the server from the batch's arrival, which
+/// `statement_timestamp()` is for every statement of a batch), or the deletion of a
+/// downgrade's row.
+pub(crate) fn record_sql(version: &str, checksum: Option<&str>) -> String {
+    match checksum {
+        Some(checksum) => format!(
+            "INSERT INTO __diesel_schema_migrations (version, checksum, duration_ms) \
+             VALUES ({}, {}, (extract(epoch FROM clock_timestamp() - statement_timestamp()) \
+             * 1000)::int8);",
+            escaped(version),
+            escaped(checksum)
+        ),
+        None => format!(
+            "DELETE FROM __diesel_schema_migrations WHERE version = {};",
+            escaped(version)
+        ),
+    }
+}
+
+/// An escape string literal: means the same whatever `standard_conforming_strings` is.
+fn escaped(value: &str) -> String {
+    format!("E'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
+}
+
 pub(crate) fn insert(
     conn: &mut PgConnection,
     version: &str,
@@ -238,5 +294,15 @@ mod tests {
             create,
             format!("{diesel}, checksum text, duration_ms bigint );")
         );
+    }
+
+    #[test]
+    fn the_batch_writes_literals_that_mean_the_same_whatever_the_settings() {
+        assert_eq!(escaped(r"it's a \ path"), r"E'it''s a \\ path'");
+        assert_eq!(
+            record_sql("1", None),
+            "DELETE FROM __diesel_schema_migrations WHERE version = E'1';"
+        );
+        assert!(record_sql("1", Some("abc")).contains("VALUES (E'1', E'abc', "));
     }
 }

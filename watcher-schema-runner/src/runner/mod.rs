@@ -270,9 +270,9 @@ impl Runner {
     /// # }
     /// ```
     pub fn upgrade_to(&self, conn: &mut PgConnection, target: &Target) -> Result<Report, RunError> {
-        self.locked(conn, true, |conn, chain, _| {
+        self.locked(conn, true, |conn, chain, _, no_progress| {
             let plan = chain.upgrade(target)?;
-            if !plan.is_empty() {
+            if !plan.is_empty() && !no_progress {
                 // Read only when there is work: a no-op boot pays nothing for this.
                 let records = progress::read(conn)?;
                 if let Some(record) = records.into_iter().find(|p| p.action == Action::Downgrade) {
@@ -295,7 +295,7 @@ impl Runner {
         conn: &mut PgConnection,
         target: &Target,
     ) -> Result<Report, RunError> {
-        self.locked(conn, true, |conn, chain, _| {
+        self.locked(conn, true, |conn, chain, _, _| {
             // A partly upgraded migration is not in the ledger, but its steps ran: any
             // downgrade reverts it first, and it counts as one for `-N`.
             let partial = progress::read(conn)?.into_iter().find_map(|p| {
@@ -373,7 +373,7 @@ impl Runner {
     /// # }
     /// ```
     pub fn stamp(&self, conn: &mut PgConnection, target: &Target) -> Result<Report, RunError> {
-        self.locked(conn, false, |conn, chain, rows| {
+        self.locked(conn, false, |conn, chain, rows, _| {
             let keep = chain.stamp_len(target)?;
             let recorded: Vec<Option<&str>> = self
                 .migrations
@@ -518,7 +518,8 @@ impl Runner {
     }
 
     /// The shared write path: refuse on a standby or read-only session, lock, make sure
-    /// the ledger exists, re-read it under the lock, check it, then run `body`.
+    /// the ledger exists, re-read it under the lock, check it, then run `body` (told
+    /// whether the progress table is known not to exist, so it need not look).
     fn locked(
         &self,
         conn: &mut PgConnection,
@@ -527,6 +528,7 @@ impl Runner {
             &mut PgConnection,
             &Chain<'_>,
             &[AppliedMigration],
+            bool,
         ) -> Result<Vec<RanMigration>, RunError>,
     ) -> Result<Report, RunError> {
         let started = Instant::now();
@@ -542,12 +544,22 @@ impl Runner {
         } else {
             lock::acquire(conn, self.lock_key, self.lock_timeout)?
         };
-        // Read only now that the lock is held: another replica may have migrated while
-        // this one waited. A failed read means no ledger yet, or Diesel's without the
+        // A first deploy: the probe, which took the lock, saw no ledger. Creating it (not
+        // `IF NOT EXISTS`) proves it new, hence empty, so there is nothing to read; and no
+        // progress table can have appeared since the probe, as runners and offline scripts
+        // make one only once a ledger exists.
+        let fresh = session.locked && !session.has_ledger && ledger::create(&mut conn).is_ok();
+        let no_progress = fresh && !session.has_progress;
+        // Otherwise read only now that the lock is held: another replica may have migrated
+        // while this one waited. A failed read means no ledger yet, or Diesel's without the
         // runner's columns: set it up (idempotent, and the lock keeps runners from racing
         // through it) and read again. When that fails too, the first error is the one that
         // says what was wrong; the second follows it.
-        let rows = match ledger::read(&mut conn) {
+        let rows = match if fresh {
+            Ok(Vec::new())
+        } else {
+            ledger::read(&mut conn)
+        } {
             Ok(rows) => rows,
             Err(read) => ledger::setup(&mut conn)
                 .and_then(|()| {
@@ -567,7 +579,7 @@ impl Runner {
         }
         // Only a ledger fit to run on is folded, so a refusal above changes nothing.
         squash::write(&mut conn, &folding)?;
-        let migrations = body(&mut conn, &chain, &rows)?;
+        let migrations = body(&mut conn, &chain, &rows, no_progress)?;
         drop(conn);
         Ok(Report {
             migrations,
@@ -639,33 +651,10 @@ impl Runner {
         }
         let run = Run::new(migration, action);
         let started = Instant::now();
-        let record = |conn: &mut PgConnection| {
-            match action {
-                Action::Downgrade => ledger::delete(conn, migration.version()),
-                _ => ledger::insert(
-                    conn,
-                    migration.version(),
-                    migration.checksum(),
-                    Some(started.elapsed()),
-                ),
-            }
-            .map_err(RunError::database("cannot write the ledger"))
-        };
-        // A file of comments only (`revision -m` before it is written) is an empty query to
-        // PostgreSQL, an error: there is nothing to send, only the ledger to write.
-        let empty = split_statements(run.sql).is_empty();
-        let outcome = conn.transaction::<_, Failure, _>(|conn| {
-            if self.log.is_some() {
-                self.execute_each(conn, &run)?;
-            } else if !empty {
-                conn.batch_execute(run.sql).map_err(Failure::Batch)?;
-            }
-            Ok(record(conn)?)
-        });
-        match outcome {
-            Ok(()) => {}
-            Err(Failure::Run(error)) => return Err(error),
-            Err(Failure::Batch(error)) => return Err(Self::locate(&run, &error)),
+        if self.log.is_some() {
+            self.apply_logged(conn, &run, started)?;
+        } else {
+            Self::apply_batch(conn, &run)?;
         }
         Ok(RanMigration {
             version: migration.version().to_owned(),
@@ -673,6 +662,81 @@ impl Runner {
             action,
             duration: started.elapsed(),
         })
+    }
+
+    /// The migration and its ledger write in two round trips: one batch of `BEGIN`, the
+    /// file as written and the ledger row, then `COMMIT`. PostgreSQL runs a batch's
+    /// statements in order and stops at the first error, leaving the transaction failed,
+    /// which a `ROLLBACK` then ends: the file and its row commit together or not at all, as
+    /// in a transaction driven statement by statement (four round trips).
+    ///
+    /// `COMMIT` is sent apart, once the batch succeeded, so that a runner killed while its
+    /// batch runs (`kill -9`, a cancelled deploy) leaves the server a transaction to roll
+    /// back when it finds the client gone, not one that commits on its own.
+    fn apply_batch(conn: &mut PgConnection, run: &Run<'_>) -> Result<(), RunError> {
+        // A file of comments only (`revision -m` before it is written) adds nothing but
+        // a comment: the batch is the ledger write.
+        let body = offline::terminated(run.sql);
+        let record = match run.action {
+            Action::Downgrade => ledger::record_sql(run.migration.version(), None),
+            _ => ledger::record_sql(run.migration.version(), Some(run.migration.checksum())),
+        };
+        let batch = format!("{BATCH_START}{body}{record}");
+        if let Err(error) = conn.batch_execute(&batch) {
+            // Nothing more to do when this fails too: the connection is gone, and its
+            // transaction with it. When the batch failed to parse, nothing ran and
+            // PostgreSQL only warns that there is no transaction.
+            let _ = conn.batch_execute("ROLLBACK");
+            return Err(Self::locate(
+                run,
+                &batch,
+                BATCH_START.len() + body.len(),
+                error,
+            ));
+        }
+        conn.batch_execute("COMMIT")
+            .map_err(|error| Self::commit_failed(run, &error))
+    }
+
+    /// `COMMIT` failed, which ends the transaction: it checks deferred constraints, so
+    /// there is no position, perhaps a name.
+    fn commit_failed(run: &Run<'_>, error: &DieselError) -> RunError {
+        let statements = split_statements(run.sql);
+        let (statement, located) = match naming(&statements, error) {
+            Some((statement, names)) => (Some(statement), Located::Naming(names)),
+            None => (None, Located::Unknown),
+        };
+        run.failure(error, (run.sql, 1), statement, located, true)
+    }
+
+    /// The migration, statement by statement as each is logged, and its ledger write, in
+    /// one transaction.
+    fn apply_logged(
+        &self,
+        conn: &mut PgConnection,
+        run: &Run<'_>,
+        started: Instant,
+    ) -> Result<(), RunError> {
+        let version = run.migration.version();
+        let outcome = conn.transaction::<_, Failure, _>(|conn| {
+            self.execute_each(conn, run)?;
+            match run.action {
+                Action::Downgrade => ledger::delete(conn, version),
+                _ => ledger::insert(
+                    conn,
+                    version,
+                    run.migration.checksum(),
+                    Some(started.elapsed()),
+                ),
+            }
+            .map_err(RunError::database("cannot write the ledger"))?;
+            Ok(())
+        });
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(Failure::Run(error)) => Err(error),
+            Err(Failure::Transaction(error)) => Err(Self::commit_failed(run, &error)),
+        }
     }
 
     fn execute_each(&self, conn: &mut PgConnection, run: &Run<'_>) -> Result<(), RunError> {
@@ -693,32 +757,51 @@ impl Runner {
         Ok(())
     }
 
-    /// A file sent as one batch failed and was rolled back: names the failing statement
-    /// without running anything again (a long backfill must not run twice).
+    /// The batch of a migration (`batch`: `BEGIN`, the file, then from byte `record` on
+    /// its ledger write) failed and was rolled back: names the failing statement without
+    /// running anything again (a long backfill must not run twice).
     ///
     /// PostgreSQL's error position counts characters in the text it was sent, the whole
-    /// file, so it lands on the statement exactly. Many errors carry no position (most DDL
+    /// batch, so it lands on the statement exactly. Many errors carry no position (most DDL
     /// errors, constraint violations); then the file's only statement, or else the only
     /// statement naming what the error names, which the message presents as an inference.
-    fn locate(run: &Run<'_>, error: &DieselError) -> RunError {
-        let statements = split_statements(run.sql);
-        let at = database_error(error)
+    /// An error in the ledger write, or about the ledger, is reported as such.
+    fn locate(run: &Run<'_>, batch: &str, record: usize, error: DieselError) -> RunError {
+        let info = database_error(&error);
+        let at = info
             .and_then(|info| info.statement_position())
-            .and_then(|p| byte_offset(run.sql, p));
+            .and_then(|p| byte_offset(batch, p));
+        // The ledger write's error: placed in it, or about the ledger's table and placed
+        // nowhere (a duplicate row).
+        let in_record = match at {
+            Some(at) => at >= record,
+            None => info.and_then(|info| info.table_name()) == Some(ledger::LEDGER_TABLE),
+        };
+        if in_record {
+            return RunError::database("cannot write the ledger")(error);
+        }
+        let statements = split_statements(run.sql);
+        // Where the error is in the file: past the `BEGIN` line, and at most at its end
+        // (the `;` the batch adds after a last statement that has none).
+        let at = at.map(|at| at.saturating_sub(BATCH_START.len()).min(run.sql.len()));
         let (statement, located) = match (at, statements.as_slice()) {
             (Some(at), _) => (
                 statements.iter().rev().find(|s| s.offset <= at),
                 Located::Position,
             ),
             (None, [only]) => (Some(only), Located::OnlyStatement),
-            (None, _) => match naming(&statements, error) {
+            (None, _) => match naming(&statements, &error) {
                 Some((statement, names)) => (Some(statement), Located::Naming(names)),
                 None => (None, Located::Unknown),
             },
         };
-        run.failure(error, (run.sql, 1), statement, located, true)
+        // The batch's first line is `BEGIN`: the file's lines start one later.
+        run.failure(&error, (batch, 0), statement, located, true)
     }
 }
+
+/// What a migration's batch starts with; its length is where the file starts in it.
+const BATCH_START: &str = "BEGIN;\n";
 
 /// The server's error, when the failure is one.
 fn database_error(error: &DieselError) -> Option<&(dyn DatabaseErrorInformation + Send + Sync)> {
@@ -851,17 +934,16 @@ impl<'a> Run<'a> {
     }
 }
 
-/// How a migration's transaction failed: its SQL as one batch (to be located), or
+/// How the transaction of a logged migration failed: `BEGIN` or `COMMIT` itself, or
 /// anything else, already explained.
 enum Failure {
-    Batch(DieselError),
+    Transaction(DieselError),
     Run(RunError),
 }
 
 impl From<DieselError> for Failure {
     fn from(error: DieselError) -> Self {
-        // BEGIN or COMMIT failing (COMMIT checks deferred constraints) lands here.
-        Failure::Batch(error)
+        Failure::Transaction(error)
     }
 }
 

@@ -249,7 +249,7 @@ fn render_repeat(out: &mut String, statement: &str) {
 /// The file's text as written, ending in a `;` and a newline so what follows it is a
 /// statement of its own. A missing `;` goes on a line of its own, in case the file ends
 /// in a `--` comment.
-fn terminated(sql: &str) -> String {
+pub(crate) fn terminated(sql: &str) -> String {
     let text = sql.trim_end();
     let needs_semicolon = split_statements(text).last().is_some_and(|last| {
         let end = last.offset + last.text.len();

@@ -210,3 +210,115 @@ fn a_file_of_one_statement_names_it_without_a_position() {
     assert_eq!(failure.line, Some(2), "{message}");
     assert!(message.contains(&format!("{FAILING}:2")), "{message}");
 }
+
+#[test]
+fn a_failing_ledger_write_rolls_back_its_migration_and_says_so() {
+    // The migration writes its own row, so the runner's write of it fails: the error is
+    // the ledger's, the migration is rolled back with it, and the session is left idle
+    // and unlocked.
+    let db = TestDb::new();
+    let mut client = db.client();
+    let dir = TempMigrations::copy("failing");
+    dir.edit(FAILING, |_| {
+        "CREATE TABLE address (id serial PRIMARY KEY);\n\
+         INSERT INTO __diesel_schema_migrations (version) VALUES ('20250101000002');\n"
+            .to_owned()
+    });
+    let mut conn = connect(&db);
+    let error = runner(&dir.path)
+        .run_pending(&mut conn)
+        .expect_err("the ledger row exists already");
+    let message = error.to_string();
+    assert!(message.starts_with("cannot write the ledger"), "{message}");
+    assert!(message.contains("duplicate key"), "{message}");
+    assert_eq!(support::versions(&mut client), ["20250101000001"]);
+    let address: bool = client
+        .query_one("SELECT to_regclass('address') IS NOT NULL", &[])
+        .unwrap()
+        .get(0);
+    assert!(!address, "the migration was rolled back with its row");
+    assert_eq!(support::advisory_locks(&mut client), 0, "unlocked");
+    let idle: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid() AND state <> 'idle'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        idle, 0,
+        "the runner's session is out of the failed transaction"
+    );
+}
+
+/// The basic fixture's middle and last migrations.
+const MIDDLE: &str = "20250101000002_create_pipeline_execution/up.sql";
+const LAST: &str = "20250101000003_add_pipeline_input_hash/up.sql";
+
+#[test]
+fn a_deferred_constraint_failing_at_commit_stops_the_run_at_its_own_migration() {
+    let db = TestDb::new();
+    let mut client = db.client();
+    let dir = TempMigrations::copy("basic");
+    dir.edit(MIDDLE, |_| {
+        "CREATE TABLE parent (id integer PRIMARY KEY);\n\
+         CREATE TABLE child (parent_id integer REFERENCES parent (id) \
+         DEFERRABLE INITIALLY DEFERRED);\n\
+         INSERT INTO child VALUES (1);\n"
+            .to_owned()
+    });
+    let mut conn = connect(&db);
+    let error = runner(&dir.path)
+        .run_pending(&mut conn)
+        .expect_err("the deferred foreign key fails at COMMIT");
+    let message = error.to_string();
+    let failure = expect_failure(error);
+    assert_eq!(failure.version, "20250101000002", "{message}");
+    assert!(
+        failure.message.contains("violates foreign key constraint"),
+        "{message}"
+    );
+    assert_eq!(support::versions(&mut client), ["20250101000001"]);
+    let exists = |client: &mut postgres::Client, sql: &str| -> bool {
+        client.query_one(sql, &[]).unwrap().get(0)
+    };
+    assert!(!exists(
+        &mut client,
+        "SELECT to_regclass('child') IS NOT NULL"
+    ));
+    assert!(
+        !exists(
+            &mut client,
+            "SELECT EXISTS (SELECT FROM information_schema.columns \
+             WHERE table_name = 'pipeline' AND column_name = 'input_hash')"
+        ),
+        "the last migration was rolled back too"
+    );
+    assert_eq!(support::advisory_locks(&mut client), 0, "unlocked");
+}
+
+#[test]
+fn a_batch_that_does_not_parse_keeps_the_migration_before_it() {
+    // Nothing of a batch that does not parse runs, and a parse error inside an open
+    // transaction block would abort it: this is why the migration before it is committed
+    // on its own, not by a `COMMIT` at the start of this batch.
+    let db = TestDb::new();
+    let mut client = db.client();
+    let dir = TempMigrations::copy("basic");
+    dir.edit(LAST, |_| "-- typo\nSELEC 1;\n".to_owned());
+    let error = runner(&dir.path)
+        .run_pending(&mut connect(&db))
+        .expect_err("the last migration does not parse");
+    let message = error.to_string();
+    let failure = expect_failure(error);
+    assert_eq!(failure.version, "20250101000003", "{message}");
+    assert_eq!(failure.located, Located::Position);
+    assert_eq!(failure.line, Some(2), "{message}");
+    assert_eq!(failure.statement.as_deref(), Some("SELEC 1"));
+    assert_eq!(
+        support::versions(&mut client),
+        ["20250101000001", "20250101000002"]
+    );
+    assert_eq!(support::advisory_locks(&mut client), 0, "unlocked");
+}

@@ -1,5 +1,8 @@
 use std::fs;
+use std::sync::{Arc, Mutex};
 
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+use diesel::{Connection, PgConnection};
 use watcher_schema_runner::{Action, RunError, Target};
 
 use crate::support::{self, connect, fixture, runner, TempMigrations, TestDb};
@@ -304,4 +307,102 @@ fn a_migration_of_comments_only_is_applied_and_reverted() {
         runner.downgrade_to(&mut conn, &Target::Base).unwrap();
         assert!(runner.applied(&mut conn).unwrap().is_empty());
     }
+}
+
+/// What each statement sent on `conn` from now on is, in order (a name for each kind the
+/// runner sends), and whether any failed.
+fn record_statements(conn: &mut PgConnection) -> Arc<Mutex<Vec<(String, bool)>>> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    let record = move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::FinishQuery { query, error, .. } = event {
+            let sql = query.to_string();
+            let kind = if sql.starts_with("SELECT pg_is_in_recovery()") {
+                "probe".to_owned()
+            } else if sql.starts_with("CREATE TABLE __diesel_schema_migrations") {
+                "create the ledger".to_owned()
+            } else if sql.starts_with("BEGIN;\n")
+                && sql.contains("INSERT INTO __diesel_schema_migrations")
+            {
+                "migration and its row".to_owned()
+            } else if sql.starts_with("SELECT version,") {
+                "read the ledger".to_owned()
+            } else if sql.starts_with("SELECT pg_advisory_unlock(") {
+                "unlock".to_owned()
+            } else {
+                sql
+            };
+            sink.lock().unwrap().push((kind, error.is_some()));
+        }
+    };
+    let instrumentation: Box<dyn Instrumentation> = Box::new(record);
+    conn.set_instrumentation(instrumentation);
+    seen
+}
+
+#[test]
+fn a_first_deploy_sends_each_migration_with_its_row_in_one_batch_then_commit_and_nothing_fails() {
+    let db = TestDb::new();
+    let runner = runner(&fixture("basic"));
+    let mut conn = connect(&db);
+    let seen = record_statements(&mut conn);
+    runner.run_pending(&mut conn).unwrap();
+    let seen = seen.lock().unwrap().clone();
+    let kinds: Vec<&str> = seen.iter().map(|(kind, _)| kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "probe",
+            "create the ledger",
+            "migration and its row",
+            "COMMIT",
+            "migration and its row",
+            "COMMIT",
+            "migration and its row",
+            "COMMIT",
+            "unlock",
+        ]
+    );
+    assert!(seen.iter().all(|(_, failed)| !failed), "{seen:?}");
+    // Each row as the statement-by-statement path writes it: checksum and duration.
+    let applied = runner.applied(&mut conn).unwrap();
+    assert_eq!(applied.len(), 3);
+    for (row, m) in applied.iter().zip(runner.migrations()) {
+        assert_eq!(row.checksum.as_deref(), Some(m.checksum()));
+        assert!(row.duration.is_some(), "{row:?}");
+    }
+
+    // A boot with nothing to do: the probe, the read, the unlock.
+    let mut conn = connect(&db);
+    let seen = record_statements(&mut conn);
+    assert!(runner.run_pending(&mut conn).unwrap().is_empty());
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            ("probe".to_owned(), false),
+            ("read the ledger".to_owned(), false),
+            ("unlock".to_owned(), false),
+        ]
+    );
+}
+
+#[test]
+fn a_ledger_created_by_diesels_cli_is_read_not_created_again() {
+    // The probe sees the ledger: no `CREATE`; the read fails on the missing columns, the
+    // setup adds them, and the rows Diesel wrote are kept.
+    let db = TestDb::new();
+    db.client()
+        .batch_execute(diesel::migration::CREATE_MIGRATIONS_TABLE)
+        .unwrap();
+    let runner = runner(&fixture("basic"));
+    let mut conn = connect(&db);
+    let seen = record_statements(&mut conn);
+    runner.run_pending(&mut conn).unwrap();
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        seen.iter().all(|(kind, _)| kind != "create the ledger"),
+        "{seen:?}"
+    );
+    assert_eq!(support::versions(&mut db.client()).len(), 3);
 }
