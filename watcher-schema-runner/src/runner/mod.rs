@@ -270,10 +270,17 @@ impl Runner {
     /// # }
     /// ```
     pub fn upgrade_to(&self, conn: &mut PgConnection, target: &Target) -> Result<Report, RunError> {
-        self.locked(conn, true, |conn, chain, _, no_progress| {
+        self.locked(conn, true, |conn, chain, _, table| {
             let plan = chain.upgrade(target)?;
-            if !plan.is_empty() && !no_progress {
-                // Read only when there is work: a no-op boot pays nothing for this.
+            // With work to do, unless the table is known absent; with none, when the
+            // probe saw the table: a downgrade interrupted halfway left the ledger saying
+            // applied, and a boot must not take a half-reverted schema for the head.
+            // A database that never ran an online migration pays nothing for this.
+            let read = match plan.is_empty() {
+                false => !table.absent,
+                true => table.seen,
+            };
+            if read {
                 let records = progress::read(conn)?;
                 if let Some(record) = records.into_iter().find(|p| p.action == Action::Downgrade) {
                     return Err(self.partly_applied(
@@ -518,8 +525,8 @@ impl Runner {
     }
 
     /// The shared write path: refuse on a standby or read-only session, lock, make sure
-    /// the ledger exists, re-read it under the lock, check it, then run `body` (told
-    /// whether the progress table is known not to exist, so it need not look).
+    /// the ledger exists, re-read it under the lock, check it, then run `body` (told what
+    /// the probe learnt of the progress table, so it need not always look).
     fn locked(
         &self,
         conn: &mut PgConnection,
@@ -528,7 +535,7 @@ impl Runner {
             &mut PgConnection,
             &Chain<'_>,
             &[AppliedMigration],
-            bool,
+            ProgressTable,
         ) -> Result<Vec<RanMigration>, RunError>,
     ) -> Result<Report, RunError> {
         let started = Instant::now();
@@ -549,7 +556,10 @@ impl Runner {
         // progress table can have appeared since the probe, as runners and offline scripts
         // make one only once a ledger exists.
         let fresh = session.locked && !session.has_ledger && ledger::create(&mut conn).is_ok();
-        let no_progress = fresh && !session.has_progress;
+        let table = ProgressTable {
+            absent: fresh && !session.has_progress,
+            seen: session.has_progress,
+        };
         // Otherwise read only now that the lock is held: another replica may have migrated
         // while this one waited. A failed read means no ledger yet, or Diesel's without the
         // runner's columns: set it up (idempotent, and the lock keeps runners from racing
@@ -579,7 +589,7 @@ impl Runner {
         }
         // Only a ledger fit to run on is folded, so a refusal above changes nothing.
         squash::write(&mut conn, &folding)?;
-        let migrations = body(&mut conn, &chain, &rows, no_progress)?;
+        let migrations = body(&mut conn, &chain, &rows, table)?;
         drop(conn);
         Ok(Report {
             migrations,
@@ -864,6 +874,15 @@ fn names_word(text: &str, name: &str) -> bool {
 }
 
 /// One direction of one migration, with what its errors need.
+/// What the session probe learnt about the progress table.
+#[derive(Debug, Clone, Copy)]
+struct ProgressTable {
+    /// Certainly absent: the ledger was just created and the probe saw no table.
+    absent: bool,
+    /// The catalog listed it when the probe ran (before the lock was held).
+    seen: bool,
+}
+
 pub(crate) struct Run<'a> {
     pub(crate) migration: &'a MigrationScript,
     pub(crate) action: Action,

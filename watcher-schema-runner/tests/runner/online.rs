@@ -553,3 +553,56 @@ fn a_concurrent_build_timing_out_on_an_old_snapshot_leaves_no_invalid_index() {
         .expect("the build succeeds once the snapshot is gone");
     assert_eq!(data(&mut client), (20_000, 20_000, 0));
 }
+
+#[test]
+fn a_boot_refuses_a_schema_left_half_reverted_by_an_interrupted_downgrade() {
+    let db = TestDb::new();
+    let mut conn = connect(&db);
+    let mut client = db.client();
+    runner(&fixture("online")).run_pending(&mut conn).unwrap();
+    // The downgrade's second step cannot get its lock: step 1 (the index) is reverted,
+    // the ledger still lists the migration as applied.
+    let blocker = Arc::new(Mutex::new(db.client()));
+    let hold = blocker.clone();
+    let error = runner(&fixture("online"))
+        .statement_lock_timeout(Duration::from_millis(20))
+        .lock_tries(1)
+        .on_progress(move |p| {
+            if p.step == 2 && p.event == ProgressEvent::Started {
+                hold.lock()
+                    .unwrap()
+                    .batch_execute("BEGIN; LOCK TABLE address IN SHARE MODE")
+                    .unwrap();
+            }
+        })
+        .downgrade_to(&mut conn, &Target::Relative(-1))
+        .expect_err("the column drop cannot get its lock");
+    assert_eq!(expect_step_failure(error).step.unwrap().number, 2);
+    blocker.lock().unwrap().batch_execute("COMMIT").unwrap();
+    assert_eq!(
+        progress(&mut client),
+        [("20250101000002".to_string(), "downgrade".to_string(), 1, 2)]
+    );
+    assert_eq!(
+        support::versions(&mut client).last().unwrap(),
+        "20250101000002"
+    );
+
+    // Nothing is pending, yet the head's index is gone: a boot says so instead of
+    // serving on it.
+    match runner(&fixture("online")).run_pending(&mut conn) {
+        Err(RunError::PartlyApplied { name, help, .. }) => {
+            assert_eq!(name, ONLINE);
+            assert!(
+                help.contains("run `downgrade` to finish reverting it"),
+                "{help}"
+            );
+        }
+        other => panic!("expected the half-reverted migration to be refused, got {other:?}"),
+    }
+    runner(&fixture("online"))
+        .downgrade_to(&mut conn, &Target::Relative(-1))
+        .expect("the downgrade finishes");
+    assert_eq!(progress(&mut client), []);
+    runner(&fixture("online")).run_pending(&mut conn).unwrap();
+}
