@@ -8,6 +8,36 @@ use crate::model::{
     Table, Unique,
 };
 
+/// The rows of a table that stop a migration at its [`Op::RefuseIfRows`] guard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rows {
+    /// Any row.
+    Any,
+    /// Rows where this column is NULL.
+    Null(String),
+    /// Rows sharing their values of these key elements (columns, or index expressions)
+    /// with another row, all of them non-NULL (within `predicate`, for a partial index):
+    /// a unique constraint or index over them fails.
+    Duplicate {
+        /// Key elements.
+        columns: Vec<String>,
+        /// A partial index's predicate.
+        predicate: Option<crate::model::Expr>,
+    },
+    /// Rows whose non-NULL `columns` match no row of `ref_table` (MATCH SIMPLE): a foreign
+    /// key over them fails.
+    Orphan {
+        /// Referencing columns.
+        columns: Vec<String>,
+        /// Referenced table.
+        ref_table: String,
+        /// Referenced columns.
+        ref_columns: Vec<String>,
+    },
+    /// Rows for which this check expression is false: the check fails.
+    Violating(crate::model::Expr),
+}
+
 /// One schema change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
@@ -68,16 +98,16 @@ pub enum Op {
         /// The new type.
         ty: SqlType,
     },
-    /// A way back's stop sign, first in a down migration: fails, before anything else runs,
-    /// when `table` holds a row (one whose `null_column` is NULL, when given), since nothing
-    /// can give that row a value the restored constraints accept. Changes no schema; written
-    /// as a `DO` block that raises `reason`.
+    /// A stop sign a migration opens with: fails, before anything else runs, when `table`
+    /// holds a row of the kind `rows` names, which a later step could not take (a way back
+    /// that cannot restore a value, a constraint the rows break). Changes no schema;
+    /// written as a read-only `DO` block that raises `reason`.
     RefuseIfRows {
         /// Table name.
         table: String,
-        /// Only rows where this column is NULL count.
-        null_column: Option<String>,
-        /// What cannot come back, and what to do instead.
+        /// Which rows stop the migration.
+        rows: Rows,
+        /// What cannot be done, and what to do instead.
         reason: String,
     },
     /// `DROP SEQUENCE name`.

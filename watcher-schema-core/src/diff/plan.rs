@@ -8,7 +8,7 @@ use std::fmt;
 use super::column::{is_widening, typed_zero};
 use super::diff;
 use crate::model::{Column, Expr, Schema, SqlType};
-use crate::op::{apply, Op};
+use crate::op::{apply, Op, Rows};
 use crate::quote::quote_literal;
 use online::Direction;
 
@@ -394,6 +394,9 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
     up.extend(cx.safe_up(&start, to, diff(&start, to), &changes, &likely));
     let mut down = cx.safe_down(to, &start, diff(to, &start), &changes);
     down.extend(renames.iter().rev().map(reverse_rename));
+    // A constraint the rows break stops the migration before anything changes.
+    let mut up = [guards::constraint_guards(from, &up, "upgrade"), up].concat();
+    let mut down = [guards::constraint_guards(to, &down, "downgrade"), down].concat();
 
     let mut online_problems = Vec::new();
     let mut online_warnings = Vec::new();
@@ -1152,7 +1155,11 @@ impl Planner<'_> {
             };
             self.down_guards.push(Op::RefuseIfRows {
                 table: table.to_string(),
-                null_column: null_only.then(|| column.name.clone()),
+                rows: if null_only {
+                    Rows::Null(column.name.clone())
+                } else {
+                    Rows::Any
+                },
                 reason: format!(
                     "cannot downgrade: column `{table}.{}` comes back NOT NULL and {why}, and \
                      no value fills {rows}; nothing was changed. Empty them, or edit this \
@@ -1268,6 +1275,7 @@ fn expressions(op: &Op) -> Vec<&str> {
     }
 }
 
+mod guards;
 mod online;
 #[cfg(test)]
 mod rules;

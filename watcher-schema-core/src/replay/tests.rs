@@ -1752,6 +1752,31 @@ mod errors {
 }
 
 #[test]
+fn a_guard_over_a_column_named_like_a_key_word_changes_nothing() {
+    let mut schema = Schema::default();
+    replay(
+        &mut schema,
+        "CREATE TABLE pet (comment text);\n\
+         DO $guard$\nBEGIN\n  IF EXISTS (SELECT 1 FROM pet WHERE comment IS NOT NULL GROUP BY comment HAVING count(*) > 1) THEN\n    \
+         RAISE EXCEPTION 'delete, drop or alter them';\n  END IF;\nEND\n$guard$;",
+        "up.sql",
+    )
+    .unwrap();
+    assert_eq!(schema.tables.len(), 1);
+    let err = replay(
+        &mut schema,
+        "DO $$ BEGIN IF true THEN DROP TABLE pet; END IF; END $$;",
+        "up.sql",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`DO` blocks that change the schema"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_do_block_that_only_reads_and_raises_changes_nothing() {
     let mut schema = Schema::default();
     replay(
