@@ -779,6 +779,14 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
             for ix in t.indexes.values_mut() {
                 rename_in(&mut ix.columns, from, to);
                 rename_in(&mut ix.include, from, to);
+                // PostgreSQL rewrites the expressions that read the column, too.
+                for element in ix.columns.iter_mut().filter(|e| !is_plain_identifier(e)) {
+                    *element = crate::expr::rename_column(element, from, to);
+                }
+                ix.predicate = ix.predicate.as_ref().map(|p| p.rename_column(from, to));
+            }
+            for check in t.checks.values_mut() {
+                check.expr = check.expr.rename_column(from, to);
             }
             for other in schema.tables.values_mut() {
                 for fk in other.foreign_keys.values_mut() {
