@@ -748,6 +748,102 @@ fn cases() -> Vec<Case> {
             up: &[("pipeline", "parent_id IS NULL", 500)],
             down: &[],
         },
+        Case {
+            name: "rename two columns of one table at once",
+            setup: "",
+            change: "ALTER TABLE address RENAME COLUMN fqn TO qualified_name;
+                ALTER TABLE address RENAME COLUMN deprecated TO is_deprecated;",
+            hints: || {
+                none()
+                    .rename_column("address", "fqn", "qualified_name")
+                    .rename_column("address", "deprecated", "is_deprecated")
+            },
+            forms: Forms::Both,
+            again: true,
+            kept: &[(
+                "address",
+                ADDRESS_KEPT,
+                "address",
+                "id, pipeline_id, qualified_name, mood, is_deprecated",
+            )],
+            up: &[],
+            down: &[],
+        },
+        Case {
+            name: "widen a serial key other tables reference to bigint",
+            setup: "",
+            change: "ALTER TABLE pipeline ALTER COLUMN id TYPE bigint;",
+            hints: none,
+            forms: Forms::PlainOnly,
+            again: true,
+            kept: ALL_KEPT,
+            up: &[],
+            down: &[],
+        },
+        Case {
+            name: "move a column from one enum to a wider one",
+            setup: "",
+            change: "CREATE TYPE feeling AS ENUM ('sad', 'ok', 'happy', 'ecstatic');
+                ALTER TABLE address ALTER COLUMN mood TYPE feeling USING mood::text::feeling;",
+            // Every label of `mood` is in `feeling`: no value is lost, yet the plan asks for
+            // this confirmation until the lead's enum retirement work (b) lands.
+            hints: || none().allow(change_type("address", "mood")),
+            forms: Forms::PlainOnly,
+            again: true,
+            kept: &[("address", "id, mood::text", "address", "id, mood::text")],
+            up: &[],
+            down: &[],
+        },
+        Case {
+            name: "rename columns a check and a partial index read",
+            setup: "ALTER TABLE address ADD CONSTRAINT address_fqn_check CHECK (length((fqn)::text) > 3);
+                CREATE INDEX ix_address_live ON address USING btree (pipeline_id) WHERE (NOT deprecated);",
+            change: "ALTER TABLE address RENAME COLUMN fqn TO qualified_name;
+                ALTER TABLE address RENAME COLUMN deprecated TO is_deprecated;",
+            hints: || {
+                none()
+                    .rename_column("address", "fqn", "qualified_name")
+                    .rename_column("address", "deprecated", "is_deprecated")
+            },
+            forms: Forms::Both,
+            again: true,
+            kept: &[(
+                "address",
+                ADDRESS_KEPT,
+                "address",
+                "id, pipeline_id, qualified_name, mood, is_deprecated",
+            )],
+            up: &[],
+            down: &[],
+        },
+        Case {
+            name: "drop a column a partial index and a multi-column index read",
+            setup: "CREATE INDEX ix_address_live ON address USING btree (pipeline_id) WHERE (NOT deprecated);
+                CREATE INDEX ix_address_pipeline_mood ON address USING btree (pipeline_id, mood);",
+            change: "ALTER TABLE address DROP COLUMN deprecated;
+                ALTER TABLE address DROP COLUMN mood;",
+            hints: || {
+                none()
+                    .allow(drop_column("address", "deprecated"))
+                    .allow(drop_column("address", "mood"))
+            },
+            forms: Forms::Both,
+            again: true,
+            kept: &[("address", "id, pipeline_id, fqn", "address", "id, pipeline_id, fqn")],
+            up: &[],
+            down: &[("address", "mood IS NULL AND NOT deprecated", 980)],
+        },
+        Case {
+            name: "drop a column a check reads",
+            setup: "ALTER TABLE closure ADD CONSTRAINT closure_depth_check CHECK (depth >= 0 AND depth < 100);",
+            change: "ALTER TABLE closure DROP COLUMN depth;",
+            hints: || none().allow(drop_column("closure", "depth")),
+            forms: Forms::Both,
+            again: true,
+            kept: &[("closure", "source, target", "closure", "source, target")],
+            up: &[],
+            down: &[("closure", "depth = 0", 999)],
+        },
     ]
 }
 
@@ -907,6 +1003,12 @@ real_edit! {
     drop_check: "drop a check constraint",
     timestamp_to_timestamptz: "timestamp to timestamptz",
     add_self_referencing_parent: "add a self-referencing parent column",
+    rename_two_columns_at_once: "rename two columns of one table at once",
+    widen_referenced_serial_key: "widen a serial key other tables reference to bigint",
+    move_column_to_wider_enum: "move a column from one enum to a wider one",
+    rename_columns_a_check_and_predicate_read: "rename columns a check and a partial index read",
+    drop_columns_indexes_read: "drop a column a partial index and a multi-column index read",
+    drop_column_a_check_reads: "drop a column a check reads",
 }
 
 /// Runs `plan`'s up, which must stop at its guard with `message`, leaving the database
@@ -1144,7 +1246,7 @@ fn moving_a_column_to_a_new_table_takes_two_migrations_with_hand_written_copies(
     }
 }
 
-// Edits left out until the generator can express them (see the report of issue 11):
+// Edits left out until the generator can express them:
 //
 // A boolean flag with a default turned into an enum: up converts with `using`, but the
 // down's conversion is the generator's guess (`deprecated::text::boolean`), which fails on
