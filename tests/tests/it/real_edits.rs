@@ -844,6 +844,95 @@ fn cases() -> Vec<Case> {
             up: &[],
             down: &[("closure", "depth = 0", 999)],
         },
+        Case {
+            name: "drop a foreign key",
+            setup: "",
+            change: "ALTER TABLE address DROP CONSTRAINT address_pipeline_id_fkey;",
+            hints: none,
+            forms: Forms::Both,
+            again: true,
+            kept: ALL_KEPT,
+            up: &[("pg_constraint", "conname = 'address_pipeline_id_fkey'", 0)],
+            down: &[("pg_constraint", "conname = 'address_pipeline_id_fkey' AND convalidated", 1)],
+        },
+        Case {
+            name: "widen a unique key by a column",
+            setup: "ALTER TABLE address ADD CONSTRAINT address_fqn_key UNIQUE (fqn);",
+            change: "ALTER TABLE address DROP CONSTRAINT address_fqn_key;
+                ALTER TABLE address ADD CONSTRAINT address_fqn_key UNIQUE (fqn, pipeline_id);",
+            hints: none,
+            forms: Forms::Both,
+            again: true,
+            kept: ALL_KEPT,
+            up: &[],
+            down: &[],
+        },
+        Case {
+            name: "add a uuid column filled per row by its default",
+            setup: "",
+            change: "ALTER TABLE pipeline ADD COLUMN uid uuid NOT NULL DEFAULT gen_random_uuid();",
+            hints: none,
+            forms: Forms::PlainOnly,
+            again: true,
+            kept: ALL_KEPT,
+            up: &[("pipeline", "uid IS NOT NULL", 500)],
+            down: &[],
+        },
+        Case {
+            name: "add a lookup table and a nullable column referencing it",
+            setup: "",
+            change: "CREATE TABLE owner (
+                  id serial NOT NULL,
+                  name varchar(100) NOT NULL,
+                  CONSTRAINT owner_pkey PRIMARY KEY (id),
+                  CONSTRAINT owner_name_key UNIQUE (name)
+                );
+                ALTER TABLE pipeline ADD COLUMN owner_id integer;
+                ALTER TABLE pipeline ADD CONSTRAINT pipeline_owner_id_fkey
+                  FOREIGN KEY (owner_id) REFERENCES owner (id);
+                CREATE INDEX ix_pipeline_owner_id ON pipeline USING btree (owner_id);",
+            hints: none,
+            forms: Forms::Both,
+            again: true,
+            kept: ALL_KEPT,
+            up: &[("pipeline", "owner_id IS NULL", 500)],
+            down: &[("pg_class", "relname = 'owner'", 0)],
+        },
+        Case {
+            name: "rename a table and add a filled column to it",
+            setup: "",
+            change: "ALTER TABLE closure RENAME TO lineage;
+                ALTER TABLE lineage RENAME CONSTRAINT closure_pkey TO lineage_pkey;
+                ALTER TABLE lineage RENAME CONSTRAINT closure_source_fkey TO lineage_source_fkey;
+                ALTER TABLE lineage ADD COLUMN path integer[] NOT NULL;",
+            hints: || {
+                none()
+                    .rename_table("closure", "lineage")
+                    .backfill("lineage", "path", "ARRAY[source, target]")
+            },
+            forms: Forms::Both,
+            again: true,
+            kept: &[("closure", CLOSURE_KEPT, "lineage", CLOSURE_KEPT)],
+            up: &[("lineage", "path = ARRAY[source, target]", 999)],
+            down: &[],
+        },
+        Case {
+            name: "rename a column and widen it",
+            setup: "",
+            change: "ALTER TABLE pipeline RENAME COLUMN code TO external_code;
+                ALTER TABLE pipeline ALTER COLUMN external_code TYPE varchar(64);",
+            hints: || none().rename_column("pipeline", "code", "external_code"),
+            forms: Forms::Both,
+            again: true,
+            kept: &[(
+                "pipeline",
+                PIPELINE_KEPT,
+                "pipeline",
+                "id, name, mood, full_load, deprecated, external_code",
+            )],
+            up: &[],
+            down: &[],
+        },
     ]
 }
 
@@ -1009,6 +1098,12 @@ real_edit! {
     rename_columns_a_check_and_predicate_read: "rename columns a check and a partial index read",
     drop_columns_indexes_read: "drop a column a partial index and a multi-column index read",
     drop_column_a_check_reads: "drop a column a check reads",
+    drop_foreign_key: "drop a foreign key",
+    widen_unique_key: "widen a unique key by a column",
+    add_uuid_column_with_volatile_default: "add a uuid column filled per row by its default",
+    add_lookup_table: "add a lookup table and a nullable column referencing it",
+    rename_table_and_add_filled_column: "rename a table and add a filled column to it",
+    rename_and_widen_column: "rename a column and widen it",
 }
 
 /// Runs `plan`'s up, which must stop at its guard with `message`, leaving the database
