@@ -1001,6 +1001,22 @@ fn cases() -> Vec<Case> {
             up: &[],
             down: &[],
         },
+        Case {
+            name: "add a NOT NULL column and include it in two indexes (lineage_path)",
+            setup: "CREATE INDEX ix_closure_depth_source_include ON closure USING btree (depth, source) INCLUDE (target);
+                CREATE INDEX ix_closure_depth_target_include ON closure USING btree (depth, target) INCLUDE (source);",
+            change: "ALTER TABLE closure ADD COLUMN lineage_path integer[] NOT NULL;
+                DROP INDEX ix_closure_depth_source_include;
+                CREATE INDEX ix_closure_depth_source_include ON closure USING btree (depth, source) INCLUDE (target, lineage_path);
+                DROP INDEX ix_closure_depth_target_include;
+                CREATE INDEX ix_closure_depth_target_include ON closure USING btree (depth, target) INCLUDE (source, lineage_path);",
+            hints: || none().backfill("closure", "lineage_path", "ARRAY[source, target]"),
+            forms: Forms::Both,
+            again: true,
+            kept: ALL_KEPT,
+            up: &[("pg_index", "NOT indisvalid", 0)],
+            down: &[("pg_index", "NOT indisvalid", 0)],
+        },
     ]
 }
 
@@ -1177,6 +1193,7 @@ real_edit! {
     drop_enum_column_and_type: "drop an enum column and its type",
     rename_enum_type: "rename an enum type",
     drop_not_null_and_change_default: "make a column nullable and change its default",
+    add_column_and_include_it_in_two_indexes: "add a NOT NULL column and include it in two indexes (lineage_path)",
 }
 
 /// Runs `plan`'s up, which must stop at its guard with `message`, leaving the database
@@ -1332,30 +1349,44 @@ fn a_check_the_rows_break_stops_first() {
     }
 }
 
-/// The way back re-adds a unique constraint the upgrade dropped; rows written since share
-/// a value: the downgrade stops first and leaves the upgraded schema as it is.
+/// The way back re-adds a unique constraint or a foreign key the upgrade dropped, and rows
+/// written since break it: the downgrade stops first and leaves the upgraded schema as it
+/// is; once the rows are repaired it runs.
 #[test]
-fn a_down_restoring_a_unique_key_over_new_duplicates_stops_first() {
-    for online in [false, true] {
-        let (db, from) =
-            start("ALTER TABLE pipeline ADD CONSTRAINT pipeline_name_key UNIQUE (name);");
-        let to = declared(
-            &from,
+fn a_down_restoring_a_constraint_that_new_rows_break_stops_first() {
+    let cases = [
+        (
+            "ALTER TABLE pipeline ADD CONSTRAINT pipeline_name_key UNIQUE (name);",
             "ALTER TABLE pipeline DROP CONSTRAINT pipeline_name_key;",
-        );
-        let hints = if online { none().online() } else { none() };
-        let applied = upgrade(&db, &from, &to, &hints);
-        execute(&db, "INSERT INTO pipeline (name) VALUES ('pipeline_1');");
-        let error = run(&db, &render(&applied.down), applied.run_in_transaction)
-            .expect_err("the guard stops the downgrade");
-        assert!(
-            error.contains("cannot downgrade: unique constraint `pipeline_name_key`"),
-            "{error}"
-        );
-        assert_shape("the upgraded schema", &to, &db);
-        assert_eq!(count(&db, "pg_index", "NOT indisvalid"), 0);
-        execute(&db, "DELETE FROM pipeline WHERE id = 501;");
-        downgrade(&db, &applied, &from);
+            "INSERT INTO pipeline (name) VALUES ('pipeline_1');",
+            "cannot downgrade: unique constraint `pipeline_name_key`",
+            "DELETE FROM pipeline WHERE id = 501;",
+        ),
+        (
+            "",
+            "ALTER TABLE address DROP CONSTRAINT address_pipeline_id_fkey;",
+            "INSERT INTO address (pipeline_id, fqn) VALUES (9999, 'db.gone.t');",
+            "cannot downgrade: foreign key `address_pipeline_id_fkey` makes `address` \
+             (pipeline_id) refer to `pipeline` (id), and rows of `address` refer to no row",
+            "DELETE FROM address WHERE pipeline_id = 9999;",
+        ),
+    ];
+    for (setup, change, written_since, message, repair) in cases {
+        for online in [false, true] {
+            let (db, from) = start(setup);
+            let to = declared(&from, change);
+            let hints = if online { none().online() } else { none() };
+            let applied = upgrade(&db, &from, &to, &hints);
+            execute(&db, written_since);
+            let error = run(&db, &render(&applied.down), applied.run_in_transaction)
+                .expect_err("the guard stops the downgrade");
+            assert!(error.contains(message), "{error}");
+            assert_shape("the upgraded schema", &to, &db);
+            assert_eq!(count(&db, "pg_index", "NOT indisvalid"), 0);
+            assert_eq!(count(&db, "pg_constraint", "NOT convalidated"), 0);
+            execute(&db, repair);
+            downgrade(&db, &applied, &from);
+        }
     }
 }
 
