@@ -144,7 +144,8 @@ pub enum Op {
         /// Column name.
         column: String,
     },
-    /// `ALTER TABLE table RENAME COLUMN from TO to`.
+    /// `ALTER TABLE table RENAME COLUMN from TO to`; keys, indexes, checks and index
+    /// predicates that name the column follow it, as in PostgreSQL.
     RenameColumn {
         /// Table name.
         table: String,

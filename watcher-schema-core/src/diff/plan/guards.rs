@@ -230,7 +230,6 @@ impl<'s> Names<'s> {
     /// Follows `op`'s effect on names: renames carry the old names along; a column added,
     /// dropped, filled or converted no longer holds the values a guard would test.
     fn follow(&mut self, op: &Op) {
-        let old_table = |names: &Self, table: &str| names.tables.get(table).cloned();
         match op {
             Op::RenameTable { from, to } => {
                 if let Some(old) = self.tables.remove(from) {
@@ -244,7 +243,7 @@ impl<'s> Names<'s> {
                 self.tables.remove(name);
             }
             Op::RenameColumn { table, from, to } => {
-                if let Some(old) = old_table(self, table) {
+                if let Some(old) = self.tables.get(table).cloned() {
                     if let Some(column) = self.columns.remove(&(old.clone(), from.clone())) {
                         self.columns.insert((old.clone(), to.clone()), column);
                     }
