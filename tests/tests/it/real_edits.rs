@@ -1053,6 +1053,31 @@ fn cases() -> Vec<Case> {
             up: &[("pipeline", "state = 'active'", 250)],
             down: &[],
         },
+        Case {
+            name: "add a foreign key over references and NULLs",
+            setup: "ALTER TABLE pipeline ADD COLUMN parent_id integer;
+                UPDATE pipeline SET parent_id = id - 1 WHERE id % 3 <> 1;",
+            change: "ALTER TABLE pipeline ADD CONSTRAINT pipeline_parent_id_fkey
+                  FOREIGN KEY (parent_id) REFERENCES pipeline (id);",
+            hints: none,
+            forms: Forms::Both,
+            again: true,
+            kept: &[("pipeline", "id, parent_id", "pipeline", "id, parent_id")],
+            up: &[],
+            down: &[],
+        },
+        Case {
+            name: "add a unique constraint over a column where only NULLs repeat",
+            setup: "ALTER TABLE pipeline ADD COLUMN ext_ref text;
+                UPDATE pipeline SET ext_ref = 'r' || id WHERE id % 3 = 0;",
+            change: "ALTER TABLE pipeline ADD CONSTRAINT pipeline_ext_ref_key UNIQUE (ext_ref);",
+            hints: none,
+            forms: Forms::Both,
+            again: true,
+            kept: &[("pipeline", "id, ext_ref", "pipeline", "id, ext_ref")],
+            up: &[],
+            down: &[],
+        },
     ]
 }
 
@@ -1232,6 +1257,8 @@ real_edit! {
     add_column_and_include_it_in_two_indexes: "add a NOT NULL column and include it in two indexes (lineage_path)",
     drop_referenced_table_with_referencing_column: "drop a table another one references, with the referencing column",
     varchar_to_enum: "turn a varchar of known values into an enum",
+    add_foreign_key_over_references_and_nulls: "add a foreign key over references and NULLs",
+    add_unique_where_only_nulls_repeat: "add a unique constraint over a column where only NULLs repeat",
 }
 
 /// Runs `plan`'s up, which must stop at its guard with `message`, leaving the database
