@@ -38,6 +38,15 @@ pub enum Rows {
     Violating(crate::model::Expr),
 }
 
+/// A sequence, as [`Op::ContinueSequence`] names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SequenceOf {
+    /// A sequence of the model, by name.
+    Named(String),
+    /// The identity column's own sequence, which the model does not name.
+    Identity,
+}
+
 /// One schema change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
@@ -97,6 +106,20 @@ pub enum Op {
         name: String,
         /// The new type.
         ty: SqlType,
+    },
+    /// `SELECT setval(...)`: the sequence `to` continues where `from` left off, and past
+    /// the values `table.column` holds, so that a column given a new generation (serial to
+    /// identity, or back) does not hand out the ids of deleted rows again. Changes no
+    /// schema.
+    ContinueSequence {
+        /// Table name.
+        table: String,
+        /// The column both sequences number.
+        column: String,
+        /// The sequence whose next value is carried over.
+        from: SequenceOf,
+        /// The sequence that takes it.
+        to: SequenceOf,
     },
     /// A stop sign a migration opens with: fails, before anything else runs, when `table`
     /// holds a row of the kind `rows` names, which a later step could not take (a way back
@@ -584,6 +607,21 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
         }
         Op::RefuseIfRows { table: t, .. } => {
             table(schema, t)?;
+        }
+        Op::ContinueSequence {
+            table: tname,
+            column: cname,
+            from,
+            to,
+        } => {
+            column(table(schema, tname)?, cname)?;
+            for sequence in [from, to] {
+                if let SequenceOf::Named(name) = sequence {
+                    if !schema.sequences.contains_key(name) {
+                        fail!("sequence `{name}` does not exist");
+                    }
+                }
+            }
         }
         Op::AlterSequenceType { name, ty } => if let Some(s) = schema.sequences.get_mut(name) {
             s.ty = ty.clone();

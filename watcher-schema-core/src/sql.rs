@@ -15,7 +15,7 @@ use crate::model::{
     default_sequence_name, Check, Column, Expr, FkAction, ForeignKey, Generated, Index, PrimaryKey,
     Sequence, Table, Unique,
 };
-use crate::op::{is_plain_identifier, LabelPosition, Op, Rows};
+use crate::op::{is_plain_identifier, LabelPosition, Op, Rows, SequenceOf};
 
 /// Renders `ops` as a SQL script, one statement (or a few, see [`Op`]'s notes below) per op.
 ///
@@ -126,6 +126,28 @@ fn render_op(op: &Op) -> Vec<Chunk> {
             // RAISE formats `%`: a literal one is written `%%`.
             quote_literal(&reason.replace('%', "%%"))
         ))],
+        Op::ContinueSequence {
+            table,
+            column,
+            from,
+            to,
+        } => {
+            let sequence = |s: &SequenceOf| match s {
+                SequenceOf::Named(name) => quote_literal(&quote_ident(name)),
+                SequenceOf::Identity => format!(
+                    "pg_get_serial_sequence({}, {})",
+                    quote_literal(&quote_ident(table)),
+                    quote_literal(column)
+                ),
+            };
+            vec![stmt(format!(
+                "SELECT setval({}, greatest(coalesce(max({c}), 0) + 1, nextval({})), false) FROM {t}",
+                sequence(to),
+                sequence(from),
+                c = quote_ident(column),
+                t = quote_ident(table)
+            ))]
+        }
         Op::AlterSequenceType { name, ty } => vec![stmt(format!(
             "ALTER SEQUENCE {} AS {ty}",
             quote_ident(name)
