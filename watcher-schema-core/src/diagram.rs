@@ -147,6 +147,7 @@ impl Changes {
             | Op::SetSequenceOwner { .. }
             | Op::RenameSequence { .. }
             | Op::AlterSequenceType { .. }
+            | Op::ContinueSequence { .. }
             | Op::RefuseIfRows { .. }
             | Op::DropSequence { .. }
             | Op::Backfill { .. }

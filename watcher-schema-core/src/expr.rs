@@ -6,6 +6,9 @@ mod grouped;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::ops::Range;
+
+use crate::quote::quote_ident;
 
 /// A SQL expression. It keeps its text (whitespace collapsed, enclosing parentheses removed
 /// unless they hold a subquery) for rendering, and compares by [`Expr::key`], so that `'n/a'`
@@ -48,6 +51,11 @@ impl Expr {
     /// What equality compares.
     pub fn key(&self) -> &str {
         &self.key
+    }
+
+    /// The expression with column `from` called `to` (see [`rename_column`]).
+    pub fn rename_column(&self, from: &str, to: &str) -> Expr {
+        Expr::new(&rename_column(&self.text, from, to))
     }
 
     /// Whether the expression is a constant: literals, casts, signs, `ARRAY[...]`, and no
@@ -109,6 +117,37 @@ impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
     }
+}
+
+/// SQL expression `text` with column `from` called `to`, as PostgreSQL rewrites a check, an
+/// index predicate or an index expression when the column is renamed; the rest of the text
+/// is kept as written. A word is the column unless it names a function (`from(`), a type
+/// (after `::`) or a field (after `.`); quoted spellings count too.
+pub fn rename_column(text: &str, from: &str, to: &str) -> String {
+    let tokens = spanned(text);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (i, (token, range)) in tokens.iter().enumerate() {
+        let names_it = match token {
+            Token::Word(w) => *w == from,
+            Token::Quoted(q) => q[1..q.len() - 1].replace("\"\"", "\"") == from,
+            _ => false,
+        };
+        let prev = i.checked_sub(1).map(|p| &tokens[p].0);
+        let next = tokens.get(i + 1).map(|(t, _)| t);
+        let column = names_it
+            && !matches!(prev, Some(Token::Cast))
+            && !matches!(prev, Some(Token::Punct(p)) if p == ".")
+            && !matches!(next, Some(Token::Open));
+        if column {
+            out.extend(&chars[at..range.start]);
+            out.push_str(&quote_ident(to));
+            at = range.end;
+        }
+    }
+    out.extend(&chars[at..]);
+    out
 }
 
 fn collapse_whitespace(text: &str) -> String {
@@ -204,15 +243,20 @@ enum Token {
 }
 
 fn tokenize(s: &str) -> Vec<Token> {
+    spanned(s).into_iter().map(|(token, _)| token).collect()
+}
+
+/// The tokens of `s`, each with the range of `s`'s characters (not bytes) it covers.
+fn spanned(s: &str) -> Vec<(Token, Range<usize>)> {
     let chars: Vec<char> = s.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
     while i < chars.len() {
+        let start = i;
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
         } else if c == '\'' || c == '"' {
-            let start = i;
             i += 1;
             while i < chars.len() {
                 if chars[i] == c {
@@ -226,13 +270,15 @@ fn tokenize(s: &str) -> Vec<Token> {
             }
             i = (i + 1).min(chars.len());
             let text: String = chars[start..i].iter().collect();
-            tokens.push(if c == '"' {
-                Token::Quoted(text)
-            } else {
-                Token::Literal(text)
-            });
+            tokens.push((
+                if c == '"' {
+                    Token::Quoted(text)
+                } else {
+                    Token::Literal(text)
+                },
+                start..i,
+            ));
         } else if c.is_alphabetic() || c == '_' {
-            let start = i;
             while i < chars.len()
                 && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
             {
@@ -248,29 +294,30 @@ fn tokenize(s: &str) -> Vec<Token> {
                 }
                 i = (i + 1).min(chars.len());
                 let lit: String = chars[lit_start..i].iter().collect();
-                tokens.push(Token::Literal(format!("{}{lit}", word.to_lowercase())));
+                tokens.push((
+                    Token::Literal(format!("{}{lit}", word.to_lowercase())),
+                    start..i,
+                ));
             } else {
-                tokens.push(Token::Word(word.to_lowercase()));
+                tokens.push((Token::Word(word.to_lowercase()), start..i));
             }
         } else if c.is_ascii_digit()
             || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
         {
-            let start = i;
             while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
                 i += 1;
             }
-            tokens.push(Token::Number(chars[start..i].iter().collect()));
+            tokens.push((Token::Number(chars[start..i].iter().collect()), start..i));
         } else if c == ':' && chars.get(i + 1) == Some(&':') {
-            tokens.push(Token::Cast);
             i += 2;
+            tokens.push((Token::Cast, start..i));
         } else if c == '(' {
-            tokens.push(Token::Open);
             i += 1;
+            tokens.push((Token::Open, start..i));
         } else if c == ')' {
-            tokens.push(Token::Close);
             i += 1;
+            tokens.push((Token::Close, start..i));
         } else {
-            let start = i;
             const OPERATOR: &str = "+-*/<>=~!@#%^&|`?";
             if OPERATOR.contains(c) {
                 while i < chars.len() && OPERATOR.contains(chars[i]) {
@@ -279,7 +326,7 @@ fn tokenize(s: &str) -> Vec<Token> {
             } else {
                 i += 1;
             }
-            tokens.push(Token::Punct(chars[start..i].iter().collect()));
+            tokens.push((Token::Punct(chars[start..i].iter().collect()), start..i));
         }
     }
     tokens
@@ -388,6 +435,40 @@ fn comparison_key(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renaming_a_column_rewrites_the_column_only() {
+        let cases = [
+            (
+                "length((fqn)::text) > 3",
+                "length((qualified_name)::text) > 3",
+            ),
+            ("NOT deprecated", "NOT qualified_name"),
+            (
+                "fqn <> 'fqn' AND \"fqn\" IS NOT NULL",
+                "qualified_name <> 'fqn' AND qualified_name IS NOT NULL",
+            ),
+            // A function, a type and a field of that name stay.
+            (
+                "fqn(x) = x::fqn AND (r).fqn > 0",
+                "fqn(x) = x::fqn AND (r).fqn > 0",
+            ),
+            ("fqnx > 0", "fqnx > 0"),
+        ];
+        for (before, after) in cases {
+            let from = if before.contains("deprecated") {
+                "deprecated"
+            } else {
+                "fqn"
+            };
+            assert_eq!(
+                rename_column(before, from, "qualified_name"),
+                after,
+                "{before}"
+            );
+        }
+        assert_eq!(rename_column("a + b", "a", "Odd"), "\"Odd\" + b");
+    }
 
     #[test]
     fn keeps_text_with_whitespace_collapsed_and_outer_parens_removed() {

@@ -8,6 +8,45 @@ use crate::model::{
     Table, Unique,
 };
 
+/// The rows of a table that stop a migration at its [`Op::RefuseIfRows`] guard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rows {
+    /// Any row.
+    Any,
+    /// Rows where this column is NULL.
+    Null(String),
+    /// Rows sharing their values of these key elements (columns, or index expressions)
+    /// with another row, all of them non-NULL (within `predicate`, for a partial index):
+    /// a unique constraint or index over them fails.
+    Duplicate {
+        /// Key elements.
+        columns: Vec<String>,
+        /// A partial index's predicate.
+        predicate: Option<crate::model::Expr>,
+    },
+    /// Rows whose non-NULL `columns` match no row of `ref_table` (MATCH SIMPLE): a foreign
+    /// key over them fails.
+    Orphan {
+        /// Referencing columns.
+        columns: Vec<String>,
+        /// Referenced table.
+        ref_table: String,
+        /// Referenced columns.
+        ref_columns: Vec<String>,
+    },
+    /// Rows for which this check expression is false: the check fails.
+    Violating(crate::model::Expr),
+}
+
+/// A sequence, as [`Op::ContinueSequence`] names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SequenceOf {
+    /// A sequence of the model, by name.
+    Named(String),
+    /// The identity column's own sequence, which the model does not name.
+    Identity,
+}
+
 /// One schema change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
@@ -68,16 +107,30 @@ pub enum Op {
         /// The new type.
         ty: SqlType,
     },
-    /// A way back's stop sign, first in a down migration: fails, before anything else runs,
-    /// when `table` holds a row (one whose `null_column` is NULL, when given), since nothing
-    /// can give that row a value the restored constraints accept. Changes no schema; written
-    /// as a `DO` block that raises `reason`.
+    /// `SELECT setval(...)`: the sequence `to` continues where `from` left off, and past
+    /// the values `table.column` holds, so that a column given a new generation (serial to
+    /// identity, or back) does not hand out the ids of deleted rows again. Changes no
+    /// schema.
+    ContinueSequence {
+        /// Table name.
+        table: String,
+        /// The column both sequences number.
+        column: String,
+        /// The sequence whose next value is carried over.
+        from: SequenceOf,
+        /// The sequence that takes it.
+        to: SequenceOf,
+    },
+    /// A stop sign a migration opens with: fails, before anything else runs, when `table`
+    /// holds a row of the kind `rows` names, which a later step could not take (a way back
+    /// that cannot restore a value, a constraint the rows break). Changes no schema;
+    /// written as a read-only `DO` block that raises `reason`.
     RefuseIfRows {
         /// Table name.
         table: String,
-        /// Only rows where this column is NULL count.
-        null_column: Option<String>,
-        /// What cannot come back, and what to do instead.
+        /// Which rows stop the migration.
+        rows: Rows,
+        /// What cannot be done, and what to do instead.
         reason: String,
     },
     /// `DROP SEQUENCE name`.
@@ -114,7 +167,8 @@ pub enum Op {
         /// Column name.
         column: String,
     },
-    /// `ALTER TABLE table RENAME COLUMN from TO to`.
+    /// `ALTER TABLE table RENAME COLUMN from TO to`; keys, indexes, checks and index
+    /// predicates that name the column follow it, as in PostgreSQL.
     RenameColumn {
         /// Table name.
         table: String,
@@ -554,6 +608,21 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
         Op::RefuseIfRows { table: t, .. } => {
             table(schema, t)?;
         }
+        Op::ContinueSequence {
+            table: tname,
+            column: cname,
+            from,
+            to,
+        } => {
+            column(table(schema, tname)?, cname)?;
+            for sequence in [from, to] {
+                if let SequenceOf::Named(name) = sequence {
+                    if !schema.sequences.contains_key(name) {
+                        fail!("sequence `{name}` does not exist");
+                    }
+                }
+            }
+        }
         Op::AlterSequenceType { name, ty } => if let Some(s) = schema.sequences.get_mut(name) {
             s.ty = ty.clone();
         } else if let Some(c) = schema.tables.values().flat_map(|t| &t.columns).find(
@@ -749,6 +818,14 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
             for ix in t.indexes.values_mut() {
                 rename_in(&mut ix.columns, from, to);
                 rename_in(&mut ix.include, from, to);
+                // PostgreSQL rewrites the expressions that read the column, too.
+                for element in ix.columns.iter_mut().filter(|e| !is_plain_identifier(e)) {
+                    *element = crate::expr::rename_column(element, from, to);
+                }
+                ix.predicate = ix.predicate.as_ref().map(|p| p.rename_column(from, to));
+            }
+            for check in t.checks.values_mut() {
+                check.expr = check.expr.rename_column(from, to);
             }
             for other in schema.tables.values_mut() {
                 for fk in other.foreign_keys.values_mut() {

@@ -15,7 +15,7 @@ use crate::model::{
     default_sequence_name, Check, Column, Expr, FkAction, ForeignKey, Generated, Index, PrimaryKey,
     Sequence, Table, Unique,
 };
-use crate::op::{is_plain_identifier, LabelPosition, Op};
+use crate::op::{is_plain_identifier, LabelPosition, Op, Rows, SequenceOf};
 
 /// Renders `ops` as a SQL script, one statement (or a few, see [`Op`]'s notes below) per op.
 ///
@@ -117,19 +117,35 @@ fn render_op(op: &Op) -> Vec<Chunk> {
         ))],
         Op::RefuseIfRows {
             table,
-            null_column,
+            rows,
             reason,
+        } => vec![stmt(format!(
+            "DO $guard$\nBEGIN\n  IF EXISTS ({}) THEN\n    \
+             RAISE EXCEPTION {};\n  END IF;\nEND\n$guard$",
+            select_rows(table, rows, true),
+            // RAISE formats `%`: a literal one is written `%%`.
+            quote_literal(&reason.replace('%', "%%"))
+        ))],
+        Op::ContinueSequence {
+            table,
+            column,
+            from,
+            to,
         } => {
-            let filter = null_column
-                .as_ref()
-                .map(|c| format!(" WHERE {} IS NULL", quote_ident(c)))
-                .unwrap_or_default();
+            let sequence = |s: &SequenceOf| match s {
+                SequenceOf::Named(name) => quote_literal(&quote_ident(name)),
+                SequenceOf::Identity => format!(
+                    "pg_get_serial_sequence({}, {})",
+                    quote_literal(&quote_ident(table)),
+                    quote_literal(column)
+                ),
+            };
             vec![stmt(format!(
-                "DO $guard$\nBEGIN\n  IF EXISTS (SELECT 1 FROM {}{filter}) THEN\n    \
-                 RAISE EXCEPTION {};\n  END IF;\nEND\n$guard$",
-                quote_ident(table),
-                // RAISE formats `%`: a literal one is written `%%`.
-                quote_literal(&reason.replace('%', "%%"))
+                "SELECT setval({}, greatest(coalesce(max({c}), 0) + 1, nextval({})), false) FROM {t}",
+                sequence(to),
+                sequence(from),
+                c = quote_ident(column),
+                t = quote_ident(table)
             ))]
         }
         Op::AlterSequenceType { name, ty } => vec![stmt(format!(
@@ -424,6 +440,69 @@ fn create_index(table: &str, index: &Index, concurrently: bool) -> Chunk {
         let _ = write!(s, " WHERE {predicate}");
     }
     stmt(s)
+}
+
+/// The query for the rows of `table` that `rows` names: with `probe`, `SELECT 1 ...` (a
+/// guard's test); otherwise the one a guard's message tells the user to run to find them.
+pub fn select_rows(table: &str, rows: &Rows, probe: bool) -> String {
+    let from = quote_ident(table);
+    let star = if probe { "1" } else { "*" };
+    match rows {
+        Rows::Any => format!("SELECT {star} FROM {from}"),
+        Rows::Null(column) => format!(
+            "SELECT {star} FROM {from} WHERE {} IS NULL",
+            quote_ident(column)
+        ),
+        Rows::Duplicate { columns, predicate } => {
+            let elements: Vec<String> = columns.iter().map(|c| index_element(c)).collect();
+            // NULLs never collide in a unique index: rows holding one are left out.
+            let mut filter: Vec<String> = elements
+                .iter()
+                .map(|e| {
+                    if is_plain_identifier(e) {
+                        format!("{e} IS NOT NULL")
+                    } else {
+                        format!("({e}) IS NOT NULL")
+                    }
+                })
+                .collect();
+            filter.extend(predicate.iter().map(|p| format!("({})", p.as_str())));
+            let key = elements.join(", ");
+            let what = if probe {
+                "1".to_string()
+            } else {
+                format!("{key}, count(*)")
+            };
+            format!(
+                "SELECT {what} FROM {from} WHERE {} GROUP BY {key} HAVING count(*) > 1",
+                filter.join(" AND ")
+            )
+        }
+        Rows::Orphan {
+            columns,
+            ref_table,
+            ref_columns,
+        } => {
+            // MATCH SIMPLE: a row with a NULL in the key references nothing and passes.
+            let present = columns
+                .iter()
+                .map(|c| format!("c.{} IS NOT NULL", quote_ident(c)));
+            let matched = columns
+                .iter()
+                .zip(ref_columns)
+                .map(|(c, r)| format!("p.{} = c.{}", quote_ident(r), quote_ident(c)))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            let what = if probe { "1" } else { "c.*" };
+            format!(
+                "SELECT {what} FROM {from} AS c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} AS p WHERE {matched})",
+                present.collect::<Vec<_>>().join(" AND "),
+                quote_ident(ref_table)
+            )
+        }
+        // A check passes on NULL: only a false result breaks it.
+        Rows::Violating(expr) => format!("SELECT {star} FROM {from} WHERE NOT ({})", expr.as_str()),
+    }
 }
 
 /// A key element is a column name (quoted as needed) or an expression written as is.

@@ -72,3 +72,6 @@ pub mod adding_a_table {}
 
 #[doc = include_str!("docs/large_schemas.md")]
 pub mod large_schemas {}
+
+#[doc = include_str!("docs/evolving.md")]
+pub mod evolving {}

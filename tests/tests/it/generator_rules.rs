@@ -59,7 +59,7 @@ pub(crate) fn declared(from: &Schema, change: &str) -> Schema {
 
 /// Runs a rendered script as the runner would: in one transaction, or one statement at a
 /// time outside any (for `CONCURRENTLY` and enum labels used where they are added).
-fn run(db: &TestDb, sql: &str, in_transaction: bool) -> Result<(), String> {
+pub(crate) fn run(db: &TestDb, sql: &str, in_transaction: bool) -> Result<(), String> {
     let mut client = db.client();
     let failed = |e: postgres::Error| format!("{}\n--- sql ---\n{sql}", db_error(&e));
     if in_transaction {
@@ -87,7 +87,7 @@ fn fails_with(db: &TestDb, sql: &str) -> String {
 
 /// Assert two models equal, column order aside (an added column is physically last).
 #[track_caller]
-fn assert_shape(what: &str, expected: &Schema, db: &TestDb) {
+pub(crate) fn assert_shape(what: &str, expected: &Schema, db: &TestDb) {
     let found = shape_differences(what, expected, "the catalog", &catalog(db));
     assert!(found.is_empty(), "{}", found.join("\n"));
 }

@@ -238,3 +238,47 @@ fn online_false_in_code_or_offline_ddl_writes_the_plain_form_marked_offline() {
     );
     assert!(up.contains("WHERE input_hash IS NULL;\n"), "{up}");
 }
+
+/// A unique key over values rows share: the generated online migration opens with a guard,
+/// so `upgrade` stops at its first step with the fix, records no progress and leaves no
+/// index behind; once the duplicates are repaired the same migration applies and reverts.
+#[test]
+fn a_unique_key_over_duplicates_stops_the_upgrade_before_anything_changes() {
+    let p = populated();
+    p.db()
+        .client()
+        .batch_execute("UPDATE pipeline SET owner = 'ana'")
+        .unwrap();
+    edit(
+        &p,
+        "lib.rs",
+        "unique_index(name = \"ix_pipeline_name\", columns(name))",
+        "unique_index(name = \"ix_pipeline_name\", columns(name)),\n    unique(columns(owner))",
+    );
+    generate(&p, "make owner unique").ok();
+    p.run(&["check", "--offline", "--lint", "--strict"]).ok();
+    let ledger = p.ledger();
+    p.run(&["upgrade"]).code(23).stderr_has(
+        "cannot upgrade: unique constraint `pipeline_owner_key` makes (owner) of `pipeline` \
+             unique, and rows of `pipeline` share a key; nothing was changed. Find them with \
+             `SELECT owner, count(*) FROM pipeline WHERE owner IS NOT NULL GROUP BY owner HAVING \
+             count(*) > 1`",
+    );
+    assert_eq!(p.ledger(), ledger);
+    let mut client = p.db().client();
+    let left: i64 = client
+        .query_one(
+            "SELECT (SELECT count(*) FROM pg_class WHERE relname LIKE 'pipeline_owner_key%') \
+                  + (SELECT count(*) FROM __watcher_schema_progress)",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0, "an index or a progress record was left");
+    client
+        .batch_execute("UPDATE pipeline SET owner = NULL WHERE name = 'invoices'")
+        .unwrap();
+    p.run(&["upgrade"]).ok();
+    p.run(&["downgrade", "-1"]).ok();
+    p.run(&["upgrade"]).ok();
+}

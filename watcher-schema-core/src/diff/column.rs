@@ -2,8 +2,8 @@
 //! definition to its new one, and the type rules (casts, widening) those ops need.
 
 use crate::model::nextval;
-use crate::model::{Column, Expr, Generated, Sequence, SqlType};
-use crate::op::Op;
+use crate::model::{object_name, Column, Expr, Generated, Sequence, SqlType};
+use crate::op::{Op, SequenceOf};
 use crate::quote::quote_ident;
 pub(crate) use crate::type_change::rewrites;
 
@@ -57,6 +57,20 @@ pub(super) fn alter_column(
         }
     }
 
+    // A new generation goes on from the old one's position, not from max + 1 (which hands
+    // out the ids of deleted rows again), so the old position lives until the new sequence
+    // has taken it: a serial's sequence, renamed out of the new identity's way, or an
+    // identity's position kept in a sequence of its own, is dropped after it (`source`,
+    // `retire`); an identity's is carried into the serial's sequence, built under a
+    // temporary name first (`staged`).
+    let becomes_identity = matches!(
+        to.generated,
+        Some(Generated::IdentityAlways | Generated::IdentityByDefault)
+    );
+    let mut source: Option<String> = None;
+    let mut retire = false;
+    let mut staged: Option<String> = None;
+
     // 1. Give up a generation that does not survive.
     if cur.generated != to.generated || serial_retyped {
         match cur.generated.take() {
@@ -66,16 +80,67 @@ pub(super) fn alter_column(
                     column: column(),
                     default: None,
                 });
-                if !sequences.stays_free(&sequence) {
+                let stays = sequences.stays_free(&sequence);
+                if becomes_identity && !stays {
+                    // Owned by the column still, it would be the one
+                    // `pg_get_serial_sequence` finds instead of the identity's.
+                    let old = object_name(&sequence, None, "old");
+                    ops.push(Op::RenameSequence {
+                        from: sequence,
+                        to: old.clone(),
+                    });
+                    ops.push(Op::SetSequenceOwner {
+                        name: old.clone(),
+                        owned_by: None,
+                    });
+                    (source, retire) = (Some(old), true);
+                } else if becomes_identity {
+                    source = Some(sequence);
+                } else if !stays {
                     ops.push(Op::DropSequence { name: sequence });
                 }
                 cur.default = None;
             }
-            Some(_) => ops.push(Op::SetGenerated {
-                table: table_name(),
-                column: column(),
-                generated: None,
-            }),
+            Some(_) => {
+                if becomes_identity {
+                    // Always ↔ by default: the position waits in a sequence of its own.
+                    let kept = object_name(table, Some(&to.name), "seq_old");
+                    ops.push(Op::CreateSequence(Sequence {
+                        name: kept.clone(),
+                        ty: to.ty.clone(),
+                        owned_by: None,
+                    }));
+                    ops.push(Op::ContinueSequence {
+                        table: table_name(),
+                        column: column(),
+                        from: SequenceOf::Identity,
+                        to: SequenceOf::Named(kept.clone()),
+                    });
+                    (source, retire) = (Some(kept), true);
+                }
+                if let Some(Generated::Serial { sequence }) = &to.generated {
+                    if sequences.exists_free(sequence).is_none() {
+                        let new = object_name(sequence, None, "new");
+                        ops.push(Op::CreateSequence(Sequence {
+                            name: new.clone(),
+                            ty: to.ty.clone(),
+                            owned_by: None,
+                        }));
+                        ops.push(Op::ContinueSequence {
+                            table: table_name(),
+                            column: column(),
+                            from: SequenceOf::Identity,
+                            to: SequenceOf::Named(new.clone()),
+                        });
+                        staged = Some(new);
+                    }
+                }
+                ops.push(Op::SetGenerated {
+                    table: table_name(),
+                    column: column(),
+                    generated: None,
+                });
+            }
             None => {}
         }
     }
@@ -126,7 +191,12 @@ pub(super) fn alter_column(
             Some(Generated::Serial { sequence }) => {
                 let owner = Some((table_name(), column()));
                 let existing = sequences.exists_free(sequence);
-                if existing.is_none() {
+                if let Some(new) = staged {
+                    ops.push(Op::RenameSequence {
+                        from: new,
+                        to: sequence.clone(),
+                    });
+                } else if existing.is_none() {
                     ops.push(Op::CreateSequence(Sequence {
                         name: sequence.clone(),
                         ty: to.ty.clone(),
@@ -152,6 +222,17 @@ pub(super) fn alter_column(
                     column: column(),
                     generated: Some(identity.clone()),
                 });
+                if let Some(old) = source {
+                    ops.push(Op::ContinueSequence {
+                        table: table_name(),
+                        column: column(),
+                        from: SequenceOf::Named(old.clone()),
+                        to: SequenceOf::Identity,
+                    });
+                    if retire {
+                        ops.push(Op::DropSequence { name: old });
+                    }
+                }
                 cur.nullable = false;
             }
             None => unreachable!("step 1 removed the old generation"),

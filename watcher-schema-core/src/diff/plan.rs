@@ -8,7 +8,7 @@ use std::fmt;
 use super::column::typed_zero;
 use super::diff;
 use crate::model::{Column, Expr, Schema, SqlType};
-use crate::op::{apply, Op};
+use crate::op::{apply, Op, Rows};
 use crate::quote::quote_literal;
 use crate::type_change::keeps_values;
 use online::Direction;
@@ -410,6 +410,9 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
     let mut down = cx.safe_down(to, &start, diff(to, &start), &changes);
     down.extend(renames.iter().rev().map(reverse_rename));
     cx.warn_unused_down_fills();
+    // A constraint the rows break stops the migration before anything changes.
+    let mut up = [guards::constraint_guards(from, &up, "upgrade"), up].concat();
+    let mut down = [guards::constraint_guards(to, &down, "downgrade"), down].concat();
 
     let mut online_problems = Vec::new();
     let mut online_warnings = Vec::new();
@@ -1235,7 +1238,11 @@ impl Planner<'_> {
             let attribute = down_fill_attribute(schema, table, column);
             self.down_guards.push(Op::RefuseIfRows {
                 table: table.to_string(),
-                null_column: null_only.then(|| column.name.clone()),
+                rows: if null_only {
+                    Rows::Null(column.name.clone())
+                } else {
+                    Rows::Any
+                },
                 reason: format!(
                     "cannot downgrade: column `{table}.{}` comes back NOT NULL and {why}, and \
                      no value fills {rows}; nothing was changed. Empty them, or edit this \
@@ -1353,6 +1360,7 @@ fn expressions(op: &Op) -> Vec<&str> {
     }
 }
 
+mod guards;
 mod online;
 #[cfg(test)]
 mod rules;

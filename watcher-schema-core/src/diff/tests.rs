@@ -2,7 +2,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::model::{Check, Expr, FkAction, ForeignKey, PrimaryKey, Unique};
-use crate::op::apply;
+use crate::op::{apply, SequenceOf};
 use crate::testing::{after_migration, assert_schema_eq, strategy};
 
 pub(super) fn col(name: &str, ty: SqlType) -> Column {
@@ -513,13 +513,28 @@ fn serial_becomes_identity_and_back() {
                 column: "id".into(),
                 default: None,
             },
-            Op::DropSequence {
-                name: "t_id_seq".into(),
+            // The serial's sequence keeps its position until the identity takes it.
+            Op::RenameSequence {
+                from: "t_id_seq".into(),
+                to: "t_id_seq_old".into(),
+            },
+            Op::SetSequenceOwner {
+                name: "t_id_seq_old".into(),
+                owned_by: None,
             },
             Op::SetGenerated {
                 table: "t".into(),
                 column: "id".into(),
                 generated: Some(Generated::IdentityAlways),
+            },
+            Op::ContinueSequence {
+                table: "t".into(),
+                column: "id".into(),
+                from: SequenceOf::Named("t_id_seq_old".into()),
+                to: SequenceOf::Identity,
+            },
+            Op::DropSequence {
+                name: "t_id_seq_old".into(),
             },
         ]
     );
@@ -527,10 +542,41 @@ fn serial_becomes_identity_and_back() {
     assert_eq!(
         labels(&down),
         [
+            "CreateSequence(Sequence { name: \"t_id_seq_new\", ty: Integer, owned_by: None })",
+            "ContinueSequence { table: \"t\", column: \"id\", from: Identity, to: Named(\"t_id_seq_new\") }",
             "SetGenerated { table: \"t\", column: \"id\", generated: None }",
-            "CreateSequence(Sequence { name: \"t_id_seq\", ty: Integer, owned_by: None })",
+            "RenameSequence { from: \"t_id_seq_new\", to: \"t_id_seq\" }",
             "SetSequenceOwner { name: \"t_id_seq\", owned_by: Some((\"t\", \"id\")) }",
             "default t.id",
+        ]
+    );
+    assert_eq!(
+        crate::sql::render(&up[4..5]),
+        "SELECT setval(pg_get_serial_sequence('t', 'id'), greatest(coalesce(max(id), 0) + 1, \
+         nextval('t_id_seq_old')), false) FROM t;\n"
+    );
+}
+
+#[test]
+fn an_identity_that_changes_kind_keeps_its_position() {
+    let with = |generated| {
+        let mut t = table("t", vec![]);
+        t.columns[0].generated = Some(generated);
+        schema(&[], vec![t])
+    };
+    let up = assert_round_trip(
+        &with(Generated::IdentityAlways),
+        &with(Generated::IdentityByDefault),
+    );
+    assert_eq!(
+        labels(&up),
+        [
+            "CreateSequence(Sequence { name: \"t_id_seq_old\", ty: Integer, owned_by: None })",
+            "ContinueSequence { table: \"t\", column: \"id\", from: Identity, to: Named(\"t_id_seq_old\") }",
+            "SetGenerated { table: \"t\", column: \"id\", generated: None }",
+            "SetGenerated { table: \"t\", column: \"id\", generated: Some(IdentityByDefault) }",
+            "ContinueSequence { table: \"t\", column: \"id\", from: Named(\"t_id_seq_old\"), to: Identity }",
+            "DropSequence { name: \"t_id_seq_old\" }",
         ]
     );
 }

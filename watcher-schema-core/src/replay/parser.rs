@@ -69,6 +69,11 @@ impl<'a> Parser<'a> {
         self.peek().map_or(self.end, |t| t.pos)
     }
 
+    /// The whole script the tokens index.
+    pub fn src(&self) -> &'a str {
+        self.src
+    }
+
     pub fn text(&self, token: &Token) -> &'a str {
         token.text(self.src)
     }

@@ -7,7 +7,7 @@
 use crate::model::{EnumType, Generated, Schema, Sequence, SqlType};
 use crate::op::{LabelPosition, Op};
 
-use super::lexer::{Pos, TokenKind};
+use super::lexer::{Lexer, Pos, TokenKind};
 use super::parser::{drop_behaviour, existing_table, name_list, PResult, Parser, Steps};
 use super::{index, names, table, types};
 
@@ -43,6 +43,32 @@ const NO_SCHEMA_EFFECT: &[&str] = &[
     "NOTIFY",
 ];
 
+/// Whether a `DO` block's body cannot change the schema: no statement in it starts with a
+/// word that could (`CREATE`, `ALTER`, `EXECUTE`...). Only statement starts count (the
+/// first word, and words after `;`, `BEGIN`, `THEN`, `ELSE`, `LOOP`), so a column called
+/// `comment` in a guard's query, or a message's words, are no DDL; a body that does not
+/// lex is not trusted.
+fn reads_only(body: &str) -> bool {
+    const DDL: &[&str] = &[
+        "CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE", "EXECUTE", "COMMENT", "GRANT", "REVOKE",
+    ];
+    const STARTS: &[&str] = &["BEGIN", "THEN", "ELSE", "LOOP"];
+    let mut at_start = true;
+    for token in Lexer::new(body) {
+        let Ok(token) = token else {
+            return false;
+        };
+        let word = (token.kind == TokenKind::Ident).then(|| token.text(body));
+        let is =
+            |words: &[&str]| word.is_some_and(|w| words.iter().any(|k| w.eq_ignore_ascii_case(k)));
+        if at_start && is(DDL) {
+            return false;
+        }
+        at_start = token.kind == TokenKind::Punct(b';') || is(STARTS);
+    }
+    true
+}
+
 /// Parses the statement in `p` into `steps`.
 pub(crate) fn parse(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps) -> PResult<()> {
     let Some(first) = p.peek() else {
@@ -60,15 +86,8 @@ pub(crate) fn parse(p: &mut Parser<'_>, schema: &Schema, steps: &mut Steps) -> P
         let body = p
             .peek_nth(1)
             .filter(|t| matches!(t.kind, TokenKind::String(_)))
-            .map(|t| p.text(t).to_ascii_uppercase());
-        let ddl = [
-            "CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE", "EXECUTE", "COMMENT",
-        ];
-        let reads_only = body.is_some_and(|b| {
-            b.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                .all(|word| !ddl.contains(&word))
-        });
-        if reads_only {
+            .and_then(|t| t.string_value(p.src()));
+        if body.is_some_and(|b| reads_only(&b)) {
             return Ok(());
         }
         return Err(p.error(

@@ -1752,6 +1752,31 @@ mod errors {
 }
 
 #[test]
+fn a_guard_over_a_column_named_like_a_key_word_changes_nothing() {
+    let mut schema = Schema::default();
+    replay(
+        &mut schema,
+        "CREATE TABLE pet (comment text);\n\
+         DO $guard$\nBEGIN\n  IF EXISTS (SELECT 1 FROM pet WHERE comment IS NOT NULL GROUP BY comment HAVING count(*) > 1) THEN\n    \
+         RAISE EXCEPTION 'delete, drop or alter them';\n  END IF;\nEND\n$guard$;",
+        "up.sql",
+    )
+    .unwrap();
+    assert_eq!(schema.tables.len(), 1);
+    let err = replay(
+        &mut schema,
+        "DO $$ BEGIN IF true THEN DROP TABLE pet; END IF; END $$;",
+        "up.sql",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`DO` blocks that change the schema"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_do_block_that_only_reads_and_raises_changes_nothing() {
     let mut schema = Schema::default();
     replay(
@@ -1762,4 +1787,36 @@ fn a_do_block_that_only_reads_and_raises_changes_nothing() {
     )
     .unwrap();
     assert_eq!(schema.tables.len(), 1);
+}
+
+/// PostgreSQL rewrites checks, index predicates and index expressions that read a renamed
+/// column; so does replay (the catalog after the rename says `qualified_name` there).
+#[test]
+fn a_renamed_column_is_renamed_in_checks_predicates_and_index_expressions() {
+    let mut schema = Schema::default();
+    replay(
+        &mut schema,
+        "CREATE TABLE address (fqn varchar(100), deprecated boolean,
+           CONSTRAINT address_fqn_check CHECK (length((fqn)::text) > 3));
+         CREATE INDEX ix_live ON address (fqn) WHERE NOT deprecated;
+         CREATE INDEX ix_lower ON address (lower((fqn)::text));
+         ALTER TABLE address RENAME COLUMN fqn TO qualified_name;
+         ALTER TABLE address RENAME COLUMN deprecated TO is_deprecated;",
+        "up.sql",
+    )
+    .unwrap();
+    let t = &schema.tables["address"];
+    assert_eq!(
+        t.checks["address_fqn_check"].expr.as_str(),
+        "length((qualified_name)::text) > 3"
+    );
+    assert_eq!(t.indexes["ix_live"].columns, ["qualified_name"]);
+    assert_eq!(
+        t.indexes["ix_live"].predicate.as_ref().map(|p| p.as_str()),
+        Some("NOT is_deprecated")
+    );
+    assert_eq!(
+        t.indexes["ix_lower"].columns,
+        ["lower((qualified_name)::text)"]
+    );
 }

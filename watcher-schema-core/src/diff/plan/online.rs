@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::diff::rewrites;
 use crate::lint;
 use crate::model::{object_name, Check, Column, Expr, Index, Schema};
-use crate::op::{apply, is_plain_identifier, Op};
+use crate::op::{apply, is_plain_identifier, Op, Rows};
 use crate::quote::quote_ident;
 
 use super::Problem;
@@ -565,9 +565,20 @@ fn describe(op: &Op) -> String {
             }
         ),
         Op::IfExists(inner) => describe(inner),
-        Op::RefuseIfRows { table, .. } => {
-            format!("stop before anything changes if {table} has rows nothing can be restored into")
-        }
+        Op::RefuseIfRows { table, rows, .. } => match rows {
+            Rows::Any | Rows::Null(_) => format!(
+                "stop before anything changes if {table} has rows nothing can be restored into"
+            ),
+            Rows::Duplicate { .. } => {
+                format!("stop before anything changes if rows of {table} share a new unique key")
+            }
+            Rows::Orphan { .. } => {
+                format!("stop before anything changes if rows of {table} refer to no row")
+            }
+            Rows::Violating(_) => {
+                format!("stop before anything changes if rows of {table} break a new check")
+            }
+        },
         Op::Transaction(ops) => match ops.as_slice() {
             [Op::RenameIndex { from: name, .. }, Op::RenameIndex { from: new, .. }] => {
                 format!("swap {new} in as {name}")

@@ -750,7 +750,19 @@ fn online_unique_constraint_takes_over_an_index_built_concurrently() {
     );
     assert_eq!(
         render(&plan.up),
-        "-- step: drop index pipeline_code_key_new\n\
+        "-- step: stop before anything changes if rows of pipeline share a new unique key\n\
+         DO $guard$\n\
+         BEGIN\n  \
+           IF EXISTS (SELECT 1 FROM pipeline WHERE code IS NOT NULL GROUP BY code HAVING count(*) > 1) THEN\n    \
+             RAISE EXCEPTION 'cannot upgrade: unique constraint `pipeline_code_key` makes (code) of \
+             `pipeline` unique, and rows of `pipeline` share a key; nothing was changed. Find them \
+             with `SELECT code, count(*) FROM pipeline WHERE code IS NOT NULL GROUP BY code HAVING \
+             count(*) > 1`, then delete or merge the duplicates, or give them distinct values, and \
+             run the upgrade again (guide: `watcher_schema::guide::evolving`)';\n  \
+           END IF;\n\
+         END\n\
+         $guard$;\n\n\
+         -- step: drop index pipeline_code_key_new\n\
          DROP INDEX CONCURRENTLY IF EXISTS pipeline_code_key_new;\n\n\
          -- step: build index pipeline_code_key_new\n\
          CREATE UNIQUE INDEX CONCURRENTLY pipeline_code_key_new ON pipeline (code);\n\n\
@@ -814,7 +826,31 @@ fn online_checks_and_foreign_keys_are_added_not_valid_then_validated() {
     );
     assert_eq!(
         render(&plan.up),
-        "-- step: add check pipeline_code_check to pipeline, NOT VALID\n\
+        "-- step: stop before anything changes if rows of pipeline break a new check\n\
+         DO $guard$\n\
+         BEGIN\n  \
+           IF EXISTS (SELECT 1 FROM pipeline WHERE NOT (length(code) > 1)) THEN\n    \
+             RAISE EXCEPTION 'cannot upgrade: check `pipeline_code_check` of `pipeline` asks for \
+             `length(code) > 1`, and rows of `pipeline` break it; nothing was changed. Find them \
+             with `SELECT * FROM pipeline WHERE NOT (length(code) > 1)`, then repair or delete \
+             those rows, and run the upgrade again (guide: `watcher_schema::guide::evolving`)';\n  \
+           END IF;\n\
+         END\n\
+         $guard$;\n\n\
+         -- step: stop before anything changes if rows of closure refer to no row\n\
+         DO $guard$\n\
+         BEGIN\n  \
+           IF EXISTS (SELECT 1 FROM closure AS c WHERE c.source IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pipeline AS p WHERE p.id = c.source)) THEN\n    \
+             RAISE EXCEPTION 'cannot upgrade: foreign key `closure_source_fkey` makes `closure` \
+             (source) refer to `pipeline` (id), and rows of `closure` refer to no row; nothing was \
+             changed. Find them with `SELECT c.* FROM closure AS c WHERE c.source IS NOT NULL AND \
+             NOT EXISTS (SELECT 1 FROM pipeline AS p WHERE p.id = c.source)`, then delete those \
+             rows, point them at existing rows, or set the key to NULL, and run the upgrade again \
+             (guide: `watcher_schema::guide::evolving`)';\n  \
+           END IF;\n\
+         END\n\
+         $guard$;\n\n\
+         -- step: add check pipeline_code_check to pipeline, NOT VALID\n\
          BEGIN;\n\
          ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_check CHECK (length(code) > 1) NOT VALID;\n\
          COMMIT;\n\n\
@@ -1114,4 +1150,109 @@ fn a_unique_column_loosened_is_not_tightened_back_with_one_default_in_every_row(
         "{}",
         render(&filled.down)
     );
+}
+
+/// The `IF EXISTS (...)` test of every guard `ops` open with.
+fn guard_tests(ops: &[Op]) -> Vec<String> {
+    ops.iter()
+        .filter_map(|op| match op {
+            Op::RefuseIfRows { table, rows, .. } => {
+                Some(crate::sql::select_rows(table, rows, true))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_unique_key_foreign_key_or_check_the_rows_may_break_is_tested_first_in_both_forms() {
+    let change = "CREATE UNIQUE INDEX ix_pipeline_code ON pipeline (lower(code)) WHERE NOT deprecated;
+         ALTER TABLE closure ADD CONSTRAINT closure_target_fkey FOREIGN KEY (target) REFERENCES pipeline (id);
+         ALTER TABLE closure ADD CONSTRAINT closure_depth_check CHECK (depth >= 0);";
+    let expected = [
+        "SELECT 1 FROM closure WHERE NOT (depth >= 0)",
+        "SELECT 1 FROM pipeline WHERE (lower(code)) IS NOT NULL AND (NOT deprecated) GROUP BY lower(code) HAVING count(*) > 1",
+        "SELECT 1 FROM closure AS c WHERE c.target IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pipeline AS p WHERE p.id = c.target)",
+    ];
+    for hints in [Hints::default(), online()] {
+        let plan = planned(change, &hints);
+        assert_eq!(guard_tests(&plan.up), expected);
+        // They come before anything that changes the schema.
+        let first_change = plan
+            .up
+            .iter()
+            .position(|op| !matches!(op, Op::Comment(_) | Op::RefuseIfRows { .. }));
+        let last_guard = plan
+            .up
+            .iter()
+            .rposition(|op| matches!(op, Op::RefuseIfRows { .. }));
+        assert!(last_guard < first_change, "{}", render(&plan.up));
+        // The way back drops them: nothing to test.
+        assert_eq!(guard_tests(&plan.down), Vec::<String>::new());
+    }
+    assert!(render(&planned(change, &Hints::default()).up).starts_with(
+        "DO $guard$\nBEGIN\n  IF EXISTS (SELECT 1 FROM closure WHERE NOT (depth >= 0)) THEN\n    \
+         RAISE EXCEPTION 'cannot upgrade: check `closure_depth_check` of `closure` asks for"
+    ));
+}
+
+#[test]
+fn no_test_where_the_rows_already_satisfy_the_constraint_or_are_new() {
+    // A key holding the primary key's columns cannot be broken by the rows.
+    let plan = planned(
+        "ALTER TABLE pipeline ADD CONSTRAINT pipeline_id_code_key UNIQUE (id, code);",
+        &Hints::default(),
+    );
+    assert_eq!(guard_tests(&plan.up), Vec::<String>::new());
+    // A column added by the same migration holds no values before it.
+    let plan = planned(
+        "ALTER TABLE pipeline ADD COLUMN slug text;
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_slug_key UNIQUE (slug);",
+        &Hints::default(),
+    );
+    assert_eq!(guard_tests(&plan.up), Vec::<String>::new());
+    // A new table is empty.
+    let plan = planned(
+        "CREATE TABLE tag (id integer NOT NULL, name text NOT NULL, CONSTRAINT tag_name_key UNIQUE (name));",
+        &Hints::default(),
+    );
+    assert_eq!(guard_tests(&plan.up), Vec::<String>::new());
+}
+
+#[test]
+fn a_test_names_tables_and_columns_as_they_are_before_the_renames() {
+    let plan = planned(
+        "ALTER TABLE closure RENAME TO lineage;
+         ALTER TABLE lineage RENAME CONSTRAINT closure_pkey TO lineage_pkey;
+         ALTER TABLE lineage ADD CONSTRAINT lineage_target_fkey FOREIGN KEY (target) REFERENCES pipeline (id);
+         ALTER TABLE pipeline RENAME COLUMN code TO slug;
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_slug_key UNIQUE (slug);",
+        &Hints::default()
+            .rename_table("closure", "lineage")
+            .rename_column("pipeline", "code", "slug"),
+    );
+    assert_eq!(
+        guard_tests(&plan.up),
+        [
+            "SELECT 1 FROM pipeline WHERE code IS NOT NULL GROUP BY code HAVING count(*) > 1",
+            "SELECT 1 FROM closure AS c WHERE c.target IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pipeline AS p WHERE p.id = c.target)",
+        ]
+    );
+    assert!(matches!(plan.up[0], Op::RefuseIfRows { .. }));
+}
+
+#[test]
+fn a_down_that_restores_a_unique_key_tests_the_rows_written_since() {
+    let (from, to) = (
+        changed("ALTER TABLE pipeline ADD CONSTRAINT pipeline_code_key UNIQUE (code);"),
+        base(),
+    );
+    let plan = plan(&from, &to, &Hints::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(guard_tests(&plan.up), Vec::<String>::new());
+    assert_eq!(
+        guard_tests(&plan.down),
+        ["SELECT 1 FROM pipeline WHERE code IS NOT NULL GROUP BY code HAVING count(*) > 1"]
+    );
+    assert!(render(&plan.down)
+        .contains("RAISE EXCEPTION 'cannot downgrade: unique constraint `pipeline_code_key`"));
 }
