@@ -2,13 +2,16 @@
 //! it → [`Pending`] findings. Hands them to `lint.rs`, which applies the `allow` comments.
 //!
 //! A rule fires only on objects that existed before the migration ([`Existing`]): an object
-//! the migration creates is empty, so whatever the migration does to it is cheap.
+//! the migration creates is empty, so whatever the migration does to it is cheap; so is a
+//! table a guard has just proven empty (the generator's down guard for a column no value
+//! can fill stops the migration when the table has any row).
 
 use std::collections::BTreeSet;
 
 use crate::model::{Check, Column, Expr, ForeignKey, Generated, Schema, SqlType};
-use crate::op::Op;
+use crate::op::{Op, Rows};
 use crate::replay::{Pos, Replayed};
+use crate::sql::select_rows;
 use crate::type_change::{is_widening, rewrites};
 
 use super::messages::{self, ConstraintKind, Text};
@@ -102,6 +105,19 @@ impl Existing {
         existing
     }
 
+    /// Forgets `table` and what is on it: past a guard that stops on any row, it is
+    /// empty, like a table the migration creates.
+    fn forget_table(&mut self, now: &Schema, table: &str) {
+        self.tables.remove(table);
+        self.columns.retain(|(t, _)| t != table);
+        self.constraints.retain(|(t, _)| t != table);
+        if let Some(t) = now.table(table) {
+            for index in t.indexes.keys() {
+                self.indexes.remove(index);
+            }
+        }
+    }
+
     fn has_table(&self, table: &str) -> bool {
         self.tables.contains(table)
     }
@@ -191,6 +207,10 @@ impl<'a> State<'a> {
         };
         if self.run_in_transaction {
             self.pending.extend(concurrently_in_transaction(&st));
+        }
+        if let Some(table) = proven_empty(now, &st) {
+            self.existing.forget_table(now, &table);
+            return;
         }
         self.validate(now, &st);
         // A table dropped by the statement takes its constraints with it: those drops are
@@ -532,6 +552,22 @@ pub(super) fn down(
         .into_iter()
         .filter(|p| p.blocking || p.text.rule == rule::CONCURRENTLY_IN_TRANSACTION)
         .collect())
+}
+
+/// The table a `DO` block proves empty: a guard that raises when `SELECT 1 FROM table`
+/// finds a row, as [`Op::RefuseIfRows`] with [`Rows::Any`] renders.
+fn proven_empty(now: &Schema, st: &Statement<'_>) -> Option<String> {
+    let [first, body] = st.tokens else {
+        return None;
+    };
+    if !first.is_keyword(st.src, "DO") {
+        return None;
+    }
+    let body = body.text(st.src);
+    now.tables.keys().find_map(|table| {
+        let test = format!("IF EXISTS ({}) THEN", select_rows(table, &Rows::Any, true));
+        body.contains(&test).then(|| table.clone())
+    })
 }
 
 /// Whether `op`, when lint reports it on a table with rows, holds a lock that blocks the

@@ -759,6 +759,34 @@ mod transactions {
     }
 
     #[test]
+    fn a_table_a_guard_proves_empty_takes_a_not_null_column() {
+        // The generator's down for a dropped unique NOT NULL column: the guard stops it on
+        // any row, so the column comes back NOT NULL on an empty table.
+        let guard = crate::sql::render(&[crate::op::Op::RefuseIfRows {
+            table: "pipeline".into(),
+            rows: crate::op::Rows::Any,
+            reason: "cannot downgrade".into(),
+        }]);
+        let add = "ALTER TABLE pipeline ADD COLUMN slug text NOT NULL;";
+        let guarded = lint_with("SELECT 1;", &format!("{guard}{add}"), true);
+        assert!(guarded.is_empty(), "{}", show(&guarded));
+        // Without the guard, or behind one that only stops on NULLs, it fails on rows.
+        let only_nulls = crate::sql::render(&[crate::op::Op::RefuseIfRows {
+            table: "pipeline".into(),
+            rows: crate::op::Rows::Null("owner".into()),
+            reason: "cannot downgrade".into(),
+        }]);
+        for down in [add.to_string(), format!("{only_nulls}{add}")] {
+            let findings = lint_with("SELECT 1;", &down, true);
+            assert_eq!(
+                findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
+                [rule::ADDING_NOT_NULL_COLUMN_WITHOUT_DEFAULT],
+                "{down}"
+            );
+        }
+    }
+
+    #[test]
     fn outside_a_transaction_concurrently_is_fine() {
         let up = "CREATE INDEX CONCURRENTLY ix_owner ON pipeline (owner);";
         let down = "DROP INDEX CONCURRENTLY ix_owner;";

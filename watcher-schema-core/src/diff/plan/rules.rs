@@ -948,7 +948,7 @@ fn online_forms_are_for_existing_tables_only() {
 }
 
 /// Every online rule's SQL, up and down, as lint sees it: only the losses the user
-/// confirmed (dropped columns) remain, as warnings; no blocking form.
+/// confirmed (dropped columns and keys) remain, as warnings; no blocking form.
 #[test]
 fn online_forms_pass_lint() {
     use crate::chain::Migration;
@@ -995,6 +995,16 @@ fn online_forms_pass_lint() {
             "ALTER TABLE pipeline DROP COLUMN name;",
             online().allow(drop_column("pipeline", "name")),
         ),
+        // The way back of a key column opens with a guard: behind it the table is empty,
+        // so the column comes back NOT NULL at once.
+        (
+            "ALTER TABLE closure DROP COLUMN target;",
+            online()
+                .allow(drop_column("closure", "target"))
+                .allow(Destructive::ChangePrimaryKey {
+                    table: "closure".into(),
+                }),
+        ),
     ];
     for (change, hints) in cases {
         let plan = planned(change, &hints);
@@ -1010,7 +1020,7 @@ fn online_forms_pass_lint() {
         let findings = lint_migration(&base(), &migration).unwrap_or_else(|e| panic!("{e}"));
         let unexpected: Vec<String> = findings
             .iter()
-            .filter(|f| f.rule != rule::DROPPING_COLUMN)
+            .filter(|f| ![rule::DROPPING_COLUMN, rule::MODIFYING_CONSTRAINT].contains(&f.rule))
             .map(ToString::to_string)
             .collect();
         assert!(
