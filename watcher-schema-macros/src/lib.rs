@@ -67,11 +67,12 @@ use proc_macro::TokenStream;
 /// | `column = "name"` | the column's name when it differs from the field's |
 /// | `backfill = "<sql>"` | history: how existing rows are filled when the column becomes NOT NULL without a default (added nullable, `UPDATE`d, then `SET NOT NULL`) |
 /// | `using = "<sql>"` | history: how existing values convert when the column's type changes (`ALTER COLUMN ... TYPE ... USING <sql>`), in place of the generator's cast |
+/// | `down_using = "<sql>"` | history: the same for the way down, which converts the values back to the old type |
 /// | `renamed_from = "old"` | history: the column was called `old`; the generator writes `RENAME COLUMN` instead of drop + add |
 ///
 /// # History keys
 ///
-/// `backfill`, `using`, `renamed_from`, `allow_destructive(...)`, `down_backfill(...)` and `online` change nothing in the schema the
+/// `backfill`, `using`, `down_using`, `renamed_from`, `allow_destructive(...)`, `down_backfill(...)` and `online` change nothing in the schema the
 /// struct declares, so they never cause drift: they tell `watcher-schema revision
 /// --autogenerate` how to get there safely on a database that holds rows. A backfill may
 /// stay as documentation; a rename stays harmless once applied. `allow_destructive` names

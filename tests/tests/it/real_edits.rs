@@ -1050,6 +1050,36 @@ fn cases() -> Vec<Case> {
             down: &[],
         },
         Case {
+            name: "turn a boolean flag with a default into an enum",
+            setup: "",
+            change: "CREATE TYPE lifecycle AS ENUM ('active', 'retired');
+                ALTER TABLE address ALTER COLUMN deprecated DROP DEFAULT;
+                ALTER TABLE address ALTER COLUMN deprecated TYPE lifecycle
+                  USING (CASE WHEN deprecated THEN 'retired' ELSE 'active' END)::lifecycle;
+                ALTER TABLE address ALTER COLUMN deprecated SET DEFAULT 'active';",
+            // Both ways need a conversion no cast gives: `using` up, `down_using` down.
+            hints: || {
+                none()
+                    .allow(change_type("address", "deprecated"))
+                    .using(
+                        "address",
+                        "deprecated",
+                        "(CASE WHEN deprecated THEN 'retired' ELSE 'active' END)::lifecycle",
+                    )
+                    .down_using("address", "deprecated", "deprecated = 'retired'")
+            },
+            forms: Forms::PlainOnly,
+            again: true,
+            kept: &[(
+                "address",
+                "id, pipeline_id, fqn, mood",
+                "address",
+                "id, pipeline_id, fqn, mood",
+            )],
+            up: &[("address", "deprecated = 'retired'", 140)],
+            down: &[("address", "deprecated", 140)],
+        },
+        Case {
             name: "add a foreign key over references and NULLs",
             setup: "ALTER TABLE pipeline ADD COLUMN parent_id integer;
                 UPDATE pipeline SET parent_id = id - 1 WHERE id % 3 <> 1;",
@@ -1253,6 +1283,7 @@ real_edit! {
     add_column_and_include_it_in_two_indexes: "add a NOT NULL column and include it in two indexes (lineage_path)",
     drop_referenced_table_with_referencing_column: "drop a table another one references, with the referencing column",
     varchar_to_enum: "turn a varchar of known values into an enum",
+    boolean_flag_to_enum: "turn a boolean flag with a default into an enum",
     add_foreign_key_over_references_and_nulls: "add a foreign key over references and NULLs",
     add_unique_where_only_nulls_repeat: "add a unique constraint over a column where only NULLs repeat",
 }
@@ -1507,37 +1538,6 @@ fn moving_a_column_to_a_new_table_takes_two_migrations_with_hand_written_copies(
 }
 
 // Edits left out until the generator can express them:
-//
-// A boolean flag with a default turned into an enum: up converts with `using`, but the
-// down's conversion is the generator's guess (`deprecated::text::boolean`), which fails on
-// 'active'; it needs a way to give the way back's conversion (like (d) `down_backfill`).
-//
-// Case {
-//     name: "turn a boolean flag with a default into an enum",
-//     setup: "",
-//     change: "CREATE TYPE lifecycle AS ENUM ('active', 'retired');
-//         ALTER TABLE address ALTER COLUMN deprecated DROP DEFAULT;
-//         ALTER TABLE address ALTER COLUMN deprecated TYPE lifecycle
-//           USING (CASE WHEN deprecated THEN 'retired' ELSE 'active' END)::lifecycle;
-//         ALTER TABLE address ALTER COLUMN deprecated SET DEFAULT 'active';",
-//     hints: || {
-//         none().allow(change_type("address", "deprecated")).using(
-//             "address",
-//             "deprecated",
-//             "(CASE WHEN deprecated THEN 'retired' ELSE 'active' END)::lifecycle",
-//         )
-//     },
-//     forms: Forms::PlainOnly,
-//     again: true,
-//     kept: &[(
-//         "address",
-//         "id, pipeline_id, fqn, mood",
-//         "address",
-//         "id, pipeline_id, fqn, mood",
-//     )],
-//     up: &[("address", "deprecated = 'retired'", 140)],
-//     down: &[("address", "deprecated", 140)],
-// },
 //
 // An enum label renamed: with no rename hint for labels, the plan removes 'sad' and adds
 // 'blue' (a type swap that fails on rows holding 'sad') instead of `ALTER TYPE ... RENAME

@@ -27,6 +27,9 @@ pub struct Hints {
     /// tightened again (`#[watcher_table(down_backfill(column = "..."))]`). Without it the
     /// down uses the column's default or a typed zero, or stops when those cannot do.
     pub down_backfills: BTreeMap<(String, String), Expr>,
+    /// `(table, column)` → how values convert back when the way down reverts the column's
+    /// type change (`#[watcher(down_using = "...")]`), in place of the generator's cast.
+    pub down_usings: BTreeMap<(String, String), Expr>,
     /// `(table, old column)` → new column name (`#[watcher(renamed_from = "old")]`);
     /// `table` is the table's new name.
     pub column_renames: BTreeMap<(String, String), String>,
@@ -59,6 +62,14 @@ impl Hints {
     /// NOT NULL (see [`Hints::down_backfills`]).
     pub fn down_backfill(mut self, table: &str, column: &str, expr: &str) -> Hints {
         self.down_backfills
+            .insert((table.to_string(), column.to_string()), Expr::new(expr));
+        self
+    }
+
+    /// The way down converts values of `table.column` back with `expr` (see
+    /// [`Hints::down_usings`]).
+    pub fn down_using(mut self, table: &str, column: &str, expr: &str) -> Hints {
+        self.down_usings
             .insert((table.to_string(), column.to_string()), Expr::new(expr));
         self
     }
@@ -380,6 +391,7 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
         warnings: Vec::new(),
         down_guards: Vec::new(),
         down_fills_used: BTreeSet::new(),
+        down_usings_used: BTreeSet::new(),
     };
     let (renames, start) = cx.renames(from, to);
     let changes = destructive_changes(&start, to);
@@ -409,7 +421,7 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
     up.extend(cx.safe_up(&start, to, diff(&start, to), &changes, &likely));
     let mut down = cx.safe_down(to, &start, diff(to, &start), &changes);
     down.extend(renames.iter().rev().map(reverse_rename));
-    cx.warn_unused_down_fills();
+    cx.warn_unused_down_hints();
     // A constraint the rows break stops the migration before anything changes.
     let mut up = [guards::constraint_guards(from, &up, "upgrade"), up].concat();
     let mut down = [guards::constraint_guards(to, &down, "downgrade"), down].concat();
@@ -488,6 +500,8 @@ struct Planner<'h> {
     down_guards: Vec<Op>,
     /// The `down_backfill` hints the way back used.
     down_fills_used: BTreeSet<(String, String)>,
+    /// The `down_using` hints the way back used.
+    down_usings_used: BTreeSet<(String, String)>,
 }
 
 /// Drops and adds that look like renames the hints do not mention.
@@ -869,9 +883,9 @@ impl Planner<'_> {
         }
     }
 
-    /// A `down_backfill` that fills nothing is, like a confirmation, left over from an
-    /// earlier migration (or names a column that does not come back NOT NULL).
-    fn warn_unused_down_fills(&mut self) {
+    /// A `down_backfill` that fills nothing, or a `down_using` that converts nothing, is,
+    /// like a confirmation, left over from an earlier migration (or names the wrong column).
+    fn warn_unused_down_hints(&mut self) {
         for (table, column) in self.hints.down_backfills.keys() {
             if !self
                 .down_fills_used
@@ -881,6 +895,18 @@ impl Planner<'_> {
                     "`down_backfill({column} = ...)` on the struct of `{table}` fills nothing in \
                      this migration (its down brings no `{table}.{column}` back NOT NULL); \
                      remove it, so that it cannot fill a later one unread"
+                ));
+            }
+        }
+        for (table, column) in self.hints.down_usings.keys() {
+            if !self
+                .down_usings_used
+                .contains(&(table.clone(), column.clone()))
+            {
+                self.warnings.push(format!(
+                    "`down_using` on `{table}.{column}` converts nothing in this migration (its \
+                     down changes no type of `{table}.{column}`); remove it, so that it cannot \
+                     convert a later one unread"
                 ));
             }
         }
@@ -1124,6 +1150,11 @@ impl Planner<'_> {
                     ref ty,
                     ..
                 } => {
+                    let key = (table.clone(), column.clone());
+                    let down_using = self.hints.down_usings.get(&key).cloned();
+                    if down_using.is_some() {
+                        self.down_usings_used.insert(key);
+                    }
                     if up_changed_type.contains(&(table.as_str(), column.as_str())) {
                         out.push(Op::Comment(format!(
                             "`{table}.{column}` returns to `{ty}`: values the upgrade altered \
@@ -1137,7 +1168,20 @@ impl Planner<'_> {
                             )));
                         }
                     }
-                    out.push(op);
+                    out.push(match (op, down_using) {
+                        (
+                            Op::AlterColumnType {
+                                table, column, ty, ..
+                            },
+                            Some(using),
+                        ) => Op::AlterColumnType {
+                            table,
+                            column,
+                            ty,
+                            using: Some(using),
+                        },
+                        (op, _) => op,
+                    });
                 }
                 Op::SetNullable {
                     ref table,

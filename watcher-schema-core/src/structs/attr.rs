@@ -196,6 +196,8 @@ pub struct FieldAttrs {
     pub backfill: Option<Spanned<String>>,
     /// `using = "<sql>"`.
     pub using: Option<Spanned<String>>,
+    /// `down_using = "<sql>"`.
+    pub down_using: Option<Spanned<String>>,
     /// `renamed_from = "old_column"`.
     pub renamed_from: Option<Spanned<String>>,
 }
@@ -782,6 +784,10 @@ fn field_key(cx: &Ctxt, attrs: &mut FieldAttrs, meta: &ParseNestedMeta) -> syn::
         // using = "code = 'yes'"
         let lit = sql_str(meta, keys::USING)?;
         set_once(cx, meta, keys::USING, &mut attrs.using, lit);
+    } else if meta.path == keys::DOWN_USING {
+        // down_using = "CASE WHEN code THEN 'oui' ELSE 'non' END"
+        let lit = sql_str(meta, keys::DOWN_USING)?;
+        set_once(cx, meta, keys::DOWN_USING, &mut attrs.down_using, lit);
     } else if meta.path == keys::RENAMED_FROM {
         // renamed_from = "old_column"
         let lit = name_str(meta, keys::RENAMED_FROM)?;

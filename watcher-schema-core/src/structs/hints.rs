@@ -22,6 +22,11 @@ pub fn collect(tables: &[Table], enums: &[Enum], mut hints: Hints) -> Hints {
             if let Some(using) = &field.attrs.using {
                 hints.usings.insert(key.clone(), Expr::new(&using.value));
             }
+            if let Some(using) = &field.attrs.down_using {
+                hints
+                    .down_usings
+                    .insert(key.clone(), Expr::new(&using.value));
+            }
             if let Some(fill) = &field.attrs.backfill {
                 hints.backfills.insert(key, Expr::new(&fill.value));
             }
@@ -118,7 +123,7 @@ mod tests {
                 pub input_hash: String,
                 #[watcher(renamed_from = "address_metadata_old")]
                 pub address_metadata: Option<serde_json::Value>,
-                #[watcher(column = "kind_code")]
+                #[watcher(column = "kind_code", down_using = "kind_code::integer")]
                 pub kind: i64,
             }
             #[watcher_enum(allow_destructive(remove_label("WEEK", "YEAR")))]
@@ -139,6 +144,7 @@ mod tests {
         .backfill("address", "input_hash", "left(md5(name), 20)")
         .down_backfill("address", "deprecated", "false")
         .down_backfill("address", "kind_code", "0")
+        .down_using("address", "kind_code", "kind_code::integer")
         .allow(Destructive::DropColumn {
             table: "address".into(),
             column: "deprecated".into(),

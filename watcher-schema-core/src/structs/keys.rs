@@ -105,6 +105,9 @@ pub const COLUMN: Symbol = Symbol("column");
 pub const BACKFILL: Symbol = Symbol("backfill");
 /// `using = "<sql expr>"`: how existing values convert when the column's type changes.
 pub const USING: Symbol = Symbol("using");
+/// `down_using = "<sql expr>"`: how values convert back when the way down reverts the
+/// column's type change.
+pub const DOWN_USING: Symbol = Symbol("down_using");
 /// `renamed_from = "old"`: the column's or table's name before a rename.
 pub const RENAMED_FROM: Symbol = Symbol("renamed_from");
 /// `allow_destructive(...)`: the data-losing changes the user confirms.
@@ -166,6 +169,7 @@ pub const FIELD_KEYS: &[Symbol] = &[
     COLUMN,
     BACKFILL,
     USING,
+    DOWN_USING,
     RENAMED_FROM,
 ];
 /// Keys of `#[watcher_enum(...)]`.
