@@ -8,7 +8,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
-use crate::quote::quote_ident;
+use crate::quote::{quote_ident, quote_literal};
 
 /// A SQL expression. It keeps its text (whitespace collapsed, enclosing parentheses removed
 /// unless they hold a subquery) for rendering, and compares by [`Expr::key`], so that `'n/a'`
@@ -124,25 +124,61 @@ impl fmt::Display for Expr {
 /// is kept as written. A word is the column unless it names a function (`from(`), a type
 /// (after `::`) or a field (after `.`); quoted spellings count too.
 pub fn rename_column(text: &str, from: &str, to: &str) -> String {
+    replace_tokens(text, |tokens, i| {
+        let prev = i.checked_sub(1).map(|p| &tokens[p].0);
+        let next = tokens.get(i + 1).map(|(t, _)| t);
+        let column = names(&tokens[i].0, from)
+            && !matches!(prev, Some(Token::Cast))
+            && !matches!(prev, Some(Token::Punct(p)) if p == ".")
+            && !matches!(next, Some(Token::Open));
+        column.then(|| quote_ident(to).into_owned())
+    })
+}
+
+/// `text` with the type `from` of its casts (`::from`, `::from[]`) called `to`, as
+/// PostgreSQL prints an expression once an enum type is renamed.
+pub fn rename_cast_type(text: &str, from: &str, to: &str) -> String {
+    replace_tokens(text, |tokens, i| {
+        let cast = i.checked_sub(1).is_some_and(|p| tokens[p].0 == Token::Cast);
+        (cast && names(&tokens[i].0, from)).then(|| quote_ident(to).into_owned())
+    })
+}
+
+/// `text` with each literal `'from'` cast to enum `ty` (`'from'::ty`) reading `'to'`, as
+/// PostgreSQL prints an expression once the label is renamed (it stores the label, not
+/// the text). A literal without the cast is left as written.
+pub fn rename_label(text: &str, ty: &str, from: &str, to: &str) -> String {
+    let literal = quote_literal(from);
+    replace_tokens(text, |tokens, i| {
+        let is_label = matches!(&tokens[i].0, Token::Literal(l) if *l == literal)
+            && tokens.get(i + 1).is_some_and(|(t, _)| *t == Token::Cast)
+            && tokens.get(i + 2).is_some_and(|(t, _)| names(t, ty));
+        is_label.then(|| quote_literal(to))
+    })
+}
+
+/// Whether `token` is the name `name`, unquoted or quoted.
+fn names(token: &Token, name: &str) -> bool {
+    match token {
+        Token::Word(w) => *w == name,
+        Token::Quoted(q) => q[1..q.len() - 1].replace("\"\"", "\"") == name,
+        _ => false,
+    }
+}
+
+/// `text` with each token `replace` returns a text for replaced by it, the rest as written.
+fn replace_tokens(
+    text: &str,
+    replace: impl Fn(&[(Token, Range<usize>)], usize) -> Option<String>,
+) -> String {
     let tokens = spanned(text);
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for (i, (token, range)) in tokens.iter().enumerate() {
-        let names_it = match token {
-            Token::Word(w) => *w == from,
-            Token::Quoted(q) => q[1..q.len() - 1].replace("\"\"", "\"") == from,
-            _ => false,
-        };
-        let prev = i.checked_sub(1).map(|p| &tokens[p].0);
-        let next = tokens.get(i + 1).map(|(t, _)| t);
-        let column = names_it
-            && !matches!(prev, Some(Token::Cast))
-            && !matches!(prev, Some(Token::Punct(p)) if p == ".")
-            && !matches!(next, Some(Token::Open));
-        if column {
+    for (i, (_, range)) in tokens.iter().enumerate() {
+        if let Some(new) = replace(&tokens, i) {
             out.extend(&chars[at..range.start]);
-            out.push_str(&quote_ident(to));
+            out.push_str(&new);
             at = range.end;
         }
     }
@@ -435,6 +471,31 @@ fn comparison_key(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renaming_an_enum_type_or_label_rewrites_casts_only() {
+        assert_eq!(
+            rename_cast_type(
+                "(mood = 'sad'::mood) AND m::mood[] IS NOT NULL",
+                "mood",
+                "feeling"
+            ),
+            "(mood = 'sad'::feeling) AND m::feeling[] IS NOT NULL"
+        );
+        assert_eq!(
+            rename_label(
+                "mood <> 'sad'::mood OR 'sad'::other = x OR note = 'sad'",
+                "mood",
+                "sad",
+                "blue"
+            ),
+            "mood <> 'blue'::mood OR 'sad'::other = x OR note = 'sad'"
+        );
+        assert_eq!(
+            rename_label("'it''s'::mood", "mood", "it's", "its"),
+            "'its'::mood"
+        );
+    }
 
     #[test]
     fn renaming_a_column_rewrites_the_column_only() {

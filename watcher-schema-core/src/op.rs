@@ -4,8 +4,8 @@
 use std::fmt;
 
 use crate::model::{
-    Check, Column, EnumType, ForeignKey, Generated, Index, PrimaryKey, Schema, Sequence, SqlType,
-    Table, Unique,
+    Check, Column, EnumType, Expr, ForeignKey, Generated, Index, PrimaryKey, Schema, Sequence,
+    SqlType, Table, Unique,
 };
 
 /// The rows of a table that stop a migration at its [`Op::RefuseIfRows`] guard.
@@ -471,6 +471,24 @@ fn rename_enum_in(ty: &mut SqlType, from: &str, to: &str) {
     }
 }
 
+/// Applies `rewrite` to the text of every expression of `t`: defaults, checks, index
+/// predicates and index expressions.
+fn rewrite_expressions(t: &mut Table, rewrite: impl Fn(&str) -> String) {
+    let expr = |e: &Expr| Expr::new(&rewrite(e.as_str()));
+    for c in &mut t.columns {
+        c.default = c.default.as_ref().map(expr);
+    }
+    for check in t.checks.values_mut() {
+        check.expr = expr(&check.expr);
+    }
+    for ix in t.indexes.values_mut() {
+        ix.predicate = ix.predicate.as_ref().map(expr);
+        for element in ix.columns.iter_mut().filter(|e| !is_plain_identifier(e)) {
+            *element = rewrite(element);
+        }
+    }
+}
+
 fn rename_in(list: &mut [String], from: &str, to: &str) {
     for item in list {
         if item == from {
@@ -517,6 +535,8 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
                 for c in &mut t.columns {
                     rename_enum_in(&mut c.ty, from, to);
                 }
+                // PostgreSQL prints the casts of expressions under the type's new name.
+                rewrite_expressions(t, |e| crate::expr::rename_cast_type(e, from, to));
             }
         }
         Op::AddEnumValue {
@@ -556,6 +576,10 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
                 fail!("`{from}` is not an existing label of type `{name}`");
             };
             *l = to.clone();
+            // Expressions hold the label, not its text: they print the new one.
+            for t in schema.tables.values_mut() {
+                rewrite_expressions(t, |e| crate::expr::rename_label(e, name, from, to));
+            }
         }
         Op::CreateSequence(s) => {
             check_new_relation(schema, &s.name)?;

@@ -136,8 +136,10 @@ pub fn watcher_table(args: TokenStream, input: TokenStream) -> TokenStream {
 /// `rename_all = "..."` (`lowercase`, `UPPERCASE`, `snake_case`, `SCREAMING_SNAKE_CASE`,
 /// `kebab-case`, `SCREAMING-KEBAB-CASE`, `camelCase`, `PascalCase`; default: variant names as
 /// written), `migrations = "dir"`, `allow_destructive(remove_label("A", "B"))` (history:
-/// confirms removing labels rows may hold, for the next generated migration); on a variant,
-/// `#[watcher(rename = "LABEL")]`.
+/// confirms removing labels rows may hold, for the next generated migration),
+/// `renamed_from = "old"` (history: the type's old name, renamed in place); on a variant,
+/// `#[watcher(rename = "LABEL")]` and `#[watcher(renamed_from = "OLD")]` (history: the
+/// label's old text, renamed in place with `ALTER TYPE ... RENAME VALUE`).
 ///
 /// Generates `<Enum>Sql`, the Diesel SQL type (an alias of a type looked up by name at run
 /// time), `AsExpression`/`FromSqlRow`, and `ToSql`/`FromSql` for PostgreSQL mapping labels.

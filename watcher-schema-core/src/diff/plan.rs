@@ -35,6 +35,11 @@ pub struct Hints {
     pub column_renames: BTreeMap<(String, String), String>,
     /// Old table name → new table name (`renamed_from` on `#[watcher_table]`).
     pub table_renames: BTreeMap<String, String>,
+    /// Old enum type name → new name (`renamed_from` on `#[watcher_enum]`).
+    pub enum_renames: BTreeMap<String, String>,
+    /// `(enum, old label)` → new label (`#[watcher(renamed_from = "OLD")]` on a variant);
+    /// `enum` is the type's new name.
+    pub label_renames: BTreeMap<(String, String), String>,
     /// Destructive changes the user has confirmed one by one.
     pub allowed: BTreeSet<Destructive>,
     /// Every destructive change is confirmed (`--allow-destructive`).
@@ -91,6 +96,19 @@ impl Hints {
     /// Table `old` is now called `new`.
     pub fn rename_table(mut self, old: &str, new: &str) -> Hints {
         self.table_renames.insert(old.to_string(), new.to_string());
+        self
+    }
+
+    /// Enum type `old` is now called `new`.
+    pub fn rename_enum(mut self, old: &str, new: &str) -> Hints {
+        self.enum_renames.insert(old.to_string(), new.to_string());
+        self
+    }
+
+    /// Label `old` of enum `name` (the type's new name) is now `new`.
+    pub fn rename_label(mut self, name: &str, old: &str, new: &str) -> Hints {
+        self.label_renames
+            .insert((name.to_string(), old.to_string()), new.to_string());
         self
     }
 
@@ -333,6 +351,14 @@ impl fmt::Display for Problem {
                         "\nhelp: if table `{table}` was renamed to `{new}`, add \
                          `renamed_from = \"{table}\"` to the `#[watcher_table]` of `{new}`"
                     ),
+                    (Destructive::RemoveEnumLabel { name, label }, Some(new)) => write!(
+                        f,
+                        "\nhelp: if label {} of `{name}` was renamed to {}, add \
+                         `#[watcher(renamed_from = {label:?})]` to its variant: the rows \
+                         holding it keep it under the new name",
+                        quote_literal(label),
+                        quote_literal(new)
+                    ),
                     _ => Ok(()),
                 }
             }
@@ -406,6 +432,9 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
                 .get(&(table.clone(), column.clone()))
                 .cloned(),
             Destructive::DropTable { table } => likely.tables.get(table).cloned(),
+            Destructive::RemoveEnumLabel { name, label } => {
+                likely.labels.get(&(name.clone(), label.clone())).cloned()
+            }
             _ => None,
         };
         cx.problems.push(Problem::Destructive {
@@ -510,6 +539,8 @@ struct LikelyRenames {
     columns: BTreeMap<(String, String), String>,
     /// Dropped table → the created table with the same columns.
     tables: BTreeMap<String, String>,
+    /// `(enum, removed label)` → the added label in its place.
+    labels: BTreeMap<(String, String), String>,
 }
 
 impl LikelyRenames {
@@ -568,7 +599,29 @@ impl LikelyRenames {
                 tables.insert(name.clone(), new.name.clone());
             }
         }
-        LikelyRenames { columns, tables }
+        // Per enum, as many removed as added labels pair up in order.
+        let mut labels = BTreeMap::new();
+        for (name, new) in &to.enums {
+            let Some(old) = from.enums.get(name) else {
+                continue;
+            };
+            let removed = old.labels.iter().filter(|l| !new.labels.contains(l));
+            let added: Vec<&String> = new
+                .labels
+                .iter()
+                .filter(|l| !old.labels.contains(l))
+                .collect();
+            if removed.clone().count() == added.len() {
+                for (gone, came) in removed.zip(added) {
+                    labels.insert((name.clone(), gone.clone()), came.clone());
+                }
+            }
+        }
+        LikelyRenames {
+            columns,
+            tables,
+            labels,
+        }
     }
 }
 
@@ -710,6 +763,15 @@ fn reverse_rename(op: &Op) -> Op {
             from: to.clone(),
             to: from.clone(),
         },
+        Op::RenameEnum { from, to } => Op::RenameEnum {
+            from: to.clone(),
+            to: from.clone(),
+        },
+        Op::RenameEnumValue { name, from, to } => Op::RenameEnumValue {
+            name: name.clone(),
+            from: to.clone(),
+            to: from.clone(),
+        },
         other => other.clone(),
     }
 }
@@ -745,6 +807,80 @@ impl Planner<'_> {
         let hints = self.hints;
         let mut start = from.clone();
         let mut ops = Vec::new();
+        for (old, new) in &hints.enum_renames {
+            let has_old = start.enums.contains_key(old);
+            let has_new = start.enums.contains_key(new);
+            let reason = if !has_old {
+                if !has_new {
+                    self.warnings.push(format!(
+                        "enum `{new}` is renamed from `{old}`, but the migrations have neither: \
+                         it is created"
+                    ));
+                }
+                continue;
+            } else if to.enums.contains_key(old) {
+                format!("enum `{old}` is still declared")
+            } else if has_new {
+                format!("the migrations already have a type `{new}`")
+            } else if !to.enums.contains_key(new) {
+                format!("no enum `{new}` is declared")
+            } else {
+                self.rename(
+                    &mut start,
+                    &mut ops,
+                    Op::RenameEnum {
+                        from: old.clone(),
+                        to: new.clone(),
+                    },
+                );
+                continue;
+            };
+            self.problems.push(Problem::InvalidRename {
+                old: old.clone(),
+                new: new.clone(),
+                reason,
+            });
+        }
+        for ((name, old), new) in &hints.label_renames {
+            let (Some(e), Some(to_e)) = (start.enums.get(name), to.enums.get(name)) else {
+                continue;
+            };
+            let has = |labels: &[String], label: &str| labels.iter().any(|l| l == label);
+            let (has_old, has_new) = (has(&e.labels, old), has(&e.labels, new));
+            let reason = if !has_old {
+                if !has_new {
+                    self.warnings.push(format!(
+                        "label {} of enum `{name}` is renamed from {}, but the migrations have \
+                         neither: it is added",
+                        quote_literal(new),
+                        quote_literal(old)
+                    ));
+                }
+                continue;
+            } else if has(&to_e.labels, old) {
+                format!("label {} is still declared", quote_literal(old))
+            } else if has_new {
+                format!("the migrations already have label {}", quote_literal(new))
+            } else if !has(&to_e.labels, new) {
+                format!("no label {} is declared", quote_literal(new))
+            } else {
+                self.rename(
+                    &mut start,
+                    &mut ops,
+                    Op::RenameEnumValue {
+                        name: name.clone(),
+                        from: old.clone(),
+                        to: new.clone(),
+                    },
+                );
+                continue;
+            };
+            self.problems.push(Problem::InvalidRename {
+                old: format!("{name}.{}", quote_literal(old)),
+                new: format!("{name}.{}", quote_literal(new)),
+                reason,
+            });
+        }
         for (old, new) in &hints.table_renames {
             let has_old = start.tables.contains_key(old);
             let has_new = start.tables.contains_key(new);
@@ -828,7 +964,13 @@ impl Planner<'_> {
                     Op::RenameColumn { table, from, to } => {
                         (format!("{table}.{from}"), format!("{table}.{to}"))
                     }
-                    Op::RenameTable { from, to } => (from.clone(), to.clone()),
+                    Op::RenameTable { from, to } | Op::RenameEnum { from, to } => {
+                        (from.clone(), to.clone())
+                    }
+                    Op::RenameEnumValue { name, from, to } => (
+                        format!("{name}.{}", quote_literal(from)),
+                        format!("{name}.{}", quote_literal(to)),
+                    ),
                     _ => unreachable!("only renames come here"),
                 };
                 self.problems.push(Problem::InvalidRename {

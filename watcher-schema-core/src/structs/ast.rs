@@ -465,6 +465,8 @@ pub struct Variant<'a> {
     pub ident: &'a Ident,
     /// The PostgreSQL label.
     pub label: Spanned<String>,
+    /// `renamed_from = "OLD"`: the label it had before (a history key).
+    pub renamed_from: Option<Spanned<String>>,
 }
 
 impl<'a> Enum<'a> {
@@ -505,6 +507,7 @@ impl<'a> Enum<'a> {
                     original: variant,
                     ident: &variant.ident,
                     label,
+                    renamed_from: vattrs.renamed_from,
                 }
             })
             .collect();

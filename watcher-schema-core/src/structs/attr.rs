@@ -235,6 +235,8 @@ pub struct EnumAttrs {
     pub migrations: Option<Spanned<String>>,
     /// `allow_destructive(remove_label(...))`.
     pub allow_destructive: Option<EnumConfirmations>,
+    /// `renamed_from = "old_type"`.
+    pub renamed_from: Option<Spanned<String>>,
 }
 
 /// `#[watcher(...)]` on a variant.
@@ -242,6 +244,8 @@ pub struct EnumAttrs {
 pub struct VariantAttrs {
     /// `rename = "LABEL"`.
     pub rename: Option<Spanned<String>>,
+    /// `renamed_from = "OLD_LABEL"`.
+    pub renamed_from: Option<Spanned<String>>,
 }
 
 /// How `rename_all` turns a variant name into a label.
@@ -835,6 +839,10 @@ pub fn enum_attrs(cx: &Ctxt, args: TokenStream) -> EnumAttrs {
                 // migrations = "tests/fixtures/migrations"
                 let dir = Spanned::from_lit(&lit_str(&meta)?);
                 set_once(cx, &meta, keys::MIGRATIONS, &mut attrs.migrations, dir);
+            } else if meta.path == keys::RENAMED_FROM {
+                // renamed_from = "old_type"
+                let old = name_str(&meta, keys::RENAMED_FROM)?;
+                set_once(cx, &meta, keys::RENAMED_FROM, &mut attrs.renamed_from, old);
             } else if meta.path == keys::ALLOW_DESTRUCTIVE {
                 // allow_destructive(remove_label("WEEK"))
                 let confirmations = enum_confirmations(cx, &meta)?;
@@ -868,6 +876,10 @@ pub fn variant_attrs(cx: &Ctxt, attrs: &[Attribute]) -> VariantAttrs {
                     // rename = "LABEL"
                     let label = Spanned::from_lit(&lit_str(&meta)?);
                     set_once(cx, &meta, keys::RENAME, &mut out.rename, label);
+                } else if meta.path == keys::RENAMED_FROM {
+                    // renamed_from = "OLD_LABEL"
+                    let old = name_str(&meta, keys::RENAMED_FROM)?;
+                    set_once(cx, &meta, keys::RENAMED_FROM, &mut out.renamed_from, old);
                 } else {
                     unknown_key(
                         cx,

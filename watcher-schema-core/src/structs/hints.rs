@@ -76,6 +76,19 @@ pub fn collect(tables: &[Table], enums: &[Enum], mut hints: Hints) -> Hints {
         }
     }
     for item in enums {
+        if let Some(old) = &item.attrs.renamed_from {
+            hints
+                .enum_renames
+                .insert(old.value.clone(), item.name.clone());
+        }
+        for variant in &item.variants {
+            if let Some(old) = &variant.renamed_from {
+                hints.label_renames.insert(
+                    (item.name.clone(), old.value.clone()),
+                    variant.label.value.clone(),
+                );
+            }
+        }
         let Some(confirmations) = &item.attrs.allow_destructive else {
             continue;
         };
@@ -126,8 +139,12 @@ mod tests {
                 #[watcher(column = "kind_code", down_using = "kind_code::integer")]
                 pub kind: i64,
             }
-            #[watcher_enum(allow_destructive(remove_label("WEEK", "YEAR")))]
-            pub enum DatePartEnum { Minute, Hour }
+            #[watcher_enum(renamed_from = "date_part", allow_destructive(remove_label("WEEK", "YEAR")))]
+            pub enum DatePartEnum {
+                #[watcher(renamed_from = "MIN")]
+                Minute,
+                Hour,
+            }
         };
         let defs = Definitions::from_files([&file]).unwrap_or_else(|e| panic!("{:?}", messages(e)));
         let hints = defs.hints(Hints {
@@ -145,6 +162,8 @@ mod tests {
         .down_backfill("address", "deprecated", "false")
         .down_backfill("address", "kind_code", "0")
         .down_using("address", "kind_code", "kind_code::integer")
+        .rename_enum("date_part", "datepartenum")
+        .rename_label("datepartenum", "MIN", "Minute")
         .allow(Destructive::DropColumn {
             table: "address".into(),
             column: "deprecated".into(),

@@ -173,7 +173,13 @@ pub const FIELD_KEYS: &[Symbol] = &[
     RENAMED_FROM,
 ];
 /// Keys of `#[watcher_enum(...)]`.
-pub const ENUM_KEYS: &[Symbol] = &[NAME, RENAME_ALL, MIGRATIONS, ALLOW_DESTRUCTIVE];
+pub const ENUM_KEYS: &[Symbol] = &[
+    NAME,
+    RENAME_ALL,
+    MIGRATIONS,
+    ALLOW_DESTRUCTIVE,
+    RENAMED_FROM,
+];
 /// Keys inside a table's `allow_destructive(...)`.
 pub const TABLE_DESTRUCTIVE_KEYS: &[Symbol] = &[DROP_COLUMN, CHANGE_TYPE, CHANGE_PRIMARY_KEY];
 /// Keys inside an enum's `allow_destructive(...)`.
@@ -181,7 +187,7 @@ pub const ENUM_DESTRUCTIVE_KEYS: &[Symbol] = &[REMOVE_LABEL];
 /// Keys of `schema!`, before its table modules.
 pub const SCHEMA_KEYS: &[Symbol] = &[MIGRATIONS, SAME_QUERY];
 /// Keys of `#[watcher(...)]` on an enum variant.
-pub const VARIANT_KEYS: &[Symbol] = &[RENAME];
+pub const VARIANT_KEYS: &[Symbol] = &[RENAME, RENAMED_FROM];
 
 /// "`a`, `b`, `c`": a key list for messages.
 pub fn list(keys: &[Symbol]) -> String {

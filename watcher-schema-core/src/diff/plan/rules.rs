@@ -1266,3 +1266,55 @@ fn a_down_that_restores_a_unique_key_tests_the_rows_written_since() {
     assert!(render(&plan.down)
         .contains("RAISE EXCEPTION 'cannot downgrade: unique constraint `pipeline_code_key`"));
 }
+
+#[test]
+fn renamed_enum_labels_and_types_are_renamed_in_place() {
+    let change = "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';";
+    assert_eq!(
+        refused(change, &Hints::default()),
+        [
+            "removing label 'sad' from enum `mood` fails on rows that hold it\n\
+          help: if that is intended, confirm it with \
+          `#[watcher_enum(allow_destructive(remove_label(\"sad\")))]` on the enum of `mood`, or \
+          for the whole migration with `--allow-destructive`\n\
+          help: if label 'sad' of `mood` was renamed to 'blue', add \
+          `#[watcher(renamed_from = \"sad\")]` to its variant: the rows holding it keep it \
+          under the new name"
+        ]
+    );
+    let plan = planned(
+        change,
+        &Hints::default().rename_label("mood", "sad", "blue"),
+    );
+    assert_eq!(
+        render(&plan.up),
+        "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';\n"
+    );
+    assert_eq!(
+        render(&plan.down),
+        "ALTER TYPE mood RENAME VALUE 'blue' TO 'sad';\n"
+    );
+    assert!(plan.run_in_transaction);
+
+    // The type and a label at once: the label is renamed under the type's new name.
+    let change = "ALTER TYPE mood RENAME TO feeling;
+        ALTER TYPE feeling RENAME VALUE 'ok' TO 'fine';";
+    let hints = Hints::default()
+        .rename_enum("mood", "feeling")
+        .rename_label("feeling", "ok", "fine");
+    let plan = planned(change, &hints);
+    assert_eq!(
+        render(&plan.up),
+        "ALTER TYPE mood RENAME TO feeling;\n\nALTER TYPE feeling RENAME VALUE 'ok' TO 'fine';\n"
+    );
+    assert_eq!(
+        render(&plan.down),
+        "ALTER TYPE feeling RENAME VALUE 'fine' TO 'ok';\n\nALTER TYPE feeling RENAME TO mood;\n"
+    );
+    // A hint that cannot apply says why.
+    assert_eq!(
+        refused(change, &Hints::default().rename_enum("mood", "pipeline"))[0],
+        "`pipeline` cannot be renamed from `mood`: no enum `pipeline` is declared\n\
+         help: remove the `renamed_from` attribute, or the declaration of `mood`"
+    );
+}
