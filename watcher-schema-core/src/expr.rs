@@ -73,6 +73,79 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// The expression with the column `from` renamed, as PostgreSQL leaves a check or an
+    /// index predicate after `RENAME COLUMN`: each unqualified identifier naming `from`
+    /// (bare, in any case, or double-quoted exactly) becomes `to`, written as given
+    /// (quoted by the caller where needed). Function names, type names after `::`,
+    /// qualified members (`x.from`) and everything inside quotes are left alone.
+    pub fn rename_column(&self, from: &str, to: &str) -> Expr {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut out = String::with_capacity(self.text.len());
+        let mut i = 0;
+        // The last character before the current one that is not white space.
+        let mut previous = ' ';
+        let mut after_cast = false;
+        while i < chars.len() {
+            let c = chars[i];
+            let start = i;
+            let name = if c == '\'' {
+                // A string literal; `''` inside it is an escaped quote.
+                i += 1;
+                while i < chars.len() {
+                    if chars[i] == '\'' && chars.get(i + 1) != Some(&'\'') {
+                        break;
+                    }
+                    i += if chars[i] == '\'' { 2 } else { 1 };
+                }
+                i = (i + 1).min(chars.len());
+                None
+            } else if c == '"' {
+                i += 1;
+                while i < chars.len() {
+                    if chars[i] == '"' && chars.get(i + 1) != Some(&'"') {
+                        break;
+                    }
+                    i += if chars[i] == '"' { 2 } else { 1 };
+                }
+                i = (i + 1).min(chars.len());
+                let inner: String = chars[start + 1..i.saturating_sub(1).max(start + 1)]
+                    .iter()
+                    .collect();
+                Some(inner.replace("\"\"", "\""))
+            } else if c.is_alphanumeric() || c == '_' {
+                while i < chars.len()
+                    && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+                {
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                // A number (`1e5`) names nothing.
+                (!c.is_ascii_digit()).then(|| word.to_lowercase())
+            } else {
+                i += 1;
+                None
+            };
+            let next = chars[i..].iter().find(|c| !c.is_whitespace());
+            let is_column = name.as_deref() == Some(from)
+                && previous != '.'
+                && !after_cast
+                && next != Some(&'(')
+                && next != Some(&'.');
+            if is_column {
+                out.push_str(to);
+            } else {
+                out.extend(&chars[start..i]);
+            }
+            if !c.is_whitespace() {
+                after_cast = c == ':' && previous == ':';
+                previous = chars[i - 1];
+            }
+        }
+        Expr::new(&out)
+    }
+}
+
 impl PartialEq for Expr {
     fn eq(&self, other: &Expr) -> bool {
         self.key == other.key
@@ -388,6 +461,26 @@ fn comparison_key(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renames_a_column_where_it_is_one() {
+        let renamed = |text: &str| {
+            Expr::new(text)
+                .rename_column("c0", "c0_r")
+                .as_str()
+                .to_string()
+        };
+        assert_eq!(renamed("c0 IS NOT NULL"), "c0_r IS NOT NULL");
+        assert_eq!(
+            renamed("(\"c0\" > 1) AND (C0 < 9)"),
+            "(c0_r > 1) AND (c0_r < 9)"
+        );
+        // Not a literal, a function, a type, a member or a longer name.
+        assert_eq!(
+            renamed("c0(x) = 'c0' AND y::c0 = t.c0 AND c00 = 1e0"),
+            "c0(x) = 'c0' AND y::c0 = t.c0 AND c00 = 1e0"
+        );
+    }
 
     #[test]
     fn keeps_text_with_whitespace_collapsed_and_outer_parens_removed() {

@@ -7,6 +7,7 @@ use crate::model::{
     Check, Column, EnumType, ForeignKey, Generated, Index, PrimaryKey, Schema, Sequence, SqlType,
     Table, Unique,
 };
+use crate::quote::quote_ident;
 
 /// One schema change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -746,9 +747,17 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
             for u in t.uniques.values_mut() {
                 rename_in(&mut u.columns, from, to);
             }
+            // PostgreSQL stores checks and predicates parsed: they follow the new name.
+            let quoted = quote_ident(to);
             for ix in t.indexes.values_mut() {
                 rename_in(&mut ix.columns, from, to);
                 rename_in(&mut ix.include, from, to);
+                if let Some(predicate) = &mut ix.predicate {
+                    *predicate = predicate.rename_column(from, &quoted);
+                }
+            }
+            for check in t.checks.values_mut() {
+                check.expr = check.expr.rename_column(from, &quoted);
             }
             for other in schema.tables.values_mut() {
                 for fk in other.foreign_keys.values_mut() {
