@@ -361,18 +361,43 @@ fn edit() -> impl Strategy<Value = Edit> {
 
 /// `from` after one to four random edits (an edit the model refuses is skipped).
 pub fn edited(from: Schema) -> impl Strategy<Value = Schema> {
+    edits(from).prop_map(|(schema, _)| schema)
+}
+
+/// [`edited`], with the operations that made it, in order: what a migration between the
+/// two would do, and the intent (renames, drops) a user's hints would state.
+pub fn edits(from: Schema) -> impl Strategy<Value = (Schema, Vec<Op>)> {
     vec(edit(), 1..5).prop_map(move |edits| {
         let mut schema = from.clone();
+        let mut ops = Vec::new();
         for edit in &edits {
             for op in edit_ops(&schema, edit) {
                 let mut next = schema.clone();
                 if apply(&mut next, &op).is_ok() {
                     schema = next;
+                    ops.push(op);
                 }
             }
         }
-        schema
+        (schema, ops)
     })
+}
+
+/// `len` successive [`edits`] of `from`: a sequence of migrations, each entry the schema it
+/// leads to and its operations.
+pub fn edit_sequence(from: Schema, len: usize) -> BoxedStrategy<Vec<(Schema, Vec<Op>)>> {
+    if len == 0 {
+        return Just(Vec::new()).boxed();
+    }
+    edits(from)
+        .prop_flat_map(move |(to, ops)| {
+            edit_sequence(to.clone(), len - 1).prop_map(move |rest| {
+                let mut all = vec![(to.clone(), ops.clone())];
+                all.extend(rest);
+                all
+            })
+        })
+        .boxed()
 }
 
 /// Two random schemas over the same names (`t0`.., `e0`..): a migration's `from` and `to`,
