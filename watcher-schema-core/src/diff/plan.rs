@@ -606,7 +606,10 @@ fn destructive_changes(from: &Schema, to: &Schema) -> Vec<(Destructive, String)>
     out
 }
 
-/// A column PostgreSQL cannot add to a table with rows as it stands.
+/// [`constrained`]'s reason for a foreign-key column: one value that exists in the parent
+/// (a default) fills every row.
+const UNDER_FOREIGN_KEY: &str = "under a foreign key";
+
 /// Why one value cannot fill `column` in every row: the constraint it is under.
 fn constrained(schema: &Schema, table: &str, column: &str) -> Option<&'static str> {
     let t = schema.table(table)?;
@@ -618,7 +621,7 @@ fn constrained(schema: &Schema, table: &str, column: &str) -> Option<&'static st
     {
         Some("unique")
     } else if t.foreign_keys.values().any(|fk| has(&fk.columns)) {
-        Some("under a foreign key")
+        Some(UNDER_FOREIGN_KEY)
     } else {
         None
     }
@@ -1001,9 +1004,13 @@ impl Planner<'_> {
         for op in ops {
             match op {
                 Op::AddColumn { table, column } => {
-                    let fill =
-                        needs_fill(&column).then(|| self.restore_value(to, &table, &column, false));
-                    match fill.flatten() {
+                    // A default fills the rows as the column is added, unless it cannot
+                    // (then `restore_value` guards the way back).
+                    let fill = (!column.nullable && column.generated.is_none())
+                        .then(|| self.restore_value(to, &table, &column, false))
+                        .flatten()
+                        .filter(|_| column.default.is_none());
+                    match fill {
                         Some(value) => {
                             out.push(Op::Comment(format!(
                                 "restores column `{table}.{}` dropped by the upgrade, with {value} \
@@ -1131,9 +1138,10 @@ impl Planner<'_> {
     }
 
     /// What existing rows get when `column` comes back NOT NULL: its default, or a typed zero.
-    /// A column under a primary key, unique constraint or index, or a foreign key takes no
-    /// one value in every row: the way back then opens with a guard that stops it, before
-    /// anything runs, when rows would need one (`null_only`: those holding NULL).
+    /// A column under a primary key, unique constraint or index (unless its default differs
+    /// per row), or under a foreign key without a default, takes no one value in every row:
+    /// the way back then opens with a guard that stops it, before anything runs, when rows
+    /// would need one (`null_only`: those holding NULL).
     fn restore_value(
         &mut self,
         schema: &Schema,
@@ -1141,10 +1149,18 @@ impl Planner<'_> {
         column: &Column,
         null_only: bool,
     ) -> Option<Expr> {
+        let why = constrained(schema, table, &column.name);
         if let Some(default) = &column.default {
-            return Some(default.clone());
+            // A default that is one value for every row (a constant, or a stable call such
+            // as `CURRENT_TIMESTAMP`) fills a unique or key column of one row only; one that
+            // differs per row may fill them all.
+            let one_value = why.is_some_and(|w| w != UNDER_FOREIGN_KEY)
+                && crate::lint::rewrite_on_add(column).is_none();
+            if !one_value {
+                return Some(default.clone());
+            }
         }
-        if let Some(why) = constrained(schema, table, &column.name) {
+        if let Some(why) = why {
             let rows = if null_only {
                 format!("rows of `{table}` that hold NULL in `{}`", column.name)
             } else {

@@ -811,3 +811,45 @@ ALTER TABLE address_lineage_closure ADD CONSTRAINT address_lineage_closure_pkey 
         );
     }
 }
+
+/// A dropped NOT NULL unique column whose default is one value for every row (a constant,
+/// `CURRENT_TIMESTAMP`) cannot come back filled with it on a table of two rows: the way back
+/// opens with the guard, as without a default. A default that differs per row still fills.
+#[test]
+fn a_unique_column_comes_back_through_its_default_only_when_it_differs_per_row() {
+    let down_of = |default: &str| {
+        let mut t = table(
+            "pipeline",
+            vec![Column {
+                default: Some(Expr::new(default)),
+                ..not_null("at", SqlType::Timestamptz)
+            }],
+        );
+        t.uniques.insert(
+            "pipeline_at_key".into(),
+            crate::model::Unique {
+                name: "pipeline_at_key".into(),
+                columns: vec!["at".into()],
+            },
+        );
+        let from = schema(&[], vec![t]);
+        let to = pipeline_without_at(&from);
+        let plan = plan(&from, &to, &allow_all()).expect("confirmed");
+        assert_plan_round_trip(&from, &to, &plan);
+        render(&plan.down)
+    };
+    let down = down_of("CURRENT_TIMESTAMP");
+    assert!(down.starts_with("DO $guard$"), "{down}");
+    assert!(down.contains("comes back NOT NULL and unique"), "{down}");
+    let down = down_of("clock_timestamp()");
+    assert!(!down.contains("$guard$"), "{down}");
+    assert!(down.contains("DEFAULT clock_timestamp()"), "{down}");
+}
+
+fn pipeline_without_at(from: &Schema) -> Schema {
+    let mut to = from.clone();
+    let t = to.tables.get_mut("pipeline").expect("pipeline");
+    t.columns.retain(|c| c.name != "at");
+    t.uniques.clear();
+    to
+}
