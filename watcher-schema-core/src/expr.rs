@@ -74,6 +74,12 @@ impl Expr {
 }
 
 impl Expr {
+    /// Whether the expression names the column `column` (as [`Expr::rename_column`] finds it).
+    pub fn mentions_column(&self, column: &str) -> bool {
+        // Renaming to a name no expression holds changes the text exactly when it is named.
+        self.rename_column(column, "\"\u{1}\"").text != self.text
+    }
+
     /// The expression with the column `from` renamed, as PostgreSQL leaves a check or an
     /// index predicate after `RENAME COLUMN`: each unqualified identifier naming `from`
     /// (bare, in any case, or double-quoted exactly) becomes `to`, written as given

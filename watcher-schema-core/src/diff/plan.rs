@@ -1004,6 +1004,7 @@ impl Planner<'_> {
         for op in ops {
             match op {
                 Op::AddColumn { table, column } => {
+                    self.guard_restored_checks(to, &table, &column.name);
                     // A default fills the rows as the column is added, unless it cannot
                     // (then `restore_value` guards the way back).
                     let fill = (!column.nullable && column.generated.is_none())
@@ -1135,6 +1136,36 @@ impl Planner<'_> {
             .collect();
         guarded.extend(out);
         guarded
+    }
+
+    /// A dropped column comes back holding NULL or a fill, not its old values; a check of
+    /// `schema` on it (`CHECK (c IS NOT NULL)`, `CHECK (c > 0)`) may reject those in every
+    /// row. The way back then opens with a guard that stops it, before anything runs, when
+    /// `table` has rows.
+    fn guard_restored_checks(&mut self, schema: &Schema, table: &str, column: &str) {
+        let Some(t) = schema.table(table) else {
+            return;
+        };
+        let checks: Vec<&str> = t
+            .checks
+            .values()
+            .filter(|c| c.expr.mentions_column(column))
+            .map(|c| c.name.as_str())
+            .collect();
+        if checks.is_empty() {
+            return;
+        }
+        let checks = checks.join("`, `");
+        self.down_guards.push(Op::RefuseIfRows {
+            table: table.to_string(),
+            null_column: None,
+            reason: format!(
+                "cannot downgrade: column `{table}.{column}` comes back without its old values,                  and check `{checks}` on it may reject what it holds then; nothing was                  changed. Empty `{table}`, or edit this down.sql to fill the column with values                  the check accepts before it is added"
+            ),
+        });
+        self.warnings.push(format!(
+            "on the way down `{table}.{column}` comes back without its old values under check              `{checks}`: the downgrade stops before it changes anything when `{table}` has rows"
+        ));
     }
 
     /// What existing rows get when `column` comes back NOT NULL: its default, or a typed zero.

@@ -853,3 +853,32 @@ fn pipeline_without_at(from: &Schema) -> Schema {
     t.uniques.clear();
     to
 }
+
+/// A dropped column under a check (`c IS NOT NULL` on a nullable column) comes back NULL in
+/// every row, which the re-added check rejects: the way back opens with the guard instead
+/// of failing at the check.
+#[test]
+fn a_column_dropped_with_its_check_comes_back_behind_a_guard() {
+    let mut t = table("pipeline", vec![col("at", SqlType::Timestamptz)]);
+    t.checks.insert(
+        "ck_pipeline_at".into(),
+        crate::model::Check {
+            name: "ck_pipeline_at".into(),
+            expr: Expr::new("at IS NOT NULL"),
+        },
+    );
+    let from = schema(&[], vec![t]);
+    let mut to = pipeline_without_at(&from);
+    to.tables
+        .get_mut("pipeline")
+        .expect("pipeline")
+        .checks
+        .clear();
+    let plan = plan(&from, &to, &allow_all()).expect("confirmed");
+    assert_plan_round_trip(&from, &to, &plan);
+    let down = render(&plan.down);
+    assert!(down.starts_with("DO $guard$"), "{down}");
+    assert!(down.contains("check `ck_pipeline_at` on it"), "{down}");
+    assert!(Expr::new("(at > 0) OR x").mentions_column("at"));
+    assert!(!Expr::new("at_x > 0 AND 'at' = y").mentions_column("at"));
+}
