@@ -1003,8 +1003,22 @@ impl Planner<'_> {
         let mut out = Vec::with_capacity(ops.len());
         for op in ops {
             match op {
-                Op::AddColumn { table, column } => {
+                Op::AddColumn { table, mut column } => {
                     self.guard_restored_checks(to, &table, &column.name);
+                    // `ADD COLUMN ... DEFAULT` writes the default into every row. A nullable
+                    // column under a key comes back NULL instead, its default set after:
+                    // one value in every row breaks a unique key, and need not be a parent's.
+                    let later_default = match column.default {
+                        Some(_)
+                            if column.nullable
+                                && constrained(to, &table, &column.name).is_some()
+                                && crate::lint::rewrite_on_add(&column).is_none() =>
+                        {
+                            column.default.take()
+                        }
+                        _ => None,
+                    };
+                    let name = column.name.clone();
                     // A default fills the rows as the column is added, unless it cannot
                     // (then `restore_value` guards the way back).
                     let fill = (!column.nullable && column.generated.is_none())
@@ -1026,8 +1040,18 @@ impl Planner<'_> {
                                  values cannot come back",
                                 column.name
                             )));
-                            out.push(Op::AddColumn { table, column });
+                            out.push(Op::AddColumn {
+                                table: table.clone(),
+                                column,
+                            });
                         }
+                    }
+                    if let Some(default) = later_default {
+                        out.push(Op::SetDefault {
+                            table,
+                            column: name,
+                            default: Some(default),
+                        });
                     }
                 }
                 Op::CreateTable(ref t) => {

@@ -882,3 +882,43 @@ fn a_column_dropped_with_its_check_comes_back_behind_a_guard() {
     assert!(Expr::new("(at > 0) OR x").mentions_column("at"));
     assert!(!Expr::new("at_x > 0 AND 'at' = y").mentions_column("at"));
 }
+
+/// A dropped nullable column under a unique index, with a constant default, came back as
+/// `ADD COLUMN c integer DEFAULT 0`: PostgreSQL writes 0 into every row and the unique
+/// index fails on the second. It comes back NULL, its default set after.
+#[test]
+fn a_nullable_unique_column_comes_back_null_and_gets_its_default_after() {
+    let mut t = table(
+        "pipeline",
+        vec![Column {
+            default: Some(Expr::new("0")),
+            ..col("rank", SqlType::Integer)
+        }],
+    );
+    t.indexes.insert(
+        "ix_rank".into(),
+        crate::model::Index {
+            name: "ix_rank".into(),
+            unique: true,
+            method: "btree".into(),
+            columns: vec!["rank".into()],
+            include: vec![],
+            predicate: None,
+        },
+    );
+    let from = schema(&[], vec![t]);
+    let mut to = from.clone();
+    let p = to.tables.get_mut("pipeline").expect("pipeline");
+    p.columns.retain(|c| c.name != "rank");
+    p.indexes.clear();
+    let plan = plan(&from, &to, &allow_all()).expect("confirmed");
+    assert_plan_round_trip(&from, &to, &plan);
+    let down = render(&plan.down);
+    assert!(
+        down.contains(
+            "ALTER TABLE pipeline ADD COLUMN rank integer;\n\n\
+             ALTER TABLE pipeline ALTER COLUMN rank SET DEFAULT 0;"
+        ),
+        "{down}"
+    );
+}
