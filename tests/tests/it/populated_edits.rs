@@ -548,12 +548,14 @@ fn user_hints(from: &Schema, to: &Schema, ops: &[Op], online: bool, user: User) 
     hints
 }
 
-/// Where each column of `from`'s tables is in `to` (renames followed); `None` when dropped.
+/// For each table both schemas have, the columns whose values the migration keeps: name in
+/// `from`, name in `to` (renames followed), and whether the type changes (the values then
+/// read differently until the way back restores the type).
 fn columns_kept(
     from: &Schema,
     to: &Schema,
     hints: &Hints,
-) -> BTreeMap<String, Vec<(String, String)>> {
+) -> BTreeMap<String, Vec<(String, String, bool)>> {
     let mut kept = BTreeMap::new();
     for table in from.tables.values() {
         let Some(after) = to.table(&table.name) else {
@@ -570,7 +572,7 @@ fn columns_kept(
                 let now = after.column(new)?;
                 // A column made NOT NULL is backfilled: its NULLs change, by design.
                 let tightened = c.nullable && !now.nullable;
-                (!tightened).then(|| (c.name.clone(), new.clone()))
+                (!tightened).then(|| (c.name.clone(), new.clone(), c.ty != now.ty))
             })
             .collect();
         kept.insert(table.name.clone(), pairs);
@@ -696,23 +698,33 @@ fn run_case(db: &mut Db, case: &Case, tally: &mut Tally) -> Result<(), TestCaseE
         // What the rows of `expected` should read: a table both sides have keeps its rows
         // and untouched values; one the migration creates, or drops and the way back
         // restores, is empty.
-        let reading = |expected: &Schema, new_names: bool| -> Vec<(String, Option<Vec<String>>)> {
+        // What to read of the rows of `expected` (`to` with `new_names`, else `from`): a
+        // table both sides have keeps its rows and untouched values, those of columns that
+        // change type too once the way back restores it; a table the migration creates, or
+        // drops and the way back restores, is empty.
+        let reading = |expected: &Schema,
+                       new_names: bool,
+                       retyped: bool|
+         -> Vec<(String, Option<Vec<String>>)> {
             expected
                 .tables
                 .keys()
                 .map(|table| {
-                    let columns = kept.get(table).map(|pairs| {
-                        pairs
+                    let columns = kept.get(table).map(|columns| {
+                        columns
                             .iter()
-                            .map(|(old, new)| if new_names { new } else { old }.clone())
+                            .filter(|(_, _, changes_type)| retyped || !changes_type)
+                            .map(|(old, new, _)| if new_names { new } else { old }.clone())
                             .collect()
                     });
                     (table.clone(), columns)
                 })
                 .collect()
         };
-        let before = db.rows(&reading(&from, false));
-        let expect = |expected: &Schema| -> BTreeMap<String, String> {
+        let before_down = db.rows(&reading(&from, false, true));
+        let before_up = db.rows(&reading(&from, false, false));
+        let expect = |expected: &Schema, new_names: bool| -> BTreeMap<String, String> {
+            let before = if new_names { &before_up } else { &before_down };
             expected
                 .tables
                 .keys()
@@ -741,10 +753,10 @@ fn run_case(db: &mut Db, case: &Case, tally: &mut Tally) -> Result<(), TestCaseE
             let fingerprint = db
                 .lands(expected, verified)
                 .map_err(|e| fail(format!("{when}: {e}\n{}", context(sql))))?;
-            let found = db.rows(&reading(expected, new_names));
+            let found = db.rows(&reading(expected, new_names, !new_names));
             prop_assert_eq!(
                 &found,
-                &expect(expected),
+                &expect(expected, new_names),
                 "{}: rows or untouched values changed (`<rows> <md5>` per table; kept columns {:?})\n{}",
                 when,
                 &kept,

@@ -330,6 +330,7 @@ enum Edit {
     ToggleNullable(Pick, Pick),
     ToggleDefault(Pick, Pick),
     WidenColumn(Pick, Pick),
+    ChangeType(Pick, Pick, Pick),
     RenameColumn(Pick, Pick),
     AddIndex(Pick, IndexSpec),
     DropIndex(Pick, Pick),
@@ -348,6 +349,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         (p(), p()).prop_map(|(t, c)| Edit::ToggleNullable(t, c)),
         (p(), p()).prop_map(|(t, c)| Edit::ToggleDefault(t, c)),
         (p(), p()).prop_map(|(t, c)| Edit::WidenColumn(t, c)),
+        (p(), p(), p()).prop_map(|(t, c, ty)| Edit::ChangeType(t, c, ty)),
         (p(), p()).prop_map(|(t, c)| Edit::RenameColumn(t, c)),
         (p(), index_spec()).prop_map(|(t, i)| Edit::AddIndex(t, i)),
         (p(), p()).prop_map(|(t, i)| Edit::DropIndex(t, i)),
@@ -491,6 +493,41 @@ fn edit_ops(schema: &Schema, edit: &Edit) -> Vec<Op> {
                 _ => return Vec::new(),
             };
             if c.generated.is_some() || c.default.is_some() {
+                return Vec::new();
+            }
+            vec![Op::AlterColumnType {
+                table: t.name.clone(),
+                column: c.name,
+                ty,
+                using: None,
+            }]
+        }
+        Edit::ChangeType(t, c, pick) => {
+            // Changes PostgreSQL converts both ways by assignment casts, for values that
+            // fit either type: what a confirmed type change does to rows.
+            let t = table(t);
+            let c = column(t, c);
+            let choices: &[SqlType] = match &c.ty {
+                SqlType::SmallInt | SqlType::Integer | SqlType::BigInt => {
+                    &[SqlType::Integer, SqlType::BigInt, SqlType::Text]
+                }
+                SqlType::Varchar(_) | SqlType::Text => &[
+                    SqlType::Text,
+                    SqlType::Varchar(Some(40)),
+                    SqlType::Varchar(None),
+                ],
+                SqlType::Real | SqlType::Double | SqlType::Numeric(_) => {
+                    &[SqlType::Double, SqlType::Numeric(Some((12, 2)))]
+                }
+                _ => return Vec::new(),
+            };
+            let ty = choices[pick.index(choices.len())].clone();
+            let in_foreign_key = t
+                .foreign_keys
+                .values()
+                .any(|fk| fk.columns.contains(&c.name))
+                || referenced(schema, &t.name, Some(&c.name));
+            if c.generated.is_some() || c.default.is_some() || in_foreign_key || ty == c.ty {
                 return Vec::new();
             }
             vec![Op::AlterColumnType {
