@@ -81,6 +81,14 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// Whether the expression names the column `column` (as [`Expr::rename_column`] finds it).
+    pub fn mentions_column(&self, column: &str) -> bool {
+        // Renaming to a name no expression holds changes the text exactly when it is named.
+        rename_column(&self.text, column, "\u{1}") != self.text
+    }
+}
+
 impl PartialEq for Expr {
     fn eq(&self, other: &Expr) -> bool {
         self.key == other.key
@@ -125,14 +133,27 @@ impl fmt::Display for Expr {
 /// (after `::`) or a field (after `.`); quoted spellings count too.
 pub fn rename_column(text: &str, from: &str, to: &str) -> String {
     replace_tokens(text, |tokens, i| {
-        let prev = i.checked_sub(1).map(|p| &tokens[p].0);
-        let next = tokens.get(i + 1).map(|(t, _)| t);
-        let column = names(&tokens[i].0, from)
-            && !matches!(prev, Some(Token::Cast))
-            && !matches!(prev, Some(Token::Punct(p)) if p == ".")
-            && !matches!(next, Some(Token::Open));
-        column.then(|| quote_ident(to).into_owned())
+        is_column_at(tokens, i, from).then(|| quote_ident(to).into_owned())
     })
+}
+
+/// `text` with column `column` replaced by the expression `value`, parenthesised: what a
+/// check says of a row once the column holds `value` (the words as [`rename_column`]).
+pub fn substitute_column(text: &str, column: &str, value: &str) -> String {
+    replace_tokens(text, |tokens, i| {
+        is_column_at(tokens, i, column).then(|| format!("({value})"))
+    })
+}
+
+/// Whether token `i` names column `name`: not a function (`name(`), a type (after `::`)
+/// or a field (after `.`).
+fn is_column_at(tokens: &[(Token, Range<usize>)], i: usize, name: &str) -> bool {
+    let prev = i.checked_sub(1).map(|p| &tokens[p].0);
+    let next = tokens.get(i + 1).map(|(t, _)| t);
+    names(&tokens[i].0, name)
+        && !matches!(prev, Some(Token::Cast))
+        && !matches!(prev, Some(Token::Punct(p)) if p == ".")
+        && !matches!(next, Some(Token::Open))
 }
 
 /// `text` with the type `from` of its casts (`::from`, `::from[]`) called `to`, as
@@ -494,6 +515,38 @@ mod tests {
         assert_eq!(
             rename_label("'it''s'::mood", "mood", "it's", "its"),
             "'its'::mood"
+        );
+    }
+
+    #[test]
+    fn renames_a_column_where_it_is_one() {
+        let renamed = |text: &str| {
+            Expr::new(text)
+                .rename_column("c0", "c0_r")
+                .as_str()
+                .to_string()
+        };
+        assert_eq!(renamed("c0 IS NOT NULL"), "c0_r IS NOT NULL");
+        assert_eq!(
+            renamed("(\"c0\" > 1) AND (C0 < 9)"),
+            "(c0_r > 1) AND (c0_r < 9)"
+        );
+        // Not a literal, a function, a type, a member or a longer name.
+        assert_eq!(
+            renamed("c0(x) = 'c0' AND y::c0 = t.c0 AND c00 = 1e0"),
+            "c0(x) = 'c0' AND y::c0 = t.c0 AND c00 = 1e0"
+        );
+    }
+
+    #[test]
+    fn substituting_a_column_puts_the_value_in_its_place() {
+        assert_eq!(
+            substitute_column("depth >= 0 AND depth < 100 AND f(depth)", "depth", "0"),
+            "(0) >= 0 AND (0) < 100 AND f((0))"
+        );
+        assert_eq!(
+            substitute_column("code IS NOT NULL AND code::text <> 'code'", "code", "NULL"),
+            "(NULL) IS NOT NULL AND (NULL)::text <> 'code'"
         );
     }
 

@@ -1,8 +1,9 @@
 //! Test support for every crate's tests (feature `testing`, never in the runtime crates): a
 //! readable comparison of two schemas, the column order a migration leaves, and the one
-//! random-schema generator (`strategy`).
+//! random-schema generator (`strategy`) and the values that fill its tables (`values`).
 
 pub mod strategy;
+pub mod values;
 
 use crate::compare::describe_difference;
 use crate::model::Schema;

@@ -6,11 +6,11 @@
 
 use watcher_schema_core::diff::{plan, Destructive, Hints, Plan};
 use watcher_schema_core::model::Schema;
-use watcher_schema_core::replay::{replay, split_statements};
+use watcher_schema_core::replay::replay;
 use watcher_schema_core::sql::render;
 use watcher_schema_tests::TestDb;
 
-use crate::support::{catalog, db_error, execute, shape_differences};
+use crate::support::{catalog, db_error, execute, run_migration, shape_differences};
 
 /// Two tables and an enum, with 500 pipelines and a closure over them.
 const FIXTURE: &str = "
@@ -57,21 +57,9 @@ pub(crate) fn declared(from: &Schema, change: &str) -> Schema {
     to
 }
 
-/// Runs a rendered script as the runner would: in one transaction, or one statement at a
-/// time outside any (for `CONCURRENTLY` and enum labels used where they are added).
+/// Runs a rendered script as the runner would: in one transaction, or step by step.
 pub(crate) fn run(db: &TestDb, sql: &str, in_transaction: bool) -> Result<(), String> {
-    let mut client = db.client();
-    let failed = |e: postgres::Error| format!("{}\n--- sql ---\n{sql}", db_error(&e));
-    if in_transaction {
-        let mut tx = client.transaction().map_err(failed)?;
-        tx.batch_execute(sql).map_err(failed)?;
-        tx.commit().map_err(failed)
-    } else {
-        for statement in split_statements(sql) {
-            client.batch_execute(statement.text).map_err(failed)?;
-        }
-        Ok(())
-    }
+    run_migration(&mut db.client(), sql, in_transaction)
 }
 
 /// The SQLSTATE `sql` fails with in one transaction (which rolls back).

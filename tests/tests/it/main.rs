@@ -11,6 +11,7 @@ mod history;
 mod introspect;
 mod layering;
 mod online_rules;
+mod populated_edits;
 mod real_edits;
 mod replay;
 mod roundtrip;

@@ -2,9 +2,11 @@
 //! compare two schema models with a readable report of every difference.
 
 use diesel::{Connection, PgConnection};
+use postgres::Client;
 use watcher_schema_cli::introspect::introspect;
 use watcher_schema_core::compare::{compare, describe_difference, Expected, Sides};
 use watcher_schema_core::model::Schema;
+use watcher_schema_core::steps::{split, StepKind};
 use watcher_schema_tests::TestDb;
 
 /// The reference schema at revision 20251005124405, as pg_dump printed it.
@@ -67,4 +69,47 @@ pub fn shape_differences(
         expected: Expected::Schema(right_name.to_string()),
     };
     compare(left, right, &sides.expected).messages(&sides)
+}
+
+/// Runs a generated migration's SQL as the runner does: in one transaction, or, when the
+/// plan says it cannot run in one, step by step (docs/ONLINE.md): a `BEGIN; ... COMMIT;`
+/// step in a transaction, a single statement in autocommit, a `-- watcher:repeat` batch
+/// again until it affects no row. The error names the failing statement.
+pub fn run_migration(client: &mut Client, sql: &str, in_transaction: bool) -> Result<(), String> {
+    let failed = |statement: &str| {
+        let statement = statement.to_string();
+        move |e: postgres::Error| {
+            format!("{}\n--- failing statement ---\n{statement}", db_error(&e))
+        }
+    };
+    if in_transaction {
+        let mut tx = client.transaction().map_err(failed("BEGIN"))?;
+        tx.batch_execute(sql).map_err(failed(sql))?;
+        return tx.commit().map_err(failed("COMMIT"));
+    }
+    let steps = split(sql).map_err(|e| format!("the steps do not parse: {e}"))?;
+    for step in steps {
+        match step.kind {
+            StepKind::Transaction => {
+                let mut tx = client.transaction().map_err(failed("BEGIN"))?;
+                for statement in &step.statements {
+                    tx.batch_execute(statement.text)
+                        .map_err(failed(statement.text))?;
+                }
+                tx.commit().map_err(failed("COMMIT"))?;
+            }
+            StepKind::Single => {
+                for statement in &step.statements {
+                    client
+                        .batch_execute(statement.text)
+                        .map_err(failed(statement.text))?;
+                }
+            }
+            StepKind::Repeat => {
+                let statement = step.statements[0].text;
+                while client.execute(statement, &[]).map_err(failed(statement))? > 0 {}
+            }
+        }
+    }
+    Ok(())
 }

@@ -705,7 +705,10 @@ fn destructive_changes(from: &Schema, to: &Schema) -> Vec<(Destructive, String)>
     out
 }
 
-/// A column PostgreSQL cannot add to a table with rows as it stands.
+/// [`constrained`]'s reason for a foreign-key column: one value that exists in the parent
+/// (a default) fills every row.
+const UNDER_FOREIGN_KEY: &str = "under a foreign key";
+
 /// Why one value cannot fill `column` in every row: the constraint it is under.
 fn constrained(schema: &Schema, table: &str, column: &str) -> Option<&'static str> {
     let t = schema.table(table)?;
@@ -722,8 +725,6 @@ fn constrained(schema: &Schema, table: &str, column: &str) -> Option<&'static st
         None
     }
 }
-
-const UNDER_FOREIGN_KEY: &str = "under a foreign key";
 
 /// The attribute that gives the way back a fill for `column`, with an example that fits
 /// a unique column: the text or number of the table's one-column key.
@@ -1242,10 +1243,35 @@ impl Planner<'_> {
         let mut out = Vec::with_capacity(ops.len());
         for op in ops {
             match op {
-                Op::AddColumn { table, column } => {
-                    let fill =
-                        needs_fill(&column).then(|| self.restore_value(to, &table, &column, false));
-                    match fill.flatten() {
+                Op::AddColumn { table, mut column } => {
+                    // `ADD COLUMN ... DEFAULT` writes the default into every row. A nullable
+                    // column under a key comes back NULL instead, its default set after:
+                    // one value in every row breaks a unique key, and need not be a parent's.
+                    let later_default = match column.default {
+                        Some(_)
+                            if column.nullable
+                                && constrained(to, &table, &column.name).is_some()
+                                && crate::lint::rewrite_on_add(&column).is_none() =>
+                        {
+                            column.default.take()
+                        }
+                        _ => None,
+                    };
+                    let name = column.name.clone();
+                    // A default fills the rows as the column is added, unless it cannot
+                    // (then `restore_value` guards the way back).
+                    let fill = (!column.nullable && column.generated.is_none())
+                        .then(|| self.restore_value(to, &table, &column, false))
+                        .flatten()
+                        .filter(|_| column.default.is_none());
+                    // What the rows hold once it is back: the fill, the default `ADD COLUMN`
+                    // writes, or NULL; the checks on it must accept that.
+                    let holds = fill
+                        .clone()
+                        .or_else(|| column.default.clone())
+                        .unwrap_or_else(|| Expr::new("NULL"));
+                    self.guard_restored_checks(from, to, &table, &column.name, &holds);
+                    match fill {
                         Some(value) => {
                             out.push(Op::Comment(format!(
                                 "restores column `{table}.{}` dropped by the upgrade, with {value} \
@@ -1260,8 +1286,18 @@ impl Planner<'_> {
                                  values cannot come back",
                                 column.name
                             )));
-                            out.push(Op::AddColumn { table, column });
+                            out.push(Op::AddColumn {
+                                table: table.clone(),
+                                column,
+                            });
                         }
+                    }
+                    if let Some(default) = later_default {
+                        out.push(Op::SetDefault {
+                            table,
+                            column: name,
+                            default: Some(default),
+                        });
                     }
                 }
                 Op::CreateTable(ref t) => {
@@ -1390,12 +1426,62 @@ impl Planner<'_> {
         guarded
     }
 
+    /// A dropped column comes back holding NULL or a fill, not its old values; a check of
+    /// `schema` on it (`CHECK (c IS NOT NULL)`, `CHECK (c > 0)`) may reject those. The way
+    /// back then opens with a guard that stops it, before anything runs, on the rows of
+    /// `upgraded` for which the check, with the column replaced by what it will hold, is
+    /// false; on any row when the check also names another column the way back restores.
+    fn guard_restored_checks(
+        &mut self,
+        upgraded: &Schema,
+        schema: &Schema,
+        table: &str,
+        column: &str,
+        holds: &Expr,
+    ) {
+        let (Some(t), Some(now)) = (schema.table(table), upgraded.table(table)) else {
+            return;
+        };
+        let Some(restored) = t.column(column) else {
+            return;
+        };
+        for check in t.checks.values().filter(|c| c.expr.mentions_column(column)) {
+            let tested = Expr::new(&crate::expr::substitute_column(
+                check.expr.as_str(),
+                column,
+                holds.as_str(),
+            ));
+            let restored_too = t
+                .columns
+                .iter()
+                .any(|c| now.column(&c.name).is_none() && tested.mentions_column(&c.name));
+            let rows = if restored_too {
+                Rows::Any
+            } else {
+                Rows::Violating(tested)
+            };
+            self.down_guards.push(Op::RefuseIfRows {
+                table: table.to_string(),
+                rows,
+                reason: format!(
+                    "cannot downgrade: column `{table}.{column}` comes back holding {holds} \
+                     instead of its old values, and check `{}` rejects that in rows of \
+                     `{table}`; nothing was changed. Fix those rows, or give the column a fill \
+                     the check accepts with {}",
+                    check.name,
+                    down_fill_attribute(schema, table, restored)
+                ),
+            });
+        }
+    }
+
     /// What existing rows get when `column` comes back NOT NULL: the `down_backfill` hint,
     /// else its default, else a typed zero. One value cannot fill a column under a primary
-    /// key or unique constraint or index (unless the default differs per row), nor one
-    /// under a foreign key (it must name a row that exists): the way back then opens with
-    /// a guard that stops it, before anything runs, when rows would need one (`null_only`:
-    /// those holding NULL), and the user is told which attribute gives a fill.
+    /// key or unique constraint or index (a default serves it only when it differs per
+    /// row); under a foreign key the default is trusted to name an existing row, a zero is
+    /// not. Where no value does, the way back opens with a guard that stops it, before
+    /// anything runs, when rows would need one (`null_only`: those holding NULL), and the
+    /// user is told which attribute gives a fill.
     fn restore_value(
         &mut self,
         schema: &Schema,
@@ -1410,8 +1496,12 @@ impl Planner<'_> {
         }
         let why = constrained(schema, table, &column.name);
         if let Some(default) = &column.default {
-            let per_row = crate::lint::rewrite_on_add(column).is_some();
-            if why.is_none() || (per_row && why != Some(UNDER_FOREIGN_KEY)) {
+            // A default that is one value for every row (a constant, or a stable call such
+            // as `CURRENT_TIMESTAMP`) fills a unique or key column of one row only; one that
+            // differs per row may fill them all.
+            let one_value = why.is_some_and(|w| w != UNDER_FOREIGN_KEY)
+                && crate::lint::rewrite_on_add(column).is_none();
+            if !one_value {
                 return Some(default.clone());
             }
         }

@@ -1820,3 +1820,20 @@ fn a_renamed_column_is_renamed_in_checks_predicates_and_index_expressions() {
         ["lower((qualified_name)::text)"]
     );
 }
+
+/// `RENAME COLUMN` carries the column's checks and partial-index predicates with it, as
+/// PostgreSQL does (they are stored parsed); the model used to keep the old name in them,
+/// so a replayed head disagreed with the database it built.
+#[test]
+fn a_renamed_column_takes_its_checks_and_index_predicates_along() {
+    let renamed = replayed(
+        "CREATE TABLE pet (name text, legs integer, CONSTRAINT ck_pet_name CHECK (name IS NOT NULL));
+         CREATE UNIQUE INDEX ix_pet_legs ON pet (legs) WHERE name <> 'name';
+         ALTER TABLE pet RENAME COLUMN name TO nickname;",
+    );
+    let direct = replayed(
+        "CREATE TABLE pet (nickname text, legs integer, CONSTRAINT ck_pet_name CHECK (nickname IS NOT NULL));
+         CREATE UNIQUE INDEX ix_pet_legs ON pet (legs) WHERE nickname <> 'name';",
+    );
+    assert_same(&renamed, &direct, "renamed");
+}

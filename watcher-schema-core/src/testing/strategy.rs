@@ -330,6 +330,7 @@ enum Edit {
     ToggleNullable(Pick, Pick),
     ToggleDefault(Pick, Pick),
     WidenColumn(Pick, Pick),
+    ChangeType(Pick, Pick, Pick),
     RenameColumn(Pick, Pick),
     AddIndex(Pick, IndexSpec),
     DropIndex(Pick, Pick),
@@ -348,6 +349,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         (p(), p()).prop_map(|(t, c)| Edit::ToggleNullable(t, c)),
         (p(), p()).prop_map(|(t, c)| Edit::ToggleDefault(t, c)),
         (p(), p()).prop_map(|(t, c)| Edit::WidenColumn(t, c)),
+        (p(), p(), p()).prop_map(|(t, c, ty)| Edit::ChangeType(t, c, ty)),
         (p(), p()).prop_map(|(t, c)| Edit::RenameColumn(t, c)),
         (p(), index_spec()).prop_map(|(t, i)| Edit::AddIndex(t, i)),
         (p(), p()).prop_map(|(t, i)| Edit::DropIndex(t, i)),
@@ -361,18 +363,43 @@ fn edit() -> impl Strategy<Value = Edit> {
 
 /// `from` after one to four random edits (an edit the model refuses is skipped).
 pub fn edited(from: Schema) -> impl Strategy<Value = Schema> {
+    edits(from).prop_map(|(schema, _)| schema)
+}
+
+/// [`edited`], with the operations that made it, in order: what a migration between the
+/// two would do, and the intent (renames, drops) a user's hints would state.
+pub fn edits(from: Schema) -> impl Strategy<Value = (Schema, Vec<Op>)> {
     vec(edit(), 1..5).prop_map(move |edits| {
         let mut schema = from.clone();
+        let mut ops = Vec::new();
         for edit in &edits {
             for op in edit_ops(&schema, edit) {
                 let mut next = schema.clone();
                 if apply(&mut next, &op).is_ok() {
                     schema = next;
+                    ops.push(op);
                 }
             }
         }
-        schema
+        (schema, ops)
     })
+}
+
+/// `len` successive [`edits`] of `from`: a sequence of migrations, each entry the schema it
+/// leads to and its operations.
+pub fn edit_sequence(from: Schema, len: usize) -> BoxedStrategy<Vec<(Schema, Vec<Op>)>> {
+    if len == 0 {
+        return Just(Vec::new()).boxed();
+    }
+    edits(from)
+        .prop_flat_map(move |(to, ops)| {
+            edit_sequence(to.clone(), len - 1).prop_map(move |rest| {
+                let mut all = vec![(to.clone(), ops.clone())];
+                all.extend(rest);
+                all
+            })
+        })
+        .boxed()
 }
 
 /// Two random schemas over the same names (`t0`.., `e0`..): a migration's `from` and `to`,
@@ -466,6 +493,41 @@ fn edit_ops(schema: &Schema, edit: &Edit) -> Vec<Op> {
                 _ => return Vec::new(),
             };
             if c.generated.is_some() || c.default.is_some() {
+                return Vec::new();
+            }
+            vec![Op::AlterColumnType {
+                table: t.name.clone(),
+                column: c.name,
+                ty,
+                using: None,
+            }]
+        }
+        Edit::ChangeType(t, c, pick) => {
+            // Changes PostgreSQL converts both ways by assignment casts, for values that
+            // fit either type: what a confirmed type change does to rows.
+            let t = table(t);
+            let c = column(t, c);
+            let choices: &[SqlType] = match &c.ty {
+                SqlType::SmallInt | SqlType::Integer | SqlType::BigInt => {
+                    &[SqlType::Integer, SqlType::BigInt, SqlType::Text]
+                }
+                SqlType::Varchar(_) | SqlType::Text => &[
+                    SqlType::Text,
+                    SqlType::Varchar(Some(40)),
+                    SqlType::Varchar(None),
+                ],
+                SqlType::Real | SqlType::Double | SqlType::Numeric(_) => {
+                    &[SqlType::Double, SqlType::Numeric(Some((12, 2)))]
+                }
+                _ => return Vec::new(),
+            };
+            let ty = choices[pick.index(choices.len())].clone();
+            let in_foreign_key = t
+                .foreign_keys
+                .values()
+                .any(|fk| fk.columns.contains(&c.name))
+                || referenced(schema, &t.name, Some(&c.name));
+            if c.generated.is_some() || c.default.is_some() || in_foreign_key || ty == c.ty {
                 return Vec::new();
             }
             vec![Op::AlterColumnType {

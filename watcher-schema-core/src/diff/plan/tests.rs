@@ -811,3 +811,122 @@ ALTER TABLE address_lineage_closure ADD CONSTRAINT address_lineage_closure_pkey 
         );
     }
 }
+
+/// A dropped NOT NULL unique column whose default is one value for every row (a constant,
+/// `CURRENT_TIMESTAMP`) cannot come back filled with it on a table of two rows: the way back
+/// opens with the guard, as without a default. A default that differs per row still fills.
+#[test]
+fn a_unique_column_comes_back_through_its_default_only_when_it_differs_per_row() {
+    let down_of = |default: &str| {
+        let mut t = table(
+            "pipeline",
+            vec![Column {
+                default: Some(Expr::new(default)),
+                ..not_null("at", SqlType::Timestamptz)
+            }],
+        );
+        t.uniques.insert(
+            "pipeline_at_key".into(),
+            crate::model::Unique {
+                name: "pipeline_at_key".into(),
+                columns: vec!["at".into()],
+            },
+        );
+        let from = schema(&[], vec![t]);
+        let to = pipeline_without_at(&from);
+        let plan = plan(&from, &to, &allow_all()).expect("confirmed");
+        assert_plan_round_trip(&from, &to, &plan);
+        render(&plan.down)
+    };
+    let down = down_of("CURRENT_TIMESTAMP");
+    assert!(down.starts_with("DO $guard$"), "{down}");
+    assert!(down.contains("comes back NOT NULL and unique"), "{down}");
+    let down = down_of("clock_timestamp()");
+    assert!(!down.contains("$guard$"), "{down}");
+    assert!(down.contains("DEFAULT clock_timestamp()"), "{down}");
+}
+
+fn pipeline_without_at(from: &Schema) -> Schema {
+    let mut to = from.clone();
+    let t = to.tables.get_mut("pipeline").expect("pipeline");
+    t.columns.retain(|c| c.name != "at");
+    t.uniques.clear();
+    to
+}
+
+/// A dropped column under a check (`c IS NOT NULL` on a nullable column) comes back NULL in
+/// every row, which the re-added check rejects: the way back opens with a guard asking the
+/// check of the rows with the column as it comes back, instead of failing at the check.
+#[test]
+fn a_column_dropped_with_its_check_comes_back_behind_a_guard() {
+    let mut t = table("pipeline", vec![col("at", SqlType::Timestamptz)]);
+    t.checks.insert(
+        "ck_pipeline_at".into(),
+        crate::model::Check {
+            name: "ck_pipeline_at".into(),
+            expr: Expr::new("at IS NOT NULL"),
+        },
+    );
+    let from = schema(&[], vec![t]);
+    let mut to = pipeline_without_at(&from);
+    to.tables
+        .get_mut("pipeline")
+        .expect("pipeline")
+        .checks
+        .clear();
+    let plan = plan(&from, &to, &allow_all()).expect("confirmed");
+    assert_plan_round_trip(&from, &to, &plan);
+    let down = render(&plan.down);
+    assert!(down.starts_with("DO $guard$"), "{down}");
+    // The check is asked of the rows with the column as it comes back.
+    assert!(
+        down.contains("IF EXISTS (SELECT 1 FROM pipeline WHERE NOT ((NULL) IS NOT NULL))"),
+        "{down}"
+    );
+    assert!(
+        down.contains("check `ck_pipeline_at` rejects that"),
+        "{down}"
+    );
+    assert!(Expr::new("(at > 0) OR x").mentions_column("at"));
+    assert!(!Expr::new("at_x > 0 AND 'at' = y").mentions_column("at"));
+}
+
+/// A dropped nullable column under a unique index, with a constant default, came back as
+/// `ADD COLUMN c integer DEFAULT 0`: PostgreSQL writes 0 into every row and the unique
+/// index fails on the second. It comes back NULL, its default set after.
+#[test]
+fn a_nullable_unique_column_comes_back_null_and_gets_its_default_after() {
+    let mut t = table(
+        "pipeline",
+        vec![Column {
+            default: Some(Expr::new("0")),
+            ..col("rank", SqlType::Integer)
+        }],
+    );
+    t.indexes.insert(
+        "ix_rank".into(),
+        crate::model::Index {
+            name: "ix_rank".into(),
+            unique: true,
+            method: "btree".into(),
+            columns: vec!["rank".into()],
+            include: vec![],
+            predicate: None,
+        },
+    );
+    let from = schema(&[], vec![t]);
+    let mut to = from.clone();
+    let p = to.tables.get_mut("pipeline").expect("pipeline");
+    p.columns.retain(|c| c.name != "rank");
+    p.indexes.clear();
+    let plan = plan(&from, &to, &allow_all()).expect("confirmed");
+    assert_plan_round_trip(&from, &to, &plan);
+    let down = render(&plan.down);
+    assert!(
+        down.contains(
+            "ALTER TABLE pipeline ADD COLUMN rank integer;\n\n\
+             ALTER TABLE pipeline ALTER COLUMN rank SET DEFAULT 0;"
+        ),
+        "{down}"
+    );
+}
