@@ -521,6 +521,19 @@ pub fn plan(from: &Schema, to: &Schema, hints: &Hints) -> Result<Plan, PlanError
     })
 }
 
+/// A `renamed_from` hint as [`Planner::rename_hint`] checks it: `[old, new]` present in
+/// the migrations' schema, and declared by the structs.
+struct RenameHint {
+    /// `enum`, `label`, `table` or `column`.
+    what: &'static str,
+    /// The names as messages print them (`table.column`, `enum.'label'`).
+    old: String,
+    new: String,
+    has: [bool; 2],
+    declared: [bool; 2],
+    op: Op,
+}
+
 struct Planner<'h> {
     hints: &'h Hints,
     problems: Vec<Problem>,
@@ -808,153 +821,115 @@ impl Planner<'_> {
         let hints = self.hints;
         let mut start = from.clone();
         let mut ops = Vec::new();
+        // Types first, then labels under the types' new names, tables, then columns
+        // under the tables' new names.
         for (old, new) in &hints.enum_renames {
-            let has_old = start.enums.contains_key(old);
-            let has_new = start.enums.contains_key(new);
-            let reason = if !has_old {
-                if !has_new {
-                    self.warnings.push(format!(
-                        "enum `{new}` is renamed from `{old}`, but the migrations have neither: \
-                         it is created"
-                    ));
-                }
-                continue;
-            } else if to.enums.contains_key(old) {
-                format!("enum `{old}` is still declared")
-            } else if has_new {
-                format!("the migrations already have a type `{new}`")
-            } else if !to.enums.contains_key(new) {
-                format!("no enum `{new}` is declared")
-            } else {
-                self.rename(
-                    &mut start,
-                    &mut ops,
-                    Op::RenameEnum {
-                        from: old.clone(),
-                        to: new.clone(),
-                    },
-                );
-                continue;
-            };
-            self.problems.push(Problem::InvalidRename {
+            let hint = RenameHint {
+                what: "enum",
                 old: old.clone(),
                 new: new.clone(),
-                reason,
-            });
+                has: [start.enums.contains_key(old), start.enums.contains_key(new)],
+                declared: [to.enums.contains_key(old), to.enums.contains_key(new)],
+                op: Op::RenameEnum {
+                    from: old.clone(),
+                    to: new.clone(),
+                },
+            };
+            self.rename_hint(&mut start, &mut ops, hint);
         }
         for ((name, old), new) in &hints.label_renames {
             let (Some(e), Some(to_e)) = (start.enums.get(name), to.enums.get(name)) else {
                 continue;
             };
             let has = |labels: &[String], label: &str| labels.iter().any(|l| l == label);
-            let (has_old, has_new) = (has(&e.labels, old), has(&e.labels, new));
-            let reason = if !has_old {
-                if !has_new {
-                    self.warnings.push(format!(
-                        "label {} of enum `{name}` is renamed from {}, but the migrations have \
-                         neither: it is added",
-                        quote_literal(new),
-                        quote_literal(old)
-                    ));
-                }
-                continue;
-            } else if has(&to_e.labels, old) {
-                format!("label {} is still declared", quote_literal(old))
-            } else if has_new {
-                format!("the migrations already have label {}", quote_literal(new))
-            } else if !has(&to_e.labels, new) {
-                format!("no label {} is declared", quote_literal(new))
-            } else {
-                self.rename(
-                    &mut start,
-                    &mut ops,
-                    Op::RenameEnumValue {
-                        name: name.clone(),
-                        from: old.clone(),
-                        to: new.clone(),
-                    },
-                );
-                continue;
-            };
-            self.problems.push(Problem::InvalidRename {
+            let hint = RenameHint {
+                what: "label",
                 old: format!("{name}.{}", quote_literal(old)),
                 new: format!("{name}.{}", quote_literal(new)),
-                reason,
-            });
+                has: [has(&e.labels, old), has(&e.labels, new)],
+                declared: [has(&to_e.labels, old), has(&to_e.labels, new)],
+                op: Op::RenameEnumValue {
+                    name: name.clone(),
+                    from: old.clone(),
+                    to: new.clone(),
+                },
+            };
+            self.rename_hint(&mut start, &mut ops, hint);
         }
         for (old, new) in &hints.table_renames {
-            let has_old = start.tables.contains_key(old);
-            let has_new = start.tables.contains_key(new);
-            let reason = if !has_old {
-                if !has_new {
-                    self.warnings.push(format!(
-                        "table `{new}` is renamed from `{old}`, but the migrations have neither: \
-                         it is created"
-                    ));
-                }
-                continue;
-            } else if to.tables.contains_key(old) {
-                format!("table `{old}` is still declared")
-            } else if has_new {
-                format!("the migrations already have a table `{new}`")
-            } else if !to.tables.contains_key(new) {
-                format!("no table `{new}` is declared")
-            } else {
-                self.rename(
-                    &mut start,
-                    &mut ops,
-                    Op::RenameTable {
-                        from: old.clone(),
-                        to: new.clone(),
-                    },
-                );
-                continue;
-            };
-            self.problems.push(Problem::InvalidRename {
+            let hint = RenameHint {
+                what: "table",
                 old: old.clone(),
                 new: new.clone(),
-                reason,
-            });
+                has: [
+                    start.tables.contains_key(old),
+                    start.tables.contains_key(new),
+                ],
+                declared: [to.tables.contains_key(old), to.tables.contains_key(new)],
+                op: Op::RenameTable {
+                    from: old.clone(),
+                    to: new.clone(),
+                },
+            };
+            self.rename_hint(&mut start, &mut ops, hint);
         }
         for ((table, old), new) in &hints.column_renames {
             let (Some(t), Some(to_t)) = (start.tables.get(table), to.tables.get(table)) else {
                 continue;
             };
-            let has_old = t.column(old).is_some();
-            let has_new = t.column(new).is_some();
-            let reason = if !has_old {
-                if !has_new {
-                    self.warnings.push(format!(
-                        "column `{table}.{new}` is renamed from `{old}`, but the migrations have \
-                         neither: it is added"
-                    ));
-                }
-                continue;
-            } else if to_t.column(old).is_some() {
-                format!("column `{table}.{old}` is still declared")
-            } else if has_new {
-                format!("the migrations already have a column `{table}.{new}`")
-            } else if to_t.column(new).is_none() {
-                format!("no column `{table}.{new}` is declared")
-            } else {
-                self.rename(
-                    &mut start,
-                    &mut ops,
-                    Op::RenameColumn {
-                        table: table.clone(),
-                        from: old.clone(),
-                        to: new.clone(),
-                    },
-                );
-                continue;
-            };
-            self.problems.push(Problem::InvalidRename {
+            let hint = RenameHint {
+                what: "column",
                 old: format!("{table}.{old}"),
                 new: format!("{table}.{new}"),
-                reason,
-            });
+                has: [t.column(old).is_some(), t.column(new).is_some()],
+                declared: [to_t.column(old).is_some(), to_t.column(new).is_some()],
+                op: Op::RenameColumn {
+                    table: table.clone(),
+                    from: old.clone(),
+                    to: new.clone(),
+                },
+            };
+            self.rename_hint(&mut start, &mut ops, hint);
         }
         (ops, start)
+    }
+
+    /// Applies one rename hint to `start`, or says why it cannot apply. One already applied
+    /// by an earlier migration (new name present, old name gone) is skipped silently.
+    fn rename_hint(&mut self, start: &mut Schema, ops: &mut Vec<Op>, hint: RenameHint) {
+        let RenameHint {
+            what,
+            old,
+            new,
+            has: [has_old, has_new],
+            declared: [old_declared, new_declared],
+            op,
+        } = hint;
+        let reason = if !has_old {
+            if !has_new {
+                let made = if matches!(what, "table" | "enum") {
+                    "created"
+                } else {
+                    "added"
+                };
+                self.warnings.push(format!(
+                    "{what} `{new}` is renamed from `{old}`, but the migrations have neither: it \
+                     is {made}"
+                ));
+            }
+            return;
+        } else if old_declared {
+            format!("{what} `{old}` is still declared")
+        } else if has_new {
+            format!("the migrations already have a {what} `{new}`")
+        } else if !new_declared {
+            format!("no {what} `{new}` is declared")
+        } else {
+            self.rename(start, ops, op);
+            return;
+        };
+        self.problems
+            .push(Problem::InvalidRename { old, new, reason });
     }
 
     fn rename(&mut self, start: &mut Schema, ops: &mut Vec<Op>, op: Op) {
