@@ -648,3 +648,47 @@ fn down_backfill_restores_dropped_unique_and_foreign_key_columns_on_rows() {
         closure_before
     );
 }
+
+/// A check or unique key over a column the migration adds is asked of what the column
+/// will hold, before any step: one constant under a unique key, or NULL under a check
+/// that wants a value, stops the online upgrade at its guard with the table untouched
+/// (before, `ADD COLUMN` committed and the key's build or `VALIDATE` failed after it); a
+/// fill that differs per row and satisfies the check goes through.
+#[test]
+fn constraints_over_an_added_column_are_tested_with_its_value_before_anything_runs() {
+    let (db, from) = populated();
+    for (change, hints, message) in [
+        (
+            "ALTER TABLE pipeline ADD COLUMN slug text NOT NULL DEFAULT 'x';
+             ALTER TABLE pipeline ADD CONSTRAINT pipeline_slug_key UNIQUE (slug);",
+            Hints::default().online(),
+            "cannot upgrade: unique constraint `pipeline_slug_key` makes (slug) of `pipeline` unique",
+        ),
+        (
+            "ALTER TABLE pipeline ADD COLUMN owner text;
+             ALTER TABLE pipeline ADD CONSTRAINT ck_owner CHECK (owner IS NOT NULL);",
+            Hints::default().online(),
+            "cannot upgrade: check `ck_owner` of `pipeline` asks for `owner IS NOT NULL`",
+        ),
+    ] {
+        let to = declared(&from, change);
+        let plan = plan(&from, &to, &hints).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!plan.run_in_transaction, "the online form runs step by step");
+        let error = run(&db, &render(&plan.up), plan.run_in_transaction)
+            .expect_err("the guard stops it");
+        assert!(error.contains(message), "{error}");
+        assert_shape("the schema before the upgrade", &from, &db);
+    }
+    let to = declared(
+        &from,
+        "ALTER TABLE pipeline ADD COLUMN slug text NOT NULL;
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_slug_key UNIQUE (slug);
+         ALTER TABLE pipeline ADD CONSTRAINT ck_slug CHECK (length(slug) > 3);",
+    );
+    let hints = Hints::default()
+        .online()
+        .backfill("pipeline", "slug", "'slug-' || id");
+    let plan = upgrade(&db, &from, &to, &hints);
+    assert_eq!(count(&db, "pipeline", "slug = 'slug-' || id"), 500);
+    downgrade(&db, &plan, &from);
+}

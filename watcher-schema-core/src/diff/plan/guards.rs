@@ -13,9 +13,11 @@ use crate::sql::select_rows;
 /// table of `before` and that the rows of `before` need not satisfy already. `verb` is
 /// "upgrade" or "downgrade".
 ///
-/// The guards run first, so they test the rows and names of `before`: a constraint over a
-/// column the ops add, fill or convert first, or a check or index expression on a table
-/// whose columns change first, has no guard (a plain migration then still rolls back
+/// The guards run first, so they test the rows and names of `before`: a check or unique
+/// key over a column the ops add is tested with the value the column gets in its place
+/// (its default or NULL, then its fill); a constraint over a column converted first, or
+/// added with values that differ per row, or a check or index expression on a table whose
+/// columns change otherwise first, has no guard (a plain migration then still rolls back
 /// whole). Primary keys have none either: their online form builds the unique index
 /// first, which fails before anything else changes, and the runner drops what it left.
 pub(super) fn constraint_guards(before: &Schema, ops: &[Op], verb: &str) -> Vec<Op> {
@@ -35,7 +37,8 @@ pub(super) fn constraint_guards(before: &Schema, ops: &[Op], verb: &str) -> Vec<
         };
         if let Some((table, rows)) = guard {
             let what = describe(op);
-            let guard = refuse(&table, rows, &what, verb);
+            let added = names.reads_added(op);
+            let guard = refuse(&table, rows, &what, verb, added);
             if !guards.contains(&guard) {
                 guards.push(guard);
             }
@@ -45,8 +48,9 @@ pub(super) fn constraint_guards(before: &Schema, ops: &[Op], verb: &str) -> Vec<
     guards
 }
 
-/// The guard that stops the migration when `table` (a name in `before`) holds `rows`.
-fn refuse(table: &str, rows: Rows, what: &str, verb: &str) -> Op {
+/// The guard that stops the migration when `table` (a name in `before`) holds `rows`;
+/// `added`: the constraint reads a column the migration adds, whose fill may be the fix.
+fn refuse(table: &str, rows: Rows, what: &str, verb: &str, added: bool) -> Op {
     let (broken, fix) = match &rows {
         Rows::Duplicate { .. } => (
             "rows of `{table}` share a key",
@@ -58,9 +62,14 @@ fn refuse(table: &str, rows: Rows, what: &str, verb: &str) -> Op {
         ),
         _ => ("rows of `{table}` break it", "repair or delete those rows"),
     };
+    let also = if added {
+        " (for a column the migration adds: or change its fill or default)"
+    } else {
+        ""
+    };
     let reason = format!(
         "cannot {verb}: {what}, and {}; nothing was changed. Find them with `{}`, then \
-         {fix}, and run the {verb} again (guide: `watcher_schema::guide::evolving`)",
+         {fix}{also}, and run the {verb} again (guide: `watcher_schema::guide::evolving`)",
         broken.replace("{table}", table),
         select_rows(table, &rows, false)
     );
@@ -111,6 +120,11 @@ struct Names<'s> {
     /// Tables of `before` (by that name) whose columns changed: expressions over them
     /// cannot be tested on `before`.
     changed: BTreeSet<String>,
+    /// `(table in before, column now)` → what a column the ops add holds in the rows of
+    /// `before`, as an expression over their columns: its constant default or NULL, then
+    /// what a fill gives the rows holding NULL. A check or unique key over it is tested
+    /// with the expression in its place.
+    values: BTreeMap<(String, String), Expr>,
 }
 
 impl<'s> Names<'s> {
@@ -128,6 +142,7 @@ impl<'s> Names<'s> {
             tables,
             columns,
             changed: BTreeSet::new(),
+            values: BTreeMap::new(),
         }
     }
 
@@ -156,11 +171,13 @@ impl<'s> Names<'s> {
             .iter()
             .map(|e| {
                 if is_plain_identifier(e) && !e.starts_with('"') {
+                    let key = (old_table.to_string(), e.clone());
                     self.columns
-                        .get(&(old_table.to_string(), e.clone()))
+                        .get(&key)
                         .cloned()
+                        .or_else(|| self.values.get(&key).map(|v| format!("({})", v.as_str())))
                 } else {
-                    unchanged.then(|| e.clone())
+                    unchanged.then(|| self.substituted(old_table, e))
                 }
             })
             .collect()
@@ -174,9 +191,14 @@ impl<'s> Names<'s> {
     ) -> Option<(String, Rows)> {
         let (t, old) = self.table(table)?;
         let columns = self.elements(&old, elements)?;
+        // An added column holding NULL in every row: no two rows share the key.
+        if columns.iter().any(|c| c.eq_ignore_ascii_case("(null)")) {
+            return None;
+        }
         if predicate.is_some() && self.changed.contains(&old) {
             return None;
         }
+        let predicate = predicate.map(|p| Expr::new(&self.substituted(&old, p.as_str())));
         // Unique on a subset of these columns already: no two rows can share them all.
         let covers = |key: &[String]| !key.is_empty() && key.iter().all(|k| columns.contains(k));
         let unique = t.primary_key.as_ref().is_some_and(|pk| covers(&pk.columns))
@@ -184,15 +206,7 @@ impl<'s> Names<'s> {
             || t.indexes
                 .values()
                 .any(|i| i.unique && i.predicate.is_none() && covers(&i.columns));
-        (!unique).then(|| {
-            (
-                old,
-                Rows::Duplicate {
-                    columns,
-                    predicate: predicate.cloned(),
-                },
-            )
-        })
+        (!unique).then_some((old, Rows::Duplicate { columns, predicate }))
     }
 
     fn orphans(
@@ -224,7 +238,9 @@ impl<'s> Names<'s> {
         if self.changed.contains(&old) || t.checks.values().any(|c| c.expr == *expr) {
             return None;
         }
-        Some((old, Rows::Violating(expr.clone())))
+        // Columns the ops add hold their values: the check is asked of those.
+        let tested = Expr::new(&self.substituted(&old, expr.as_str()));
+        Some((old, Rows::Violating(tested)))
     }
 
     /// Follows `op`'s effect on names: renames carry the old names along; a column added,
@@ -250,18 +266,108 @@ impl<'s> Names<'s> {
                     self.changed.insert(old);
                 }
             }
-            Op::AddColumn { table, column: c } => self.forget(table, &c.name),
-            Op::DropColumn { table, column }
-            | Op::Backfill { table, column, .. }
-            | Op::BackfillBatch { table, column, .. }
-            | Op::AlterColumnType { table, column, .. } => self.forget(table, column),
+            Op::AddColumn { table, column: c } => self.added(table, c),
+            Op::Backfill {
+                table,
+                column,
+                expr,
+            }
+            | Op::BackfillBatch {
+                table,
+                column,
+                expr,
+            } => self.filled(table, column, expr),
+            Op::DropColumn { table, column } | Op::AlterColumnType { table, column, .. } => {
+                self.forget(table, column)
+            }
             _ => {}
+        }
+    }
+
+    /// Whether the constraint `op` adds reads a column the ops add.
+    fn reads_added(&self, op: &Op) -> bool {
+        let (table, texts): (&str, Vec<&str>) = match op {
+            Op::AddUnique { table, unique } => {
+                (table, unique.columns.iter().map(String::as_str).collect())
+            }
+            Op::CreateIndex { table, index, .. } => (
+                table,
+                index
+                    .columns
+                    .iter()
+                    .map(String::as_str)
+                    .chain(index.predicate.as_ref().map(Expr::as_str))
+                    .collect(),
+            ),
+            Op::AddCheck { table, check } => (table, vec![check.expr.as_str()]),
+            _ => return false,
+        };
+        let Some(old) = self.tables.get(table) else {
+            return false;
+        };
+        self.values.keys().any(|(t, column)| {
+            t == old
+                && texts
+                    .iter()
+                    .any(|text| Expr::new(text).mentions_column(column))
+        })
+    }
+
+    /// `text` with each column the ops add to `old_table` replaced by what it holds.
+    fn substituted(&self, old_table: &str, text: &str) -> String {
+        let mut out = text.to_string();
+        for ((table, column), value) in &self.values {
+            if table == old_table {
+                out = crate::expr::substitute_column(&out, column, value.as_str());
+            }
+        }
+        out
+    }
+
+    /// A column added to a table of `before`: its rows hold its default, when one value,
+    /// or NULL. A serial, an identity or a default that differs per row has no value here.
+    fn added(&mut self, table: &str, column: &crate::model::Column) {
+        let Some(old) = self.tables.get(table).cloned() else {
+            return;
+        };
+        let per_row = crate::lint::rewrite_on_add(column).is_some();
+        if self.changed.contains(&old) || per_row {
+            self.forget(table, &column.name);
+            return;
+        }
+        let value = column.default.clone().unwrap_or_else(|| Expr::new("NULL"));
+        self.values.insert((old, column.name.clone()), value);
+    }
+
+    /// A fill of the rows holding NULL: an added column then holds `COALESCE(value, fill)`
+    /// when the fill reads only columns of `before`; any other column no longer holds its
+    /// values of `before`.
+    fn filled(&mut self, table: &str, column: &str, fill: &Expr) {
+        let Some(old) = self.tables.get(table).cloned() else {
+            return;
+        };
+        let key = (old.clone(), column.to_string());
+        let reads_added = self
+            .values
+            .keys()
+            .any(|(t, c)| *t == old && fill.mentions_column(c));
+        match self.values.get(&key) {
+            Some(value) if !self.changed.contains(&old) && !reads_added => {
+                let value = if value.as_str().eq_ignore_ascii_case("null") {
+                    fill.clone()
+                } else {
+                    Expr::new(&format!("COALESCE({}, {})", value.as_str(), fill.as_str()))
+                };
+                self.values.insert(key, value);
+            }
+            _ => self.forget(table, column),
         }
     }
 
     fn forget(&mut self, table: &str, column: &str) {
         if let Some(old) = self.tables.get(table).cloned() {
             self.columns.remove(&(old.clone(), column.to_string()));
+            self.values.remove(&(old.clone(), column.to_string()));
             self.changed.insert(old);
         }
     }

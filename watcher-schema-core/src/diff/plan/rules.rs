@@ -1214,7 +1214,7 @@ fn no_test_where_the_rows_already_satisfy_the_constraint_or_are_new() {
         &Hints::default(),
     );
     assert_eq!(guard_tests(&plan.up), Vec::<String>::new());
-    // A column added by the same migration holds no values before it.
+    // A column added by the same migration holds NULL in every row: no shared key.
     let plan = planned(
         "ALTER TABLE pipeline ADD COLUMN slug text;
          ALTER TABLE pipeline ADD CONSTRAINT pipeline_slug_key UNIQUE (slug);",
@@ -1316,5 +1316,45 @@ fn renamed_enum_labels_and_types_are_renamed_in_place() {
         refused(change, &Hints::default().rename_enum("mood", "pipeline"))[0],
         "`pipeline` cannot be renamed from `mood`: no enum `pipeline` is declared\n\
          help: remove the `renamed_from` attribute, or the declaration of `mood`"
+    );
+}
+
+#[test]
+fn a_check_or_unique_key_over_an_added_column_is_tested_with_what_it_will_hold() {
+    // Added with one constant in every row, under a unique key: two rows collide.
+    let plan = planned(
+        "ALTER TABLE pipeline ADD COLUMN slug text NOT NULL DEFAULT 'x';
+         ALTER TABLE pipeline ADD CONSTRAINT pipeline_slug_key UNIQUE (slug);",
+        &Hints::default(),
+    );
+    assert_eq!(
+        guard_tests(&plan.up),
+        ["SELECT 1 FROM pipeline WHERE (('x')) IS NOT NULL GROUP BY ('x') HAVING count(*) > 1"]
+    );
+    // Added nullable under a check that wants a value: every row breaks it.
+    let plan = planned(
+        "ALTER TABLE pipeline ADD COLUMN owner text;
+         ALTER TABLE pipeline ADD CONSTRAINT ck_owner CHECK (owner IS NOT NULL);",
+        &Hints::default(),
+    );
+    assert_eq!(
+        guard_tests(&plan.up),
+        ["SELECT 1 FROM pipeline WHERE NOT ((NULL) IS NOT NULL)"]
+    );
+    // Filled from other columns, online: the check is asked of the fill, before any step.
+    let plan = planned(
+        "ALTER TABLE pipeline ADD COLUMN tag varchar(20) NOT NULL;
+         ALTER TABLE pipeline ADD CONSTRAINT ck_tag CHECK (length(tag) > 3);",
+        &online().backfill("pipeline", "tag", "left(name, 20)"),
+    );
+    assert_eq!(
+        guard_tests(&plan.up),
+        ["SELECT 1 FROM pipeline WHERE NOT (length((left(name, 20))) > 3)"]
+    );
+    let first = plan.up.iter().find(|op| !matches!(op, Op::Comment(_)));
+    assert!(
+        matches!(first, Some(Op::RefuseIfRows { .. })),
+        "{}",
+        render(&plan.up)
     );
 }
