@@ -467,15 +467,35 @@ pub fn select_rows(table: &str, rows: &Rows, probe: bool) -> String {
                 })
                 .collect();
             filter.extend(predicate.iter().map(|p| format!("({})", p.as_str())));
-            let key = elements.join(", ");
-            let what = if probe {
-                "1".to_string()
-            } else {
-                format!("{key}, count(*)")
+            let filter = filter.join(" AND ");
+            let count = |key: &str| {
+                if probe {
+                    "1".to_string()
+                } else {
+                    format!("{key}, count(*)")
+                }
             };
+            if elements.iter().all(|e| is_plain_identifier(e)) {
+                let key = elements.join(", ");
+                return format!(
+                    "SELECT {} FROM {from} WHERE {filter} GROUP BY {key} HAVING count(*) > 1",
+                    count(&key)
+                );
+            }
+            // An expression is grouped by as a column of a subquery: PostgreSQL reads a
+            // constant in `GROUP BY` as a position, or refuses it.
+            let keys: Vec<String> = (1..=elements.len()).map(|i| format!("k{i}")).collect();
+            let inner: Vec<String> = elements
+                .iter()
+                .zip(&keys)
+                .map(|(e, k)| format!("{e} AS {k}"))
+                .collect();
+            let key = keys.join(", ");
             format!(
-                "SELECT {what} FROM {from} WHERE {} GROUP BY {key} HAVING count(*) > 1",
-                filter.join(" AND ")
+                "SELECT {} FROM (SELECT {} FROM {from} WHERE {filter}) AS d GROUP BY {key} \
+                 HAVING count(*) > 1",
+                count(&key),
+                inner.join(", ")
             )
         }
         Rows::Orphan {
