@@ -1239,13 +1239,6 @@ impl Planner<'_> {
                         .then(|| self.restore_value(to, &table, &column, false))
                         .flatten()
                         .filter(|_| column.default.is_none());
-                    // What the rows hold once it is back: the fill, the default `ADD COLUMN`
-                    // writes, or NULL; the checks on it must accept that.
-                    let holds = fill
-                        .clone()
-                        .or_else(|| column.default.clone())
-                        .unwrap_or_else(|| Expr::new("NULL"));
-                    self.guard_restored_checks(from, to, &table, &column.name, &holds);
                     match fill {
                         Some(value) => {
                             out.push(Op::Comment(format!(
@@ -1399,55 +1392,6 @@ impl Planner<'_> {
             .collect();
         guarded.extend(out);
         guarded
-    }
-
-    /// A dropped column comes back holding NULL or a fill, not its old values; a check of
-    /// `schema` on it (`CHECK (c IS NOT NULL)`, `CHECK (c > 0)`) may reject those. The way
-    /// back then opens with a guard that stops it, before anything runs, on the rows of
-    /// `upgraded` for which the check, with the column replaced by what it will hold, is
-    /// false; on any row when the check also names another column the way back restores.
-    fn guard_restored_checks(
-        &mut self,
-        upgraded: &Schema,
-        schema: &Schema,
-        table: &str,
-        column: &str,
-        holds: &Expr,
-    ) {
-        let (Some(t), Some(now)) = (schema.table(table), upgraded.table(table)) else {
-            return;
-        };
-        let Some(restored) = t.column(column) else {
-            return;
-        };
-        for check in t.checks.values().filter(|c| c.expr.mentions_column(column)) {
-            let tested = Expr::new(&crate::expr::substitute_column(
-                check.expr.as_str(),
-                column,
-                holds.as_str(),
-            ));
-            let restored_too = t
-                .columns
-                .iter()
-                .any(|c| now.column(&c.name).is_none() && tested.mentions_column(&c.name));
-            let rows = if restored_too {
-                Rows::Any
-            } else {
-                Rows::Violating(tested)
-            };
-            self.down_guards.push(Op::RefuseIfRows {
-                table: table.to_string(),
-                rows,
-                reason: format!(
-                    "cannot downgrade: column `{table}.{column}` comes back holding {holds} \
-                     instead of its old values, and check `{}` rejects that in rows of \
-                     `{table}`; nothing was changed. Fix those rows, or give the column a fill \
-                     the check accepts with {}",
-                    check.name,
-                    down_fill_attribute(schema, table, restored)
-                ),
-            });
-        }
     }
 
     /// What existing rows get when `column` comes back NOT NULL: the `down_backfill` hint,

@@ -62,10 +62,13 @@ fn refuse(table: &str, rows: Rows, what: &str, verb: &str, added: bool) -> Op {
         ),
         _ => ("rows of `{table}` break it", "repair or delete those rows"),
     };
-    let also = if added {
-        " (for a column the migration adds: or change its fill or default)"
-    } else {
-        ""
+    let also = match (added, verb) {
+        (false, _) => "",
+        (true, "upgrade") => " (for a column the migration adds: or change its fill or default)",
+        _ => {
+            " (for a column the way back restores: or give it the fill it comes back with, \
+             `#[watcher_table(down_backfill(column = \"...\"))]`)"
+        }
     };
     let reason = format!(
         "cannot {verb}: {what}, and {}; nothing was changed. Find them with `{}`, then \

@@ -884,9 +884,10 @@ fn a_column_dropped_with_its_check_comes_back_behind_a_guard() {
         "{down}"
     );
     assert!(
-        down.contains("check `ck_pipeline_at` rejects that"),
+        down.contains("check `ck_pipeline_at` of `pipeline` asks for `at IS NOT NULL`"),
         "{down}"
     );
+    assert!(down.contains("down_backfill("), "{down}");
     assert!(Expr::new("(at > 0) OR x").mentions_column("at"));
     assert!(!Expr::new("at_x > 0 AND 'at' = y").mentions_column("at"));
 }
