@@ -28,10 +28,11 @@ pub use plan::{plan, Destructive, Hints, Plan, PlanError, Problem};
 // Lint judges type changes by the same rule the plan asks consent by.
 pub(crate) use column::rewrites;
 
+use crate::expr::mentions_column;
 use crate::model::{
     Column, Generated, Index, PrimaryKey, Schema, Sequence, SqlType, Table, MAX_IDENTIFIER_LEN,
 };
-use crate::op::{expr_mentions, is_plain_identifier, LabelPosition, Op};
+use crate::op::{is_plain_identifier, LabelPosition, Op};
 use crate::type_change::keys_stay_comparable;
 
 /// The operations that turn `from` into `to`, in an order PostgreSQL accepts (see the
@@ -175,7 +176,7 @@ fn sorted(columns: &[String]) -> Vec<&str> {
 }
 
 fn mentions_any(text: &str, columns: &[&str]) -> bool {
-    columns.iter().any(|c| expr_mentions(text, c))
+    columns.iter().any(|c| mentions_column(text, c))
 }
 
 fn uses_enum_in(ty: &SqlType, names: &BTreeMap<&str, String>) -> bool {

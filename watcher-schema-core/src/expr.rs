@@ -84,8 +84,7 @@ impl Expr {
 impl Expr {
     /// Whether the expression names the column `column` (as [`Expr::rename_column`] finds it).
     pub fn mentions_column(&self, column: &str) -> bool {
-        // Renaming to a name no expression holds changes the text exactly when it is named.
-        rename_column(&self.text, column, "\u{1}") != self.text
+        mentions_column(&self.text, column)
     }
 }
 
@@ -154,6 +153,13 @@ fn is_column_at(tokens: &[(Token, Range<usize>)], i: usize, name: &str) -> bool 
         && !matches!(prev, Some(Token::Cast))
         && !matches!(prev, Some(Token::Punct(p)) if p == ".")
         && !matches!(next, Some(Token::Open))
+}
+
+/// Whether SQL expression `text` reads column `column` (a word as [`rename_column`] finds
+/// one: not a function, a type or a field of that name, nor text inside a literal).
+pub fn mentions_column(text: &str, column: &str) -> bool {
+    let tokens = spanned(text);
+    (0..tokens.len()).any(|i| is_column_at(&tokens, i, column))
 }
 
 /// `text` with the type `from` of its casts (`::from`, `::from[]`) called `to`, as

@@ -806,15 +806,18 @@ pub fn apply(schema: &mut Schema, op: &Op) -> Result<(), ApplyError> {
             });
             t.uniques.retain(|_, u| !uses(&u.columns));
             t.checks
-                .retain(|_, ck| !expr_mentions(ck.expr.as_str(), cname));
+                .retain(|_, ck| !crate::expr::mentions_column(ck.expr.as_str(), cname));
             t.indexes.retain(|_, ix| {
                 !uses(&ix.columns)
                     && !uses(&ix.include)
-                    && !ix.columns.iter().any(|e| expr_mentions(e, cname))
+                    && !ix
+                        .columns
+                        .iter()
+                        .any(|e| crate::expr::mentions_column(e, cname))
                     && !ix
                         .predicate
                         .as_ref()
-                        .is_some_and(|p| expr_mentions(p.as_str(), cname))
+                        .is_some_and(|p| crate::expr::mentions_column(p.as_str(), cname))
             });
             schema
                 .sequences
@@ -1195,32 +1198,4 @@ pub fn is_plain_identifier(s: &str) -> bool {
                     .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
         }
     }
-}
-
-/// Whether identifier `name` appears as a word in expression text (outside string literals).
-pub fn expr_mentions(expr: &str, name: &str) -> bool {
-    let mut word = String::new();
-    let mut in_string = false;
-    for c in expr.chars().chain(std::iter::once(' ')) {
-        if in_string {
-            if c == '\'' {
-                in_string = false;
-            }
-            continue;
-        }
-        if c.is_alphanumeric() || c == '_' || c == '$' {
-            word.push(c);
-            continue;
-        }
-        if word == name
-            || word.eq_ignore_ascii_case(name) && name.chars().all(|c| !c.is_uppercase())
-        {
-            return true;
-        }
-        word.clear();
-        if c == '\'' {
-            in_string = true;
-        }
-    }
-    false
 }

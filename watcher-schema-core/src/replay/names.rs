@@ -150,7 +150,7 @@ pub(crate) fn sole_column<'c>(
 ) -> Option<&'c str> {
     let mut found = None;
     for column in columns {
-        if crate::op::expr_mentions(expr, column) {
+        if crate::expr::mentions_column(expr, column) {
             if found.is_some_and(|f| f != column) {
                 return None;
             }
