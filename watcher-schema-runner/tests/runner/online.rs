@@ -77,6 +77,22 @@ fn expect_step_failure(error: RunError) -> watcher_schema_runner::MigrationFailu
     }
 }
 
+/// `runner` that, as step `step` starts, sends `sql` (an open transaction holding a lock or
+/// a snapshot) on `blocker`, another session the step then has to wait for.
+fn blocked_at(
+    runner: Runner,
+    blocker: &Arc<Mutex<Client>>,
+    step: usize,
+    sql: &'static str,
+) -> Runner {
+    let hold = blocker.clone();
+    runner.on_progress(move |p| {
+        if p.step == step && p.event == ProgressEvent::Started {
+            hold.lock().unwrap().batch_execute(sql).unwrap();
+        }
+    })
+}
+
 #[test]
 fn runs_every_step_recording_each_and_leaves_no_record_when_done() {
     let db = TestDb::new();
@@ -125,20 +141,16 @@ fn runs_every_step_recording_each_and_leaves_no_record_when_done() {
 fn lock_timeout_exhausted_stops_resumably_and_the_next_run_resumes_at_that_step() {
     let db = TestDb::new();
     let blocker = Arc::new(Mutex::new(db.client()));
-    let hold = blocker.clone();
     // A writer's transaction starts as step 3 (ADD CONSTRAINT) is about to run.
-    let runner = runner(&fixture("online"))
-        .statement_lock_timeout(Duration::from_millis(50))
-        .lock_tries(3)
-        .retry_pause(Duration::from_millis(1))
-        .on_progress(move |p| {
-            if p.step == 3 && p.event == ProgressEvent::Started {
-                hold.lock()
-                    .unwrap()
-                    .batch_execute("BEGIN; LOCK TABLE address IN ROW EXCLUSIVE MODE")
-                    .unwrap();
-            }
-        });
+    let runner = blocked_at(
+        runner(&fixture("online"))
+            .statement_lock_timeout(Duration::from_millis(50))
+            .lock_tries(3)
+            .retry_pause(Duration::from_millis(1)),
+        &blocker,
+        3,
+        "BEGIN; LOCK TABLE address IN ROW EXCLUSIVE MODE",
+    );
     let mut conn = connect(&db);
     let error = runner
         .run_pending(&mut conn)
@@ -378,21 +390,17 @@ fn downgrade_reverts_a_partly_applied_migration_and_clears_its_record() {
         .unwrap();
     let base = support::catalog(&mut client);
     let blocker = Arc::new(Mutex::new(db.client()));
-    let hold = blocker.clone();
-    let error = runner(&fixture("online"))
-        .statement_lock_timeout(Duration::from_millis(20))
-        .lock_tries(1)
-        .on_progress(move |p| {
-            if p.step == 6 && p.event == ProgressEvent::Started {
-                // An open writer transaction that the concurrent build must wait out.
-                hold.lock()
-                    .unwrap()
-                    .batch_execute("BEGIN; SET LOCAL lock_timeout = '1s'; LOCK TABLE address IN SHARE ROW EXCLUSIVE MODE")
-                    .unwrap();
-            }
-        })
-        .run_pending(&mut conn)
-        .expect_err("the index build cannot get its lock");
+    // An open writer transaction that the concurrent build must wait out.
+    let error = blocked_at(
+        runner(&fixture("online"))
+            .statement_lock_timeout(Duration::from_millis(20))
+            .lock_tries(1),
+        &blocker,
+        6,
+        "BEGIN; SET LOCAL lock_timeout = '1s'; LOCK TABLE address IN SHARE ROW EXCLUSIVE MODE",
+    )
+    .run_pending(&mut conn)
+    .expect_err("the index build cannot get its lock");
     assert_eq!(expect_step_failure(error).step.unwrap().number, 6);
     blocker.lock().unwrap().batch_execute("COMMIT").unwrap();
     assert_eq!(progress(&mut client)[0].2, 5);
@@ -482,20 +490,16 @@ fn stamp_removes_the_record_of_a_migration_it_stamps() {
     let db = TestDb::new();
     let mut conn = connect(&db);
     let blocker = Arc::new(Mutex::new(db.client()));
-    let hold = blocker.clone();
-    runner(&fixture("online"))
-        .statement_lock_timeout(Duration::from_millis(20))
-        .lock_tries(1)
-        .on_progress(move |p| {
-            if p.step == 7 && p.event == ProgressEvent::Started {
-                hold.lock()
-                    .unwrap()
-                    .batch_execute("BEGIN; LOCK TABLE address IN ACCESS SHARE MODE")
-                    .unwrap();
-            }
-        })
-        .run_pending(&mut conn)
-        .expect_err("step 7 cannot get its lock");
+    blocked_at(
+        runner(&fixture("online"))
+            .statement_lock_timeout(Duration::from_millis(20))
+            .lock_tries(1),
+        &blocker,
+        7,
+        "BEGIN; LOCK TABLE address IN ACCESS SHARE MODE",
+    )
+    .run_pending(&mut conn)
+    .expect_err("step 7 cannot get its lock");
     blocker.lock().unwrap().batch_execute("COMMIT").unwrap();
     let mut client = db.client();
     assert_eq!(progress(&mut client)[0].2, 6);
@@ -515,23 +519,19 @@ fn a_concurrent_build_timing_out_on_an_old_snapshot_leaves_no_invalid_index() {
     let db = TestDb::new();
     let mut conn = connect(&db);
     let blocker = Arc::new(Mutex::new(db.client()));
-    let hold = blocker.clone();
     // An open transaction with a snapshot: the build waits for it after creating its
     // (still invalid) index, and times out there.
-    let error = runner(&fixture("online"))
-        .statement_lock_timeout(Duration::from_millis(100))
-        .lock_tries(2)
-        .retry_pause(Duration::from_millis(1))
-        .on_progress(move |p| {
-            if p.step == 6 && p.event == ProgressEvent::Started {
-                hold.lock()
-                    .unwrap()
-                    .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1")
-                    .unwrap();
-            }
-        })
-        .run_pending(&mut conn)
-        .expect_err("the build cannot wait out the old snapshot");
+    let error = blocked_at(
+        runner(&fixture("online"))
+            .statement_lock_timeout(Duration::from_millis(100))
+            .lock_tries(2)
+            .retry_pause(Duration::from_millis(1)),
+        &blocker,
+        6,
+        "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1",
+    )
+    .run_pending(&mut conn)
+    .expect_err("the build cannot wait out the old snapshot");
     let message = error.to_string();
     let step = expect_step_failure(error).step.unwrap();
     assert_eq!((step.number, step.tries), (6, 2), "{message}");
@@ -563,20 +563,16 @@ fn a_boot_refuses_a_schema_left_half_reverted_by_an_interrupted_downgrade() {
     // The downgrade's second step cannot get its lock: step 1 (the index) is reverted,
     // the ledger still lists the migration as applied.
     let blocker = Arc::new(Mutex::new(db.client()));
-    let hold = blocker.clone();
-    let error = runner(&fixture("online"))
-        .statement_lock_timeout(Duration::from_millis(20))
-        .lock_tries(1)
-        .on_progress(move |p| {
-            if p.step == 2 && p.event == ProgressEvent::Started {
-                hold.lock()
-                    .unwrap()
-                    .batch_execute("BEGIN; LOCK TABLE address IN SHARE MODE")
-                    .unwrap();
-            }
-        })
-        .downgrade_to(&mut conn, &Target::Relative(-1))
-        .expect_err("the column drop cannot get its lock");
+    let error = blocked_at(
+        runner(&fixture("online"))
+            .statement_lock_timeout(Duration::from_millis(20))
+            .lock_tries(1),
+        &blocker,
+        2,
+        "BEGIN; LOCK TABLE address IN SHARE MODE",
+    )
+    .downgrade_to(&mut conn, &Target::Relative(-1))
+    .expect_err("the column drop cannot get its lock");
     assert_eq!(expect_step_failure(error).step.unwrap().number, 2);
     blocker.lock().unwrap().batch_execute("COMMIT").unwrap();
     assert_eq!(
