@@ -1,6 +1,7 @@
 //! What PostgreSQL does when a column's type changes: which changes keep every value, and
 //! which rewrite the table. A leaf: the plan (which asks for consent) and lint (which warns
-//! about blocking forms) judge type changes by the same two functions.
+//! about blocking forms) judge type changes by the same two functions, [`keeps_values`]
+//! and [`rewrites`].
 
 use crate::model::{Schema, SqlType};
 

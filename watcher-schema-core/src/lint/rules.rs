@@ -12,7 +12,7 @@ use crate::model::{Check, Column, Expr, ForeignKey, Generated, Schema, SqlType};
 use crate::op::{Op, Rows};
 use crate::replay::{Pos, Replayed};
 use crate::sql::select_rows;
-use crate::type_change::{is_widening, rewrites};
+use crate::type_change::{keeps_values, rewrites};
 
 use super::messages::{self, ConstraintKind, Text};
 use super::tokens::{is_column, is_not_null_check, volatile_call, Statement};
@@ -500,7 +500,8 @@ fn type_change(
     if plain && !rewrites(&from.ty, to) {
         return None;
     }
-    Some(if is_widening(&from.ty, to) {
+    // Both types exist at this statement: `now` knows the labels of either enum.
+    Some(if keeps_values(&from.ty, to, now, now) {
         messages::rewriting_type(table, column, &from.ty, to)
     } else {
         messages::narrowing_type(table, column, &from.ty, to)
