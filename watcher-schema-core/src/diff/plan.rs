@@ -1004,29 +1004,24 @@ impl Planner<'_> {
     /// A `down_backfill` that fills nothing, or a `down_using` that converts nothing, is,
     /// like a confirmation, left over from an earlier migration (or names the wrong column).
     fn warn_unused_down_hints(&mut self) {
-        for (table, column) in self.hints.down_backfills.keys() {
-            if !self
-                .down_fills_used
-                .contains(&(table.clone(), column.clone()))
-            {
-                self.warnings.push(format!(
-                    "`down_backfill({column} = ...)` on the struct of `{table}` fills nothing in \
-                     this migration (its down brings no `{table}.{column}` back NOT NULL); \
-                     remove it, so that it cannot fill a later one unread"
-                ));
-            }
+        type Key = (String, String);
+        fn unused<'h>(given: &'h BTreeMap<Key, Expr>, used: &BTreeSet<Key>) -> Vec<&'h Key> {
+            given.keys().filter(|k| !used.contains(*k)).collect()
         }
-        for (table, column) in self.hints.down_usings.keys() {
-            if !self
-                .down_usings_used
-                .contains(&(table.clone(), column.clone()))
-            {
-                self.warnings.push(format!(
-                    "`down_using` on `{table}.{column}` converts nothing in this migration (its \
-                     down changes no type of `{table}.{column}`); remove it, so that it cannot \
-                     convert a later one unread"
-                ));
-            }
+        let hints = self.hints;
+        for (table, column) in unused(&hints.down_backfills, &self.down_fills_used) {
+            self.warnings.push(format!(
+                "`down_backfill({column} = ...)` on the struct of `{table}` fills nothing in \
+                 this migration (its down brings no `{table}.{column}` back NOT NULL); remove \
+                 it, so that it cannot fill a later one unread"
+            ));
+        }
+        for (table, column) in unused(&hints.down_usings, &self.down_usings_used) {
+            self.warnings.push(format!(
+                "`down_using` on `{table}.{column}` converts nothing in this migration (its \
+                 down changes no type of `{table}.{column}`); remove it, so that it cannot \
+                 convert a later one unread"
+            ));
         }
     }
 

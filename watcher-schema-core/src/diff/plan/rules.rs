@@ -1362,3 +1362,33 @@ fn a_check_or_unique_key_over_an_added_column_is_tested_with_what_it_will_hold()
         render(&plan.up)
     );
 }
+
+#[test]
+fn a_down_using_converts_the_way_back_and_an_unused_one_is_a_warning() {
+    let change = "ALTER TABLE pipeline ALTER COLUMN code TYPE integer USING code::integer;";
+    let hints = Hints::default()
+        .allow(Destructive::ChangeType {
+            table: "pipeline".into(),
+            column: "code".into(),
+        })
+        .down_using("pipeline", "code", "lpad(code::text, 4, '0')");
+    let plan = planned(change, &hints);
+    assert!(
+        render(&plan.down).contains(
+            "ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(20) USING lpad(code::text, 4, '0');"
+        ),
+        "{}",
+        render(&plan.down)
+    );
+    let plan = planned(
+        "ALTER TABLE pipeline ALTER COLUMN code TYPE varchar(50);",
+        &Hints::default().down_using("pipeline", "name", "name"),
+    );
+    assert_eq!(
+        plan.warnings,
+        [
+            "`down_using` on `pipeline.name` converts nothing in this migration (its down changes \
+          no type of `pipeline.name`); remove it, so that it cannot convert a later one unread"
+        ]
+    );
+}
